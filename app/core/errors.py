@@ -1,0 +1,158 @@
+"""The app's own error types: every library and OS failure is turned into one of these at the boundary.
+
+Each error carries `user_message`, a sentence an agent or IT can act on; the text never contains a
+secret, a signature or a full request URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class CccBreakError(Exception):
+    """Base of every error the app shows to a person."""
+
+    user_message: str = "Something went wrong."
+
+    def __init__(self, user_message: str | None = None) -> None:
+        if user_message is not None:
+            self.user_message = user_message
+        super().__init__(self.user_message)
+
+    @property
+    def request_id(self) -> str | None:
+        return None
+
+
+class ConfigError(CccBreakError):
+    """A setting is missing or invalid; fix the settings and try again."""
+
+
+class CredentialError(CccBreakError):
+    """The credentials cannot be read or written."""
+
+
+class NetworkError(CccBreakError):
+    """The service could not be reached (DNS, refused, reset, TLS)."""
+
+
+class RequestTimeout(NetworkError):
+    """The service did not answer in time."""
+
+
+class ProtocolError(CccBreakError):
+    """The service answered with something that is not a CCC response."""
+
+    def __init__(self, user_message: str, *, http_status: int | None = None, request_id: str | None = None):
+        super().__init__(user_message)
+        self.http_status = http_status
+        self._request_id = request_id
+
+    @property
+    def request_id(self) -> str | None:
+        return self._request_id
+
+
+@dataclass(frozen=True)
+class _Advice:
+    message: str
+    retryable: bool = False
+
+
+# What a person should do about each documented code. `{params}`-free on purpose: the service's own
+# message is kept alongside for details.
+_ADVICE: dict[str, _Advice] = {
+    "NotExists.InstanceId": _Advice(
+        "The contact centre instance ID is wrong. Check the instance ID in Settings (it looks like "
+        "'ccc-xxxx') or ask IT."
+    ),
+    "NotExists.UserId": _Advice(
+        "Your user ID was not found in this contact centre. Check the user ID in Settings "
+        "(name@domain) or ask your supervisor to add you."
+    ),
+    "Parameter.Blank": _Advice("A required value is empty. Choose a break code and check Settings."),
+    "InvalidOperation.UserState": _Advice(
+        "That is not possible in your current state. Wait until your call or after-call work ends, "
+        "or sign in to the workbench first."
+    ),
+    "InvalidOperation.ChannelState": _Advice(
+        "A call is still connected. Finish or hang up the call, then click Ready again."
+    ),
+    "MissingParameter": _Advice("The request was incomplete. Check Settings; if it persists, contact IT."),
+    "InvalidParameter": _Advice("A setting has an invalid value. Check Settings; if it persists, contact IT."),
+    "InvalidAccessKeyId.NotFound": _Advice(
+        "The AccessKey ID is wrong. Re-enter it in Settings or ask IT for a new one."
+    ),
+    "InvalidAccessKeyId.Inactive": _Advice("The AccessKey is disabled. Ask IT to enable it or issue a new one."),
+    "SignatureDoesNotMatch": _Advice(
+        "The AccessKey secret is wrong. Re-enter it in Settings or ask IT for the right one."
+    ),
+    "IncompleteSignature": _Advice("The request was not signed properly. Check the credentials in Settings."),
+    "InvalidTimeStamp.Expired": _Advice(
+        "This computer's clock is more than 15 minutes off. Set the date and time automatically, then retry.",
+        retryable=False,
+    ),
+    "SignatureNonceUsed": _Advice("The request was sent twice. Try again.", retryable=False),
+    "Throttling": _Advice("Too many requests right now. Wait a minute and try again.", retryable=True),
+    "Throttling.User": _Advice("Too many requests right now. Wait a minute and try again.", retryable=True),
+    "Throttling.Api": _Advice("Too many requests right now. Wait a minute and try again.", retryable=True),
+    "Forbidden.RAM": _Advice(
+        "Your AccessKey is not allowed to do this. Ask IT to grant ccc:TakeBreak, ccc:ReadyForService "
+        "and ccc:PollUserStatus."
+    ),
+    "Forbidden": _Advice("Your AccessKey is not allowed to do this. Ask IT to check its permissions."),
+    "InvalidAction.NotFound": _Advice("The service does not know this request. Check the endpoint in Settings."),
+    "InternalError": _Advice("The contact centre had an internal error. Try again in a minute.", retryable=True),
+    "ServiceUnavailable": _Advice(
+        "The contact centre is temporarily unavailable. Try again in a minute.", retryable=True
+    ),
+}
+
+_UNKNOWN_4XX = "The contact centre refused the request. Check Settings; if it persists, contact IT."
+_UNKNOWN_5XX = "The contact centre had a problem. Try again in a minute."
+
+
+def advice_for(code: str, http_status: int) -> str:
+    advice = _ADVICE.get(code)
+    if advice is not None:
+        return advice.message
+    if code.startswith("Throttling"):
+        return _ADVICE["Throttling"].message
+    return _UNKNOWN_5XX if http_status >= 500 else _UNKNOWN_4XX
+
+
+def is_retryable_code(code: str, http_status: int) -> bool:
+    """Throttling and server faults may succeed later; anything else is a real answer."""
+    return code.startswith("Throttling") or http_status >= 500
+
+
+class ApiError(CccBreakError):
+    """CCC or its gateway answered with an error envelope."""
+
+    def __init__(
+        self,
+        code: str,
+        server_message: str,
+        *,
+        http_status: int,
+        request_id: str | None,
+        params: Sequence[str] = (),
+    ) -> None:
+        self.code = code
+        self.server_message = server_message
+        self.http_status = http_status
+        self._request_id = request_id
+        self.params = tuple(params)
+        super().__init__(advice_for(code, http_status))
+
+    @property
+    def request_id(self) -> str | None:
+        return self._request_id
+
+    @property
+    def retryable(self) -> bool:
+        return is_retryable_code(self.code, self.http_status)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.user_message} ({self.server_message}) RequestId={self._request_id}"
