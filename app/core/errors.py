@@ -7,7 +7,6 @@ secret, a signature or a full request URL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 
 class CccBreakError(Exception):
@@ -54,59 +53,50 @@ class ProtocolError(CccBreakError):
         return self._request_id
 
 
-@dataclass(frozen=True)
-class _Advice:
-    message: str
-    retryable: bool = False
-
-
 # What a person should do about each documented code. `{params}`-free on purpose: the service's own
 # message is kept alongside for details.
-_ADVICE: dict[str, _Advice] = {
-    "NotExists.InstanceId": _Advice(
+_ADVICE: dict[str, str] = {
+    "NotExists.InstanceId": (
         "The contact centre instance ID is wrong. Check the instance ID in Settings (it looks like "
         "'ccc-xxxx') or ask IT."
     ),
-    "NotExists.UserId": _Advice(
+    "NotExists.UserId": (
         "Your user ID was not found in this contact centre. Check the user ID in Settings "
         "(name@domain) or ask your supervisor to add you."
     ),
-    "Parameter.Blank": _Advice("A required value is empty. Choose a break code and check Settings."),
-    "InvalidOperation.UserState": _Advice(
+    "Parameter.Blank": ("A required value is empty. Choose a break code and check Settings."),
+    "InvalidOperation.UserState": (
         "That is not possible in your current state. Wait until your call or after-call work ends, "
         "or sign in to the workbench first."
     ),
-    "InvalidOperation.ChannelState": _Advice(
+    "InvalidOperation.ChannelState": (
         "A call is still connected. Finish or hang up the call, then click Ready again."
     ),
-    "MissingParameter": _Advice("The request was incomplete. Check Settings; if it persists, contact IT."),
-    "InvalidParameter": _Advice("A setting has an invalid value. Check Settings; if it persists, contact IT."),
-    "InvalidAccessKeyId.NotFound": _Advice(
+    "MissingParameter": ("The request was incomplete. Check Settings; if it persists, contact IT."),
+    "InvalidParameter": ("A setting has an invalid value. Check Settings; if it persists, contact IT."),
+    "InvalidAccessKeyId.NotFound": (
         "The AccessKey ID is wrong. Re-enter it in Settings or ask IT for a new one."
     ),
-    "InvalidAccessKeyId.Inactive": _Advice("The AccessKey is disabled. Ask IT to enable it or issue a new one."),
-    "SignatureDoesNotMatch": _Advice(
+    "InvalidAccessKeyId.Inactive": ("The AccessKey is disabled. Ask IT to enable it or issue a new one."),
+    "SignatureDoesNotMatch": (
         "The AccessKey secret is wrong. Re-enter it in Settings or ask IT for the right one."
     ),
-    "IncompleteSignature": _Advice("The request was not signed properly. Check the credentials in Settings."),
-    "InvalidTimeStamp.Expired": _Advice(
-        "This computer's clock is more than 15 minutes off. Set the date and time automatically, then retry.",
-        retryable=False,
+    "IncompleteSignature": ("The request was not signed properly. Check the credentials in Settings."),
+    "InvalidTimeStamp.Expired": (
+        "This computer's clock is more than 15 minutes off. Set the date and time automatically, then retry."
     ),
-    "SignatureNonceUsed": _Advice("The request was sent twice. Try again.", retryable=False),
-    "Throttling": _Advice("Too many requests right now. Wait a minute and try again.", retryable=True),
-    "Throttling.User": _Advice("Too many requests right now. Wait a minute and try again.", retryable=True),
-    "Throttling.Api": _Advice("Too many requests right now. Wait a minute and try again.", retryable=True),
-    "Forbidden.RAM": _Advice(
+    "SignatureNonceUsed": ("The request was sent twice. Try again."),
+    "Throttling": ("Too many requests right now. Wait a minute and try again."),
+    "Throttling.User": ("Too many requests right now. Wait a minute and try again."),
+    "Throttling.Api": ("Too many requests right now. Wait a minute and try again."),
+    "Forbidden.RAM": (
         "Your AccessKey is not allowed to do this. Ask IT to grant ccc:TakeBreak, ccc:ReadyForService "
         "and ccc:PollUserStatus."
     ),
-    "Forbidden": _Advice("Your AccessKey is not allowed to do this. Ask IT to check its permissions."),
-    "InvalidAction.NotFound": _Advice("The service does not know this request. Check the endpoint in Settings."),
-    "InternalError": _Advice("The contact centre had an internal error. Try again in a minute.", retryable=True),
-    "ServiceUnavailable": _Advice(
-        "The contact centre is temporarily unavailable. Try again in a minute.", retryable=True
-    ),
+    "Forbidden": ("Your AccessKey is not allowed to do this. Ask IT to check its permissions."),
+    "InvalidAction.NotFound": ("The service does not know this request. Check the endpoint in Settings."),
+    "InternalError": ("The contact centre had an internal error. Try again in a minute."),
+    "ServiceUnavailable": ("The contact centre is temporarily unavailable. Try again in a minute."),
 }
 
 _UNKNOWN_4XX = "The contact centre refused the request. Check Settings; if it persists, contact IT."
@@ -116,9 +106,9 @@ _UNKNOWN_5XX = "The contact centre had a problem. Try again in a minute."
 def advice_for(code: str, http_status: int) -> str:
     advice = _ADVICE.get(code)
     if advice is not None:
-        return advice.message
+        return advice
     if code.startswith("Throttling"):
-        return _ADVICE["Throttling"].message
+        return _ADVICE["Throttling"]
     return _UNKNOWN_5XX if http_status >= 500 else _UNKNOWN_4XX
 
 
@@ -138,8 +128,10 @@ class ApiError(CccBreakError):
         http_status: int,
         request_id: str | None,
         params: Sequence[str] = (),
+        server_date: str | None = None,
     ) -> None:
         self.code = code
+        self.server_date = server_date  # the response's Date header, for clock-skew correction
         self.server_message = server_message
         self.http_status = http_status
         self._request_id = request_id

@@ -84,10 +84,11 @@ def _string_list(value: object) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
+        text = value
         try:
-            value = json.loads(value)
+            value = json.loads(text)
         except json.JSONDecodeError:
-            return tuple(part.strip() for part in value.split(",") if part.strip())
+            return tuple(part.strip() for part in text.split(",") if part.strip())
     if isinstance(value, list | tuple):
         return tuple(_text(item) for item in value)
     return (_text(value),)
@@ -117,8 +118,9 @@ class AgentStatus:
         cls, data: Mapping[str, Any], *, request_id: str | None, received_at: datetime | None = None
     ) -> AgentStatus:
         if not isinstance(data, Mapping):
-            raise ProtocolError("The contact centre sent an agent status this app cannot read.",
-                                request_id=request_id)
+            raise ProtocolError(
+                "The contact centre sent an agent status this app cannot read.", request_id=request_id
+            )
         raw_state = _text(data.get("UserState"))
         return cls(
             user_state=UserState.parse(raw_state),
