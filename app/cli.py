@@ -1,0 +1,175 @@
+"""Headless commands over the core: take-break, ready, status, simulator. Imports no Qt.
+
+Exit codes: 0 ok, 1 the service answered with an error, 2 usage or configuration error,
+3 network, timeout or an answer that is not CCC's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TextIO
+
+import aiohttp
+
+from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts, open_session
+from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, ProtocolError
+from app.core.models import AgentStatus
+from app.core.signing import Credentials
+from app.core.startup import RunContext
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NETWORK = 0, 1, 2, 3
+
+
+def format_local_time(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
+
+
+def format_status(status: AgentStatus) -> str:
+    # UserState, Extension and Heartbeat lead: they are what an agent and IT look at first.
+    rows = [
+        ("UserState", status.raw_user_state or status.user_state.value),
+        ("Extension", status.extension or "-"),
+        ("Heartbeat", format_local_time(status.heartbeat)),
+        ("BreakCode", status.break_code or "-"),
+        ("WorkMode", status.work_mode or "-"),
+        ("SkillGroups", ", ".join(status.signed_skill_groups) or "-"),
+        ("DeviceId", status.device_id or "-"),
+        ("UserId", status.user_id or "-"),
+        ("RequestId", status.request_id or "-"),
+    ]
+    width = max(len(name) for name, _ in rows) + 1
+    return "\n".join(f"{name + ':':<{width}} {value}" for name, value in rows)
+
+
+def exit_code_for(error: BaseException) -> int:
+    if isinstance(error, ApiError):
+        return EXIT_API
+    if isinstance(error, NetworkError | ProtocolError):
+        return EXIT_NETWORK
+    return EXIT_USAGE
+
+
+def report_error(error: CccBreakError, stderr: TextIO) -> None:
+    if isinstance(error, ApiError):
+        print(f"Error {error.code}: {error.user_message}", file=stderr)
+        if error.server_message:
+            print(f"Service said: {error.server_message}", file=stderr)
+    else:
+        print(f"Error: {error.user_message}", file=stderr)
+    if error.request_id:
+        print(f"RequestId: {error.request_id}", file=stderr)
+
+
+async def run_action(context: RunContext, action: str, code: str | None) -> AgentStatus:
+    settings = context.loaded.settings
+    credentials = await asyncio.get_running_loop().run_in_executor(None, context.credentials.load)
+    if credentials is None:
+        raise ConfigError(
+            "No AccessKey is set. Save it in the app's Settings, or set ALIBABA_CLOUD_ACCESS_KEY_ID "
+            "and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+        )
+    timeouts = Timeouts(total=settings.request_timeout)
+    async with open_session(timeouts) as session:
+        client = build_client(session, context, credentials, ServerClock())
+        if action == "take-break":
+            return await client.take_break(code or "")
+        if action == "ready":
+            return await client.ready_for_service()
+        return await client.poll_user_status()
+
+
+def build_client(
+    session: aiohttp.ClientSession, context: RunContext, credentials: Credentials, clock: ServerClock
+) -> CccClient:
+    settings = context.loaded.settings
+    return CccClient(
+        session,
+        endpoint=settings.endpoint_url(),
+        identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
+        credentials=credentials,
+        signature=settings.signature,
+        clock=clock,
+        timeouts=Timeouts(total=settings.request_timeout),
+    )
+
+
+def command_action(args: argparse.Namespace, context: RunContext, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        status = asyncio.run(run_action(context, args.command, getattr(args, "code", None)))
+    except CccBreakError as error:
+        report_error(error, stderr)
+        return exit_code_for(error)
+    if args.json:
+        print(json.dumps({"RequestId": status.request_id, "Data": status.to_api_dict()}, indent=2), file=stdout)
+    else:
+        print(format_status(status), file=stdout)
+    return EXIT_OK
+
+
+def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
+    from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            # Windows has no loop signal handlers; Ctrl+C still raises KeyboardInterrupt there.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        async with Simulator() as simulator:
+            await simulator.start(args.host, args.port)
+            print(_simulator_banner(simulator.url, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET), file=stdout)
+            stdout.flush()
+            await stop.wait()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    except OSError as error:
+        print(f"Error: cannot listen on {args.host}:{args.port} ({error.strerror}).", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _simulator_banner(url: str, key_id: str, secret: str) -> str:
+    # The demo key is public and throwaway; printing it is the point of this command.
+    return "\n".join(
+        [
+            f"CCC simulator listening on {url}",
+            "Demo agent: instance ccc-test, user user-test@ccc-test, extension 80011474",
+            f"Demo AccessKey ID: {key_id}",
+            f"Demo AccessKey secret: {secret}",
+            "Try:",
+            f"  ALIBABA_CLOUD_ACCESS_KEY_ID={key_id} ALIBABA_CLOUD_ACCESS_KEY_SECRET={secret} \\",
+            f"  ccc-break take-break --code default --endpoint {url} --instance-id ccc-test "
+            "--user-id user-test@ccc-test",
+            f"Control API: {url}/control/agents",
+            "Press Ctrl+C to stop.",
+        ]
+    )
+
+
+def settings_overrides(args: argparse.Namespace) -> Mapping[str, object]:
+    """The command-line options that override settings for this run."""
+    names = {
+        "endpoint": "endpoint",
+        "region": "region",
+        "instance_id": "instance_id",
+        "user_id": "user_id",
+        "device_id": "device_id",
+        "signature": "signature",
+    }
+    return {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr, None)}

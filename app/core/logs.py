@@ -1,0 +1,80 @@
+"""Logging for the app: a rotating file for the widget, stderr for commands, and a redaction filter.
+
+The code never logs secrets; the filter is the second line of defence for what a library might log.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import threading
+from pathlib import Path
+
+_SIGNATURE = re.compile(r"(Signature=)[^&\s,\"']+")
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RedactingFilter(logging.Filter):
+    """Masks registered secrets and anything shaped like a request signature in every record."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def register(self, secret: str | None) -> None:
+        if secret and len(secret) >= 4:
+            with self._lock:
+                self._secrets.add(secret)
+
+    def redact(self, text: str) -> str:
+        text = _SIGNATURE.sub(r"\1<redacted>", text)
+        with self._lock:
+            secrets = tuple(self._secrets)
+        for secret in secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self.redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Formatted tracebacks are cached on the record; redact that text too.
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+redaction = RedactingFilter()
+
+
+def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: Path | None = None) -> Path | None:
+    """Set up the root logger once per process; returns the log file when one is written."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    handlers: list[logging.Handler] = [console]
+    log_file: Path | None = None
+    if to_file:
+        from app.core.config import default_log_dir
+
+        directory = log_dir or default_log_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            log_file = directory / "ccc-break.log"
+            handlers.append(
+                logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            )
+        except OSError:
+            log_file = None  # a read-only or full home must not stop the widget
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.addFilter(redaction)
+        root.addHandler(handler)
+    return log_file
