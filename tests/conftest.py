@@ -11,7 +11,11 @@ import pytest
 # pytest-qt tests draw offscreen; end-to-end tests start their own Xvfb for the real thing.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-CREDENTIAL_VARIABLES = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN")
+CREDENTIAL_VARIABLES = (
+    "ALIBABA_CLOUD_ACCESS_KEY_ID",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+    "ALIBABA_CLOUD_SECURITY_TOKEN",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,11 @@ def test_v2_published_check_value() -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(params=param_maps.filter(lambda p: "Signature" not in p), secret=unicode_text, method=st.sampled_from(["GET", "POST"]))
+@given(
+    params=param_maps.filter(lambda p: "Signature" not in p),
+    secret=unicode_text,
+    method=st.sampled_from(["GET", "POST"]),
+)
 def test_v2_agrees_with_official_sdk(params: dict[str, str], secret: str, method: str) -> None:
     """Whatever break code or ID an agent types, our V2 signature is the official SDK's.
 
