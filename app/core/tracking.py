@@ -1,0 +1,130 @@
+"""What the widget infers between API answers: time in break, changes made elsewhere, overruns,
+when to poll next and whether the PC just woke up. Pure logic, so it is tested without Qt or network.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from app.core.models import AgentStatus, BreakCode, UserState
+
+MIN_POLL_SECONDS = 5
+MAX_BACKOFF_SECONDS = 300
+POLL_JITTER = 0.2
+
+
+class EventKind(StrEnum):
+    CHANGED_ELSEWHERE = "changed_elsewhere"
+    BREAK_OVERRUN = "break_overrun"
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    kind: EventKind
+    previous: AgentStatus | None
+    current: AgentStatus
+    limit_minutes: int | None = None
+
+
+def _state_key(status: AgentStatus) -> tuple[UserState, str]:
+    code = status.break_code if status.user_state is UserState.BREAK else ""
+    return status.user_state, code
+
+
+class AgentTracker:
+    """Keeps the last known status and turns new answers into events an agent should hear about."""
+
+    def __init__(self, break_codes: Sequence[BreakCode] = (), now: Callable[[], datetime] | None = None) -> None:
+        self._now = now or (lambda: datetime.now(UTC))
+        self._limits: dict[str, int] = {}
+        self.set_break_codes(break_codes)
+        self.status: AgentStatus | None = None
+        self.break_started_at: datetime | None = None
+        self._overrun_reported = False
+
+    def set_break_codes(self, break_codes: Sequence[BreakCode]) -> None:
+        self._limits = {c.code: c.max_minutes for c in break_codes if c.max_minutes}
+
+    def apply(self, status: AgentStatus, *, caused_by_us: bool) -> list[StatusEvent]:
+        previous = self.status
+        self.status = status
+        events: list[StatusEvent] = []
+        changed = previous is None or _state_key(previous) != _state_key(status)
+        if changed:
+            # The API gives no break start time; the moment we first see the break is the best we know.
+            self.break_started_at = self._now() if status.user_state is UserState.BREAK else None
+            self._overrun_reported = False
+            if previous is not None and not caused_by_us:
+                events.append(StatusEvent(EventKind.CHANGED_ELSEWHERE, previous, status))
+        overrun = self.check_overrun()
+        if overrun:
+            events.append(overrun)
+        return events
+
+    def time_in_break(self) -> timedelta | None:
+        if self.break_started_at is None:
+            return None
+        return max(timedelta(0), self._now() - self.break_started_at)
+
+    def break_limit_minutes(self) -> int | None:
+        if self.status is None or self.status.user_state is not UserState.BREAK:
+            return None
+        return self._limits.get(self.status.break_code)
+
+    def check_overrun(self) -> StatusEvent | None:
+        """An event once per break when it passes the maximum minutes set for its code."""
+        limit = self.break_limit_minutes()
+        elapsed = self.time_in_break()
+        if self.status is None or limit is None or elapsed is None or self._overrun_reported:
+            return None
+        if elapsed < timedelta(minutes=limit):
+            return None
+        self._overrun_reported = True
+        return StatusEvent(EventKind.BREAK_OVERRUN, self.status, self.status, limit_minutes=limit)
+
+
+class PollSchedule:
+    """Poll every `interval` s with ±20 % jitter (so a fleet does not poll in lock-step); after
+    failures back off exponentially up to five minutes."""
+
+    def __init__(self, interval_seconds: float, rng: random.Random | None = None) -> None:
+        self.interval = max(float(MIN_POLL_SECONDS), float(interval_seconds))
+        self.failures = 0
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+
+    def record_success(self) -> None:
+        self.failures = 0
+
+    def record_failure(self) -> None:
+        self.failures += 1
+
+    def next_delay(self) -> float:
+        base = min(float(MAX_BACKOFF_SECONDS), self.interval * (2.0**self.failures))
+        delay = base * self._rng.uniform(1 - POLL_JITTER, 1 + POLL_JITTER)
+        floor = MIN_POLL_SECONDS if self.failures == 0 else self.interval
+        return min(float(MAX_BACKOFF_SECONDS), max(float(floor), delay))
+
+
+class ResumeDetector:
+    """Notices a suspend/resume: wall-clock time jumps ahead of the monotonic clock, which stops
+    while the PC sleeps."""
+
+    def __init__(
+        self,
+        wall: Callable[[], float],
+        monotonic: Callable[[], float],
+        threshold_seconds: float = 30.0,
+    ) -> None:
+        self._wall, self._monotonic = wall, monotonic
+        self._threshold = threshold_seconds
+        self._last = (wall(), monotonic())
+
+    def check(self) -> bool:
+        wall, mono = self._wall(), self._monotonic()
+        gap = (wall - self._last[0]) - (mono - self._last[1])
+        self._last = (wall, mono)
+        return gap > self._threshold

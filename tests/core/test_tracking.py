@@ -1,0 +1,99 @@
+"""Between API answers the widget infers breaks, changes made elsewhere and when to poll."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from app.core.models import AgentStatus, BreakCode
+from app.core.tracking import (
+    MAX_BACKOFF_SECONDS,
+    MIN_POLL_SECONDS,
+    AgentTracker,
+    EventKind,
+    PollSchedule,
+    ResumeDetector,
+)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+def status(state: str, code: str = "") -> AgentStatus:
+    return AgentStatus.from_context({"UserState": state, "BreakCode": code, "Extension": 80011474}, request_id="r")
+
+
+def test_change_made_elsewhere_is_an_event_but_our_own_action_is_not() -> None:
+    """A supervisor's reset is announced; the agent's own click is not announced back to them."""
+    tracker = AgentTracker()
+    assert tracker.apply(status("READY"), caused_by_us=False) == []  # first sight: nothing to compare
+    assert tracker.apply(status("BREAK", "lunch"), caused_by_us=True) == []
+    events = tracker.apply(status("BREAK", "RingingTimeout"), caused_by_us=False)
+    assert [e.kind for e in events] == [EventKind.CHANGED_ELSEWHERE]
+    assert events[0].previous is not None and events[0].previous.break_code == "lunch"
+    assert tracker.apply(status("BREAK", "RingingTimeout"), caused_by_us=False) == []
+
+
+def test_overrun_is_raised_once_per_break() -> None:
+    """A 15-minute break code warns once after 15 minutes, not on every poll."""
+    clock = FakeClock()
+    tracker = AgentTracker([BreakCode("default", "Break", 15)], now=clock)
+    tracker.apply(status("BREAK", "default"), caused_by_us=True)
+    clock.moment += timedelta(minutes=14, seconds=59)
+    assert tracker.check_overrun() is None
+    clock.moment += timedelta(seconds=1)
+    event = tracker.check_overrun()
+    assert event is not None and event.kind is EventKind.BREAK_OVERRUN and event.limit_minutes == 15
+    assert tracker.check_overrun() is None
+    assert tracker.time_in_break() == timedelta(minutes=15)
+
+
+def test_ready_stops_the_break_clock() -> None:
+    """Time in break disappears when the agent is ready again."""
+    clock = FakeClock()
+    tracker = AgentTracker(now=clock)
+    tracker.apply(status("BREAK", "default"), caused_by_us=True)
+    clock.moment += timedelta(minutes=3)
+    assert tracker.time_in_break() == timedelta(minutes=3)
+    tracker.apply(status("READY"), caused_by_us=True)
+    assert tracker.time_in_break() is None and tracker.check_overrun() is None
+
+
+def test_poll_delay_has_jitter_within_twenty_percent_and_never_below_five_seconds() -> None:
+    """A fleet of desktops does not poll in lock-step, and nobody polls faster than every 5 s."""
+    schedule = PollSchedule(15, random.Random(1))
+    delays = [schedule.next_delay() for _ in range(500)]
+    assert 12 <= min(delays) < 13 and 17 < max(delays) <= 18
+    assert PollSchedule(1).interval == MIN_POLL_SECONDS
+    assert all(PollSchedule(5, random.Random(i)).next_delay() >= MIN_POLL_SECONDS for i in range(200))
+
+
+def test_failures_back_off_exponentially_up_to_five_minutes_and_recover() -> None:
+    """After errors the widget backs off instead of hammering the service, then returns to normal."""
+    schedule = PollSchedule(15, random.Random(2))
+    bases = []
+    for _ in range(8):
+        schedule.record_failure()
+        bases.append(schedule.next_delay())
+    assert bases[0] > 15 * 2 * 0.79 and bases[2] > 15 * 8 * 0.79
+    assert max(bases) <= MAX_BACKOFF_SECONDS and bases[-1] >= MAX_BACKOFF_SECONDS * 0.8
+    schedule.record_success()
+    assert schedule.next_delay() <= 18
+
+
+def test_resume_is_detected_from_a_wall_clock_jump() -> None:
+    """After the laptop lid opens, the widget polls at once instead of showing an hour-old state."""
+    wall, mono = [1000.0], [50.0]
+    detector = ResumeDetector(lambda: wall[0], lambda: mono[0])
+    wall[0] += 5
+    mono[0] += 5
+    assert detector.check() is False
+    wall[0] += 3600
+    mono[0] += 5
+    assert detector.check() is True
+    assert detector.check() is False
