@@ -119,7 +119,7 @@ def command_action(args: argparse.Namespace, context: RunContext, stdout: TextIO
 
 
 def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
-    from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+    from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator, demo_info
 
     async def serve() -> None:
         stop = asyncio.Event()
@@ -128,11 +128,24 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
             # Windows has no loop signal handlers; Ctrl+C still raises KeyboardInterrupt there.
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
-        async with Simulator() as simulator:
-            await simulator.start(args.host, args.port)
-            print(_simulator_banner(simulator.url, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET), file=stdout)
+        simulator = Simulator()
+        await simulator.start(args.host, args.port)
+        try:
+            # The demo key is public and throwaway; printing it is the point of this command.
+            print(demo_info(simulator.url), file=stdout)
+            print(
+                "Try it:\n"
+                f"  ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "
+                f"ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_ACCESS_KEY_SECRET} \\\n"
+                f"  ccc-break take-break --code default --endpoint {simulator.url} "
+                "--instance-id ccc-test --user-id user-test@ccc-test\n"
+                "Press Ctrl+C to stop.",
+                file=stdout,
+            )
             stdout.flush()
             await stop.wait()
+        finally:
+            await simulator.stop()
 
     try:
         asyncio.run(serve())
@@ -142,24 +155,6 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
         print(f"Error: cannot listen on {args.host}:{args.port} ({error.strerror}).", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_OK
-
-
-def _simulator_banner(url: str, key_id: str, secret: str) -> str:
-    # The demo key is public and throwaway; printing it is the point of this command.
-    return "\n".join(
-        [
-            f"CCC simulator listening on {url}",
-            "Demo agent: instance ccc-test, user user-test@ccc-test, extension 80011474",
-            f"Demo AccessKey ID: {key_id}",
-            f"Demo AccessKey secret: {secret}",
-            "Try:",
-            f"  ALIBABA_CLOUD_ACCESS_KEY_ID={key_id} ALIBABA_CLOUD_ACCESS_KEY_SECRET={secret} \\",
-            f"  ccc-break take-break --code default --endpoint {url} --instance-id ccc-test "
-            "--user-id user-test@ccc-test",
-            f"Control API: {url}/control/agents",
-            "Press Ctrl+C to stop.",
-        ]
-    )
 
 
 def settings_overrides(args: argparse.Namespace) -> Mapping[str, object]:

@@ -184,7 +184,6 @@ class CccClient:
             "DeviceId": self._identity.device_id,
             **extra,
         }
-        params = {name: value for name, value in params.items() if value}
         clock_corrected = False
         attempt = 0
         while True:

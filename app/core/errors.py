@@ -81,6 +81,10 @@ _ADVICE: dict[str, str] = {
     "SignatureDoesNotMatch": (
         "The AccessKey secret is wrong. Re-enter it in Settings or ask IT for the right one."
     ),
+    "InvalidSecurityToken.MismatchWithAccessKey": (
+        "The STS security token does not belong to this AccessKey. Enter a matching token in Settings or ask IT."
+    ),
+    "InvalidSecurityToken.Expired": "The STS security token has expired. Enter a new one in Settings or ask IT.",
     "IncompleteSignature": ("The request was not signed properly. Check the credentials in Settings."),
     "InvalidTimeStamp.Expired": (
         "This computer's clock is more than 15 minutes off. Set the date and time automatically, then retry."
