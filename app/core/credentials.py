@@ -1,0 +1,372 @@
+"""The one owner of the AccessKey: environment variables, else the system keyring, else memory for this run.
+
+The secret is never written to a file. When no usable keyring exists (no backend, no D-Bus, a locked or
+dismissed keyring) it is kept in memory until the app quits and the status says so in plain words.
+Every call may block on D-Bus or an OS prompt: run them off the GUI thread. They are serialised by a
+lock, and nothing here touches the keyring at import time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from app.core.errors import CredentialError
+from app.core.signing import Credentials
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+logger = logging.getLogger(__name__)
+
+SERVICE_NAME = "ccc-break"
+ACCESS_KEY_ID = "access_key_id"
+ACCESS_KEY_SECRET = "access_key_secret"  # noqa: S105 - a name, not a secret
+SECURITY_TOKEN = "security_token"  # noqa: S105 - a name, not a secret
+
+ENV_ACCESS_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
+ENV_ACCESS_KEY_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"  # noqa: S105 - a name, not a secret
+ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"  # noqa: S105 - a name, not a secret
+
+NO_BACKEND_NAME = "none (memory only)"
+MEMORY_ONLY_SUFFIX = "Your secret is kept only until you quit."
+
+
+class CredentialSource(StrEnum):
+    ENVIRONMENT = "environment"
+    KEYRING = "keyring"
+    MEMORY = "memory"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class CredentialStatus:
+    """What the settings dialog shows about the credentials; never the secret itself."""
+
+    backend_name: str
+    persistent: bool
+    source: CredentialSource
+    has_access_key_id: bool
+    has_secret: bool
+    has_security_token: bool
+    problem: str | None = None
+
+
+class _BackendUnavailable(Exception):
+    """The keyring cannot be used; `reason` is a short, secret-free description."""
+
+    def __init__(self, reason: str, *, locked: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.locked = locked
+
+
+def _backend_name(backend: KeyringBackend | None) -> str:
+    if backend is None or not _is_usable(backend):
+        return NO_BACKEND_NAME
+    module = type(backend).__module__
+    name = type(backend).__name__
+    if module.endswith(".chainer"):
+        first = _chained(backend)
+        return _backend_name(first[0]) if first else NO_BACKEND_NAME
+    known = {
+        "SecretService": "Secret Service (GNOME Keyring)",
+        "libsecret": "Secret Service (libsecret)",
+        "kwallet": "KDE Wallet",
+        "macOS": "macOS Keychain",
+        "Windows": "Windows Credential Manager",
+    }
+    for part, human in known.items():
+        if f".{part}" in module:
+            return human
+    return str(getattr(backend, "name", name))
+
+
+def _chained(backend: KeyringBackend) -> Sequence[KeyringBackend]:
+    try:
+        return list(getattr(backend, "backends", []))
+    except Exception:  # a backend's priority probe may fail in odd ways
+        return []
+
+
+def _is_usable(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    # fail.Keyring raises on every call; null.Keyring silently drops secrets; an empty chainer does too.
+    if module.endswith((".fail", ".null")):
+        return False
+    return not (module.endswith(".chainer") and not _chained(backend))
+
+
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<hidden>")
+    return text
+
+
+def _reason(error: BaseException, secrets: Sequence[str]) -> str:
+    """A short, secret-free description of a keyring failure for messages and logs."""
+    text = _redact(str(error), secrets).strip()
+    if len(text) > 160:
+        text = text[:157] + "..."
+    kind = type(error).__name__
+    return f"{kind}: {text}" if text else kind
+
+
+def _is_locked_error(error: BaseException) -> bool:
+    from keyring.errors import KeyringLocked
+
+    text = str(error).lower()
+    return isinstance(error, KeyringLocked) or "prompt dismissed" in text or "locked" in text
+
+
+class CredentialStore:
+    """Reads and writes the AccessKey; `backend` None means the platform keyring, found on first use."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        environ: Mapping[str, str] | None = None,
+        service: str = SERVICE_NAME,
+    ) -> None:
+        self._backend = backend
+        self._backend_resolved = backend is not None
+        self._environ = environ
+        self._service = service
+        self._memory: Credentials | None = None
+        self._memory_problem: str | None = None
+        self._lock = threading.RLock()
+
+    # -- backend --
+
+    def _resolve_backend(self) -> KeyringBackend | None:
+        if not self._backend_resolved:
+            try:
+                import keyring
+
+                self._backend = keyring.get_keyring()
+            except Exception as error:
+                logger.warning("No keyring backend could be loaded: %s", _reason(error, ()))
+                self._backend = None
+            self._backend_resolved = True
+            logger.info("Credential backend: %s", _backend_name(self._backend))
+        return self._backend
+
+    def _usable_backend(self) -> KeyringBackend:
+        backend = self._resolve_backend()
+        if backend is None or not _is_usable(backend):
+            raise _BackendUnavailable("none found")
+        return backend
+
+    @property
+    def backend_name(self) -> str:
+        with self._lock:
+            return _backend_name(self._resolve_backend())
+
+    def _call(self, operation: str, secrets: Sequence[str], func: Callable[..., object], *args: str) -> str | None:
+        """Run one keyring call, turning every library, D-Bus and OS failure into _BackendUnavailable."""
+        from keyring.errors import NoKeyringError
+
+        try:
+            result = func(*args)
+        except NoKeyringError:
+            raise _BackendUnavailable("none found") from None
+        except Exception as error:
+            reason = _reason(error, (*secrets, *self._known_secrets()))
+            logger.warning("Keyring %s failed: %s", operation, reason)
+            raise _BackendUnavailable(reason, locked=_is_locked_error(error)) from None
+        return result if isinstance(result, str) else None
+
+    def _keyring_read(self) -> Credentials | None:
+        backend = self._usable_backend()
+        key_id = self._call("read", (), backend.get_password, self._service, ACCESS_KEY_ID)
+        secret = self._call("read", (), backend.get_password, self._service, ACCESS_KEY_SECRET)
+        if not key_id or not secret:
+            return None
+        token = self._call("read", (secret,), backend.get_password, self._service, SECURITY_TOKEN)
+        return Credentials(key_id, secret, token or None)
+
+    def _known_secrets(self) -> tuple[str, ...]:
+        """Secrets this store holds, to be blanked out of any error text that echoes them."""
+        from_env, _ = self._from_environment()
+        known = [from_env, self._memory]
+        return tuple(s for c in known if c is not None for s in (c.access_key_secret, c.security_token) if s)
+
+    # -- environment --
+
+    def _env(self) -> Mapping[str, str]:
+        if self._environ is None:
+            import os
+
+            return os.environ
+        return self._environ
+
+    def _from_environment(self) -> tuple[Credentials | None, str | None]:
+        env = self._env()
+        key_id = env.get(ENV_ACCESS_KEY_ID, "").strip()
+        secret = env.get(ENV_ACCESS_KEY_SECRET, "").strip()
+        token = env.get(ENV_SECURITY_TOKEN, "").strip() or None
+        if key_id and secret:
+            return Credentials(key_id, secret, token), None
+        if key_id or secret:
+            missing = ENV_ACCESS_KEY_SECRET if key_id else ENV_ACCESS_KEY_ID
+            return None, f"{missing} is not set, so the AccessKey in the environment was ignored."
+        return None, None
+
+    # -- public API --
+
+    def load(self) -> Credentials | None:
+        """The credentials to sign with, or None when none are set up.
+
+        Environment variables win; then what was kept in memory because the keyring refused it this run
+        (it is newer than anything in the keyring); then the keyring.
+        """
+        with self._lock:
+            from_env, _ = self._from_environment()
+            if from_env is not None:
+                return from_env
+            if self._memory is not None:
+                return self._memory
+            try:
+                return self._keyring_read()
+            except _BackendUnavailable as unavailable:
+                if unavailable.reason == "none found":
+                    return None
+                raise CredentialError(self._read_message(unavailable)) from None
+
+    def save(self, credentials: Credentials) -> CredentialStatus:
+        """Store in the keyring; when that is impossible keep them in memory for this run only."""
+        key_id = credentials.access_key_id.strip()
+        secret = credentials.access_key_secret.strip()
+        token = (credentials.security_token or "").strip() or None
+        if not key_id or not secret:
+            raise CredentialError("Enter both the AccessKey ID and the AccessKey secret.")
+        cleaned = Credentials(key_id, secret, token)
+        secrets = tuple(s for s in (secret, token) if s)
+        with self._lock:
+            try:
+                self._keyring_write(cleaned, secrets)
+            except _BackendUnavailable as unavailable:
+                self._memory = cleaned
+                self._memory_problem = self._memory_message(unavailable)
+                logger.warning("AccessKey kept in memory only: %s", unavailable.reason)
+                return self._status_locked()
+            self._memory = None
+            self._memory_problem = None
+            logger.info("AccessKey saved in %s", _backend_name(self._backend))
+            return self._status_locked()
+
+    def _keyring_write(self, credentials: Credentials, secrets: Sequence[str]) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        backend = self._usable_backend()
+        service = self._service
+        written = False
+        try:
+            self._call(
+                "write", secrets, backend.set_password, service, ACCESS_KEY_SECRET, credentials.access_key_secret
+            )
+            written = True
+            if credentials.security_token:
+                self._call("write", secrets, backend.set_password, service, SECURITY_TOKEN, credentials.security_token)
+            else:
+                self._delete(backend, SECURITY_TOKEN, PasswordDeleteError)
+            self._call("write", secrets, backend.set_password, service, ACCESS_KEY_ID, credentials.access_key_id)
+            # A backend that accepts and drops secrets would otherwise look like success.
+            stored = self._call("check", secrets, backend.get_password, service, ACCESS_KEY_SECRET)
+            if stored != credentials.access_key_secret:
+                raise _BackendUnavailable("the keyring did not keep the secret")
+        except _BackendUnavailable:
+            if written:
+                # Do not leave a new secret next to an old ID: remove what may be half-written.
+                for username in (ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN):
+                    with contextlib.suppress(_BackendUnavailable):
+                        self._delete(backend, username, PasswordDeleteError)
+            raise
+
+    def _delete(self, backend: KeyringBackend, username: str, not_found: type[Exception]) -> None:
+        try:
+            backend.delete_password(self._service, username)
+        except not_found:
+            pass  # nothing stored under that name
+        except Exception as error:
+            reason = _reason(error, self._known_secrets())
+            logger.warning("Keyring delete failed: %s", reason)
+            raise _BackendUnavailable(reason, locked=_is_locked_error(error)) from None
+
+    def clear(self) -> None:
+        """Forget the credentials in memory and in the keyring (the environment is not ours to change)."""
+        from keyring.errors import PasswordDeleteError
+
+        with self._lock:
+            self._memory = None
+            self._memory_problem = None
+            try:
+                backend = self._usable_backend()
+                for username in (ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN):
+                    self._delete(backend, username, PasswordDeleteError)
+            except _BackendUnavailable as unavailable:
+                if unavailable.reason == "none found":
+                    return
+                raise CredentialError(
+                    f"The saved AccessKey could not be removed from the system keyring ({unavailable.reason})."
+                ) from None
+
+    def status(self) -> CredentialStatus:
+        with self._lock:
+            return self._status_locked()
+
+    def _status_locked(self) -> CredentialStatus:
+        name = _backend_name(self._resolve_backend())
+        backend_ok = name != NO_BACKEND_NAME
+        from_env, env_problem = self._from_environment()
+        if from_env is not None:
+            return self._status(name, backend_ok, CredentialSource.ENVIRONMENT, from_env, None)
+        if self._memory is not None:
+            return self._status(name, False, CredentialSource.MEMORY, self._memory, self._memory_problem)
+        try:
+            stored = self._keyring_read()
+        except _BackendUnavailable as unavailable:
+            problem = env_problem or self._read_message(unavailable)
+            if unavailable.reason == "none found":
+                problem = env_problem or (
+                    "No system keyring is available, so a saved AccessKey is kept only until you quit."
+                )
+            return self._status(name, False, CredentialSource.NONE, None, problem)
+        if stored is not None:
+            return self._status(name, True, CredentialSource.KEYRING, stored, env_problem)
+        return self._status(name, backend_ok, CredentialSource.NONE, None, env_problem)
+
+    @staticmethod
+    def _status(
+        name: str, persistent: bool, source: CredentialSource, creds: Credentials | None, problem: str | None
+    ) -> CredentialStatus:
+        return CredentialStatus(
+            backend_name=name,
+            persistent=persistent,
+            source=source,
+            has_access_key_id=bool(creds and creds.access_key_id),
+            has_secret=bool(creds and creds.access_key_secret),
+            has_security_token=bool(creds and creds.security_token),
+            problem=problem,
+        )
+
+    @staticmethod
+    def _memory_message(unavailable: _BackendUnavailable) -> str:
+        if unavailable.locked:
+            return f"The system keyring is locked ({unavailable.reason}). {MEMORY_ONLY_SUFFIX}"
+        return f"No system keyring is available ({unavailable.reason}). {MEMORY_ONLY_SUFFIX}"
+
+    @staticmethod
+    def _read_message(unavailable: _BackendUnavailable) -> str:
+        if unavailable.locked:
+            return (
+                "The system keyring is locked, so the saved AccessKey cannot be read. Unlock it "
+                f"(log in again or open your keyring app) and retry ({unavailable.reason})."
+            )
+        return f"The saved AccessKey cannot be read from the system keyring ({unavailable.reason})."
