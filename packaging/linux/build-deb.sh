@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Build dist/ccc-break_<version>_amd64.deb from the PyInstaller onedir build.
+# Usage: packaging/linux/build-deb.sh [--skip-build]
+#   --skip-build  reuse an existing dist/ccc-break instead of running PyInstaller
+# Environment: PYINSTALLER (default: pyinstaller on PATH).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+
+skip_build=0
+for arg in "$@"; do
+    case "$arg" in
+    --skip-build) skip_build=1 ;;
+    -h | --help)
+        sed -n '2,5p' "$0"
+        exit 0
+        ;;
+    *)
+        echo "build-deb.sh: unknown option $arg" >&2
+        exit 2
+        ;;
+    esac
+done
+
+# dpkg-deb --root-owner-group makes fakeroot unnecessary.
+command -v dpkg-deb >/dev/null || {
+    echo "build-deb.sh: dpkg-deb is missing; run: apt-get install -y dpkg" >&2
+    exit 1
+}
+
+version=$(sed -n 's/^__version__ *= *"\([^"]*\)".*/\1/p' app/__init__.py)
+if [ -z "$version" ]; then
+    echo "build-deb.sh: cannot read __version__ from app/__init__.py" >&2
+    exit 1
+fi
+arch=amd64
+
+if [ "$skip_build" -eq 0 ]; then
+    "${PYINSTALLER:-pyinstaller}" --noconfirm --distpath dist --workpath build packaging/ccc-break.spec
+fi
+if [ ! -x dist/ccc-break/ccc-break ]; then
+    echo "build-deb.sh: dist/ccc-break/ccc-break not found; build without --skip-build" >&2
+    exit 1
+fi
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/ccc-break-deb.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+pkg="$stage/pkg"
+mkdir -p "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" \
+    "$pkg/etc/xdg/autostart" "$pkg/etc/xdg/ccc-break" "$pkg/usr/share/doc/ccc-break"
+
+cp -a dist/ccc-break "$pkg/opt/ccc-break"
+# A symlink keeps one copy of the executable; PyInstaller resolves its own path through it.
+ln -s /opt/ccc-break/ccc-break "$pkg/usr/bin/ccc-break"
+install -m 0644 resources/ccc-break.desktop "$pkg/usr/share/applications/ccc-break.desktop"
+
+for png in resources/icons/ccc-break-*.png; do
+    size=${png##*-}
+    size=${size%.png}
+    install -D -m 0644 "$png" "$pkg/usr/share/icons/hicolor/${size}x${size}/apps/ccc-break.png"
+done
+install -D -m 0644 resources/icons/ccc-break.svg "$pkg/usr/share/icons/hicolor/scalable/apps/ccc-break.svg"
+
+# The system autostart entry: every agent gets the widget at sign-in; each agent can still switch it
+# off in Settings (a per-user entry with Hidden=true masks this one).
+sed -e 's/^Exec=.*/Exec=ccc-break --minimized/' \
+    -e 's/^Name=.*/Name=CCC Break/' resources/ccc-break.desktop >"$pkg/etc/xdg/autostart/ccc-break.desktop"
+echo "X-GNOME-Autostart-enabled=true" >>"$pkg/etc/xdg/autostart/ccc-break.desktop"
+chmod 0644 "$pkg/etc/xdg/autostart/ccc-break.desktop"
+
+install -m 0644 packaging/config/ccc-break.ini "$pkg/etc/xdg/ccc-break/ccc-break.ini"
+install -m 0644 docs/it-deployment.md "$pkg/usr/share/doc/ccc-break/it-deployment.md"
+
+# Everything under /opt readable by all; executables stay executable.
+chmod -R u=rwX,go=rX "$pkg/opt/ccc-break"
+
+installed_kb=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
+cat >"$pkg/DEBIAN/control" <<CONTROL
+Package: ccc-break
+Version: $version
+Section: net
+Priority: optional
+Architecture: $arch
+Maintainer: CCC Break maintainers <ccc-break@example.invalid>
+Installed-Size: $installed_kb
+Depends: libc6 (>= 2.31), libxcb-cursor0, libxkbcommon-x11-0, libxkbcommon0, libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-xinerama0, libxcb-xkb1, libxcb-randr0, libxcb-shape0, libxcb-xfixes0, libx11-xcb1
+Recommends: gnome-keyring | kwalletmanager, libsecret-1-0
+Description: Tray widget for Alibaba Cloud Contact Center agents
+ Take a break, get ready and see the agent's true state in Alibaba Cloud
+ Contact Center from the system tray. Organisation defaults and locked
+ settings live in /etc/xdg/ccc-break/ccc-break.ini.
+CONTROL
+
+echo "/etc/xdg/ccc-break/ccc-break.ini" >"$pkg/DEBIAN/conffiles"
+echo "/etc/xdg/autostart/ccc-break.desktop" >>"$pkg/DEBIAN/conffiles"
+
+cat >"$pkg/DEBIAN/postinst" <<'SCRIPT'
+#!/bin/sh
+set -e
+if [ "$1" = configure ]; then
+    if command -v gtk-update-icon-cache >/dev/null 2>&1; then
+        gtk-update-icon-cache -q -t -f /usr/share/icons/hicolor || true
+    fi
+    if command -v update-desktop-database >/dev/null 2>&1; then
+        update-desktop-database -q /usr/share/applications || true
+    fi
+fi
+exit 0
+SCRIPT
+cat >"$pkg/DEBIAN/postrm" <<'SCRIPT'
+#!/bin/sh
+set -e
+case "$1" in
+remove | purge)
+    if command -v gtk-update-icon-cache >/dev/null 2>&1; then
+        gtk-update-icon-cache -q -t -f /usr/share/icons/hicolor || true
+    fi
+    if command -v update-desktop-database >/dev/null 2>&1; then
+        update-desktop-database -q /usr/share/applications || true
+    fi
+    ;;
+esac
+if [ "$1" = purge ]; then
+    rmdir /etc/xdg/ccc-break 2>/dev/null || true
+fi
+exit 0
+SCRIPT
+chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/postrm"
+
+out="dist/ccc-break_${version}_${arch}.deb"
+mkdir -p dist
+dpkg-deb --root-owner-group -Zxz -z3 --build "$pkg" "$out" >/dev/null
+size=$(du -h "$out" | cut -f1)
+echo "Built $out ($size, installed $((installed_kb / 1024)) MB)"
