@@ -19,6 +19,7 @@ from app.core.credentials import (
 )
 from app.core.errors import CredentialError
 from app.core.signing import Credentials
+from tests.fixtures.secret_service import SecretServiceSession
 
 SECRET = "Zq7-UNIQUE-s3cr3t-9f1c0d"  # distinctive, so a leak anywhere is easy to find
 TOKEN = "TOKEN-7d1e-UNIQUE-sts"
@@ -28,7 +29,9 @@ CREDS = Credentials("LTAI-test-id", SECRET)
 class MemoryKeyring(KeyringBackend):
     """A keyring kept in a dict; it can be told to fail like a locked or broken real one."""
 
-    priority = 1  # type: ignore[assignment]
+    # Below fail.Keyring (0): keyring registers every subclass, and this one must never be picked as
+    # the default backend by code under test.
+    priority = -10  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__()
@@ -338,3 +341,56 @@ def test_calls_from_several_threads_are_serialised(store: CredentialStore, backe
         thread.join()
 
     assert errors == []
+
+
+# --- a real Secret Service (gnome-keyring on a private D-Bus) ---------------------------------------
+
+
+@pytest.mark.keyring_real
+def test_real_keyring_keeps_the_secret_across_restarts_and_never_on_disk_in_clear(
+    secret_service: SecretServiceSession, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    status = CredentialStore(backend=secret_service.backend, environ={}).save(
+        Credentials("LTAI-real-id", SECRET, TOKEN)
+    )
+
+    assert status.persistent and status.problem is None
+    assert status.backend_name == "Secret Service (GNOME Keyring)"
+    # A new app run: a new store on a new backend object.
+    restarted = CredentialStore(backend=secret_service.new_backend(), environ={})
+    assert restarted.load() == Credentials("LTAI-real-id", SECRET, TOKEN)
+    assert restarted.status().source is CredentialSource.KEYRING
+    for needle in (SECRET, TOKEN):
+        assert secret_service.files_containing(needle.encode()) == []
+    assert_no_secret_in_logs(debug_logs)
+
+    restarted.clear()
+    assert CredentialStore(backend=secret_service.new_backend(), environ={}).load() is None
+
+
+@pytest.mark.keyring_real
+def test_real_keyring_is_found_by_default_on_the_session_bus(secret_service: SecretServiceSession) -> None:
+    store = CredentialStore(environ={})
+
+    store.save(CREDS)
+
+    assert store.backend_name == "Secret Service (GNOME Keyring)"
+    assert CredentialStore(backend=secret_service.new_backend(), environ={}).load() == CREDS
+
+
+@pytest.mark.keyring_real
+def test_real_locked_keyring_keeps_the_secret_for_this_run_only(
+    locked_secret_service: SecretServiceSession, debug_logs: pytest.LogCaptureFixture
+) -> None:
+    store = CredentialStore(backend=locked_secret_service.backend, environ={})
+
+    status = store.save(CREDS)
+
+    assert status.persistent is False
+    assert status.source is CredentialSource.MEMORY
+    assert status.problem is not None
+    assert status.problem.startswith("The system keyring is locked (")
+    assert status.problem.endswith("Your secret is kept only until you quit.")
+    assert store.load() == CREDS
+    assert locked_secret_service.files_containing(SECRET.encode()) == []
+    assert_no_secret_in_logs(debug_logs)
