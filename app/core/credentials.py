@@ -102,6 +102,26 @@ def _is_usable(backend: KeyringBackend) -> bool:
     return not (module.endswith(".chainer") and not _chained(backend))
 
 
+# keyring's own system backends (Secret Service, KWallet, macOS Keychain, Windows Credential Manager)
+# have priority 1 or more; anything below is a fallback (keyrings.alt plain-text files, an in-process
+# memory keyring) that must not be mistaken for a place that keeps the secret safely across runs.
+MIN_SYSTEM_PRIORITY = 1.0
+
+
+def _priority(backend: KeyringBackend) -> float:
+    try:
+        return float(backend.priority)
+    except Exception:  # priority is a probe that may raise for an unavailable backend
+        return -1.0
+
+
+def _is_system_keyring(backend: KeyringBackend) -> bool:
+    if type(backend).__module__.endswith(".chainer"):
+        chained = _chained(backend)
+        return bool(chained) and _priority(chained[0]) >= MIN_SYSTEM_PRIORITY
+    return _priority(backend) >= MIN_SYSTEM_PRIORITY
+
+
 def _redact(text: str, secrets: Sequence[str]) -> str:
     for secret in secrets:
         if secret:
@@ -149,10 +169,14 @@ class CredentialStore:
             try:
                 import keyring
 
-                self._backend = keyring.get_keyring()
+                found = keyring.get_keyring()
             except Exception as error:
                 logger.warning("No keyring backend could be loaded: %s", _reason(error, ()))
-                self._backend = None
+                found = None
+            if found is not None and not _is_system_keyring(found):
+                logger.info("Not using keyring backend %s: it is not a system keyring", type(found).__name__)
+                found = None
+            self._backend = found
             self._backend_resolved = True
             logger.info("Credential backend: %s", _backend_name(self._backend))
         return self._backend

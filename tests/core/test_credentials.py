@@ -289,6 +289,7 @@ def test_empty_fields_are_refused(store: CredentialStore) -> None:
 def test_backend_is_found_lazily_not_at_construction(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     memory = MemoryKeyring()
+    memory.priority = 5  # type: ignore[misc]  # looks like a system keyring to the store
 
     def fake_get_keyring() -> KeyringBackend:
         calls.append(1)
@@ -303,6 +304,21 @@ def test_backend_is_found_lazily_not_at_construction(monkeypatch: pytest.MonkeyP
 
     assert calls == [1]
     assert memory.items[("ccc-break", "access_key_id")] == "LTAI-test-id"
+
+
+def test_a_low_priority_default_backend_is_not_trusted_with_the_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    # e.g. keyrings.alt's plain-text file, or an in-process memory keyring that keyring picked by default
+    fallback = MemoryKeyring()
+    fallback.priority = 0.5  # type: ignore[misc]
+    monkeypatch.setattr("keyring.get_keyring", lambda: fallback)
+    store = CredentialStore(environ={})
+
+    status = store.save(CREDS)
+
+    assert fallback.items == {}
+    assert status.persistent is False and status.backend_name == "none (memory only)"
+    assert status.problem is not None and "kept only until you quit" in status.problem
+    assert store.load() == CREDS
 
 
 @pytest.mark.parametrize(
