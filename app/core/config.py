@@ -633,14 +633,16 @@ class ConfigStore:
                 values[key], origins[key] = getattr(BUILT_IN, key), Origin.BUILT_IN
 
         settings = Settings(**values)  # type: ignore[arg-type]
+        # Persist a new device ID only where that cannot hide an existing file we failed to read.
+        writable = user is not None or not self.paths.user_file.exists()
         if settings.device_id == "":
-            settings, problem = self._generate_device_id(settings)
-            if problem is None:
+            settings, problem = self._generate_device_id(settings, persist=writable)
+            if problem is not None:
+                problems.append(problem)
+            elif writable:
                 origins["device_id"] = Origin.USER
                 if self.paths.user_file not in sources:
                     sources.append(self.paths.user_file)
-            else:
-                problems.append(problem)
 
         self._last_overrides = dict(override_values)
         return LoadedConfig(
@@ -762,9 +764,11 @@ class ConfigStore:
             return None
         return backup
 
-    def _generate_device_id(self, settings: Settings) -> tuple[Settings, str | None]:
+    def _generate_device_id(self, settings: Settings, *, persist: bool) -> tuple[Settings, str | None]:
         device_id = DEVICE_ID_PREFIX + uuid.uuid4().hex
         settings = settings.replace(device_id=device_id)
+        if not persist:
+            return settings, None
         try:
             self._write_user_file({"device_id": device_id}, set())
         except ConfigError as error:

@@ -442,6 +442,16 @@ def test_device_id_is_generated_once_and_stays_the_same(paths: ConfigPaths, stor
     assert read_user_section(paths.user_file) == {"device_id": first.settings.device_id}
 
 
+def test_an_unreadable_user_file_is_not_replaced_to_store_a_device_id(paths: ConfigPaths, store: ConfigStore) -> None:
+    paths.user_file.mkdir(parents=True)  # unreadable as a file, even for root
+
+    loaded = store.load()
+
+    assert loaded.settings.device_id.startswith("ccc-break-")  # usable for this run
+    assert paths.user_file.is_dir()
+    assert any("cannot be read" in p for p in loaded.problems)
+
+
 def test_device_id_given_by_the_organisation_is_not_replaced(paths: ConfigPaths, store: ConfigStore) -> None:
     write(paths.system_files[0], "[ccc-break]\ndevice_id = desk-42\n")
 
