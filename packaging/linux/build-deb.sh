@@ -63,9 +63,10 @@ done
 install -D -m 0644 resources/icons/ccc-break.svg "$pkg/usr/share/icons/hicolor/scalable/apps/ccc-break.svg"
 
 # The system autostart entry: every agent gets the widget at sign-in; each agent can still switch it
-# off in Settings (a per-user entry with Hidden=true masks this one).
+# off in Settings (a per-user entry with Hidden=true masks this one). TryExec keeps a removed-but-
+# not-purged package from leaving a broken entry behind.
 sed -e 's/^Exec=.*/Exec=ccc-break --minimized/' \
-    -e 's/^Name=.*/Name=CCC Break/' resources/ccc-break.desktop >"$pkg/etc/xdg/autostart/ccc-break.desktop"
+    -e 's/^Name=.*/Name=CCC Break/' -e '/^Exec=/i TryExec=ccc-break' resources/ccc-break.desktop >"$pkg/etc/xdg/autostart/ccc-break.desktop"
 echo "X-GNOME-Autostart-enabled=true" >>"$pkg/etc/xdg/autostart/ccc-break.desktop"
 chmod 0644 "$pkg/etc/xdg/autostart/ccc-break.desktop"
 
