@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tests.fixtures.secret_service"]
+
 # pytest-qt tests draw offscreen; end-to-end tests start their own Xvfb for the real thing.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

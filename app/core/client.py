@@ -169,8 +169,7 @@ class CccClient:
         context = data.get("UserContext") if isinstance(data, Mapping) else None
         if not isinstance(context, Mapping):
             raise ProtocolError(
-                "The contact centre's status answer had no agent context. Try again; if it "
-                "persists, contact IT.",
+                "The contact centre's status answer had no agent context. Try again; if it persists, contact IT.",
                 request_id=request_id,
             )
         return AgentStatus.from_context(context, request_id=request_id)

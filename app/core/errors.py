@@ -69,18 +69,12 @@ _ADVICE: dict[str, str] = {
         "That is not possible in your current state. Wait until your call or after-call work ends, "
         "or sign in to the workbench first."
     ),
-    "InvalidOperation.ChannelState": (
-        "A call is still connected. Finish or hang up the call, then click Ready again."
-    ),
+    "InvalidOperation.ChannelState": ("A call is still connected. Finish or hang up the call, then click Ready again."),
     "MissingParameter": ("The request was incomplete. Check Settings; if it persists, contact IT."),
     "InvalidParameter": ("A setting has an invalid value. Check Settings; if it persists, contact IT."),
-    "InvalidAccessKeyId.NotFound": (
-        "The AccessKey ID is wrong. Re-enter it in Settings or ask IT for a new one."
-    ),
+    "InvalidAccessKeyId.NotFound": ("The AccessKey ID is wrong. Re-enter it in Settings or ask IT for a new one."),
     "InvalidAccessKeyId.Inactive": ("The AccessKey is disabled. Ask IT to enable it or issue a new one."),
-    "SignatureDoesNotMatch": (
-        "The AccessKey secret is wrong. Re-enter it in Settings or ask IT for the right one."
-    ),
+    "SignatureDoesNotMatch": ("The AccessKey secret is wrong. Re-enter it in Settings or ask IT for the right one."),
     "InvalidSecurityToken.MismatchWithAccessKey": (
         "The STS security token does not belong to this AccessKey. Enter a matching token in Settings or ask IT."
     ),

@@ -118,9 +118,7 @@ class AgentStatus:
         cls, data: Mapping[str, Any], *, request_id: str | None, received_at: datetime | None = None
     ) -> AgentStatus:
         if not isinstance(data, Mapping):
-            raise ProtocolError(
-                "The contact centre sent an agent status this app cannot read.", request_id=request_id
-            )
+            raise ProtocolError("The contact centre sent an agent status this app cannot read.", request_id=request_id)
         raw_state = _text(data.get("UserState"))
         return cls(
             user_state=UserState.parse(raw_state),

@@ -62,9 +62,7 @@ def v2_string_to_sign(method: str, params: Mapping[str, str]) -> str:
 
 
 def v2_signature(method: str, params: Mapping[str, str], secret: str) -> str:
-    digest = hmac.new(
-        f"{secret}&".encode(), v2_string_to_sign(method, params).encode("utf-8"), hashlib.sha1
-    ).digest()
+    digest = hmac.new(f"{secret}&".encode(), v2_string_to_sign(method, params).encode("utf-8"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
@@ -173,8 +171,7 @@ def sign_v3(
     string_to_sign = v3_string_to_sign(method, "/", query, headers, signed, headers["x-acs-content-sha256"])
     signature = v3_signature(string_to_sign, credentials.access_key_secret)
     headers["Authorization"] = (
-        f"{V3_ALGORITHM} Credential={credentials.access_key_id},"
-        f"SignedHeaders={';'.join(signed)},Signature={signature}"
+        f"{V3_ALGORITHM} Credential={credentials.access_key_id},SignedHeaders={';'.join(signed)},Signature={signature}"
     )
     return headers
 

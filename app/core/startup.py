@@ -1,0 +1,43 @@
+"""Builds what one run of the app owns: its settings files, loaded settings and credential store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.core.config import ConfigStore, LoadedConfig, default_config_paths
+from app.core.credentials import CredentialStore
+from app.core.memory_keyring import MemoryKeyring
+
+DEMO_INSTANCE_ID = "ccc-test"
+DEMO_USER_ID = "user-test@ccc-test"
+
+
+@dataclass
+class RunContext:
+    config_store: ConfigStore
+    loaded: LoadedConfig
+    credentials: CredentialStore
+    overrides: Mapping[str, object] = field(default_factory=dict)
+    demo: bool = False
+
+    def reload(self) -> LoadedConfig:
+        self.loaded = self.config_store.load(self.overrides)
+        return self.loaded
+
+
+def build_context(
+    overrides: Mapping[str, object], *, demo: bool = False, environ: Mapping[str, str] | None = None
+) -> RunContext:
+    """Demo runs use their own settings file and throwaway in-memory credentials, so they never
+    touch the agent's real settings or keyring."""
+    environ = os.environ if environ is None else environ
+    if demo:
+        overrides = {"instance_id": DEMO_INSTANCE_ID, "user_id": DEMO_USER_ID, **overrides}
+        store = ConfigStore(default_config_paths("demo", environ=environ))
+        credentials = CredentialStore(backend=MemoryKeyring(), environ={})
+    else:
+        store = ConfigStore(default_config_paths(environ=environ))
+        credentials = CredentialStore(environ=environ)
+    return RunContext(store, store.load(overrides), credentials, dict(overrides), demo)
