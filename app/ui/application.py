@@ -1,0 +1,355 @@
+"""The widget's composition root: one session, one controller, one window, one tray, on a qasync loop.
+
+`WidgetApp` wires the parts and owns their lifetime; `run_gui` adds the process concerns (QApplication,
+single instance, signals, the event loop) around it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from app import APP_ID, PRODUCT_NAME, __version__
+from app.core.autostart import autostart_for
+from app.core.autostart.base import AutoStart, AutoStartError
+from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts, open_session
+from app.core.config import Settings
+from app.core.errors import CccBreakError, ConfigError, CredentialError
+from app.core.logs import redaction
+from app.core.models import AgentStatus
+from app.core.signing import Credentials
+from app.core.startup import RunContext
+from app.core.tracking import AgentTracker, ResumeDetector
+from app.ui.controller import AgentController
+from app.ui.icons import state_icon
+from app.ui.main_window import MainWindow
+from app.ui.resources import resource_path
+from app.ui.settings_dialog import CredentialInput, SettingsDialog
+from app.ui.single_instance import SingleInstance
+from app.ui.tray import Tray
+
+logger = logging.getLogger(__name__)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Application", text)
+
+
+class WidgetApp(QObject):
+    """Everything one running widget owns. Tests build it directly against the simulator."""
+
+    def __init__(
+        self,
+        context: RunContext,
+        *,
+        autostart: AutoStart | None = None,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self._now = now
+        self.autostart = autostart or autostart_for()
+        self._tray_available = tray_available
+        self.clock = ServerClock()
+        self.session: aiohttp.ClientSession | None = None
+        self.simulator: Any = None
+        self.controller: AgentController | None = None
+        self.window: MainWindow | None = None
+        self.tray: Tray | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.notifications: list[tuple[str, str]] = []
+        self.quit_event = asyncio.Event()
+        self._timers: list[QTimer] = []
+
+    # --- life -------------------------------------------------------------------------------------
+
+    async def start(self, *, minimized: bool = False) -> None:
+        settings = self.context.loaded.settings
+        problems = self.context.loaded.problems  # a reload below would not repeat them
+        self.session = open_session(Timeouts(total=settings.request_timeout))
+        if self.context.demo:
+            await self._start_demo_simulator()
+        settings = self.context.loaded.settings
+        self.controller = AgentController(
+            self._client_for_current_settings,
+            list(settings.break_codes),
+            settings.poll_interval,
+            tracker=AgentTracker(settings.break_codes, now=self._now),
+            tr=lambda text: QCoreApplication.translate("AgentController", text),
+        )
+        self.tray = Tray(self.controller, tray_available=self._tray_available)
+        self.window = MainWindow(
+            self.controller, demo=self.context.demo, hide_on_close=lambda: self.tray_attached, now=self._now
+        )
+        self.window.setWindowIcon(app_icon())
+        self.window.settings_requested.connect(self.open_settings)
+        self.window.quit_requested.connect(self.quit)
+        self.tray.toggle_window.connect(self.window.toggle)
+        self.tray.settings_requested.connect(self.open_settings)
+        self.tray.quit_requested.connect(self.quit)
+        self.controller.notify.connect(self.notify)
+        self.tray.start()
+        for problem in problems:
+            self.notify(tr("Settings problem"), problem)
+        # Without a tray the window is the app, so it always opens.
+        if not minimized or not self.tray_attached:
+            self.window.bring_forward()
+        self._watch_resume_and_network()
+        self.controller.start_polling()
+
+    @property
+    def tray_attached(self) -> bool:
+        return self.tray is not None and self.tray.attached
+
+    def quit(self) -> None:
+        self.quit_event.set()
+
+    async def run_until_quit(self) -> None:
+        await self.quit_event.wait()
+
+    async def shutdown(self) -> None:
+        """Cancel in-flight work, then close the session and the simulator: no warnings, no leaks."""
+        for timer in self._timers:
+            timer.stop()
+        if self.settings_dialog is not None:
+            self.settings_dialog.reject()
+        if self.controller is not None:
+            await self.controller.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        if self.window is not None:
+            self.window.hide()
+        if self.session is not None:
+            await self.session.close()
+        if self.simulator is not None:
+            await self.simulator.stop()
+
+    async def _start_demo_simulator(self) -> None:
+        from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+
+        self.simulator = Simulator()
+        await self.simulator.start("127.0.0.1", 0)
+        self.context.overrides = {**self.context.overrides, "endpoint": self.simulator.url}
+        self.context.reload()
+        await self._in_executor(
+            lambda: self.context.credentials.save(Credentials(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET))
+        )
+        logger.info("Demo simulator at %s", self.simulator.url)
+
+    def _watch_resume_and_network(self) -> None:
+        detector = ResumeDetector(time.time, time.monotonic)
+        resume_timer = QTimer(self)
+        resume_timer.setInterval(10_000)
+        resume_timer.timeout.connect(lambda: detector.check() and self._poll_now("resume"))
+        resume_timer.start()
+        self._timers.append(resume_timer)
+        with contextlib.suppress(Exception):  # no backend on some desktops: resume polling still works
+            if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
+                QNetworkInformation.instance().reachabilityChanged.connect(self._reachability_changed)
+
+    def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        if reachability is QNetworkInformation.Reachability.Online:
+            self._poll_now("network back")
+
+    def _poll_now(self, why: str) -> None:
+        logger.info("Polling now: %s", why)
+        if self.controller is not None:
+            self.controller.refresh_soon()
+
+    # --- notifications ----------------------------------------------------------------------------
+
+    def notify(self, title: str, text: str) -> None:
+        self.notifications.append((title, text))
+        if self.tray is not None and self.tray.show_message(title, text):
+            return
+        if self.window is not None:
+            self.window.show_notice(title, text)
+            QApplication.alert(self.window)
+
+    # --- clients and credentials ------------------------------------------------------------------
+
+    async def _in_executor(self, call: Callable[[], Any]) -> Any:
+        # Keyring and file calls can block (D-Bus prompts, network homes): never on the GUI thread.
+        return await asyncio.get_running_loop().run_in_executor(None, call)
+
+    async def _load_credentials(self) -> Credentials | None:
+        credentials: Credentials | None = await self._in_executor(self.context.credentials.load)
+        if credentials is not None:
+            redaction.register(credentials.access_key_secret)
+            redaction.register(credentials.security_token)
+        return credentials
+
+    async def _client_for_current_settings(self) -> CccClient:
+        credentials = await self._load_credentials()
+        return self._client(self.context.loaded.settings, credentials)
+
+    def _client(self, settings: Settings, credentials: Credentials | None) -> CccClient:
+        if self.session is None:
+            raise ConfigError(tr("The app is shutting down."))
+        if credentials is None:
+            raise ConfigError(tr("No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret."))
+        if not settings.instance_id:
+            raise ConfigError(tr("The instance ID is not set. Open Settings and enter it (ask IT if unsure)."))
+        return CccClient(
+            self.session,
+            endpoint=settings.endpoint_url(),
+            identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
+            credentials=credentials,
+            signature=settings.signature,
+            clock=self.clock,
+            timeouts=Timeouts(total=settings.request_timeout),
+        )
+
+    async def _credentials_from(self, typed: CredentialInput) -> Credentials | None:
+        saved = await self._load_credentials()
+        if not typed.access_key_secret and not typed.access_key_id:
+            return saved
+        secret = typed.access_key_secret or (saved.access_key_secret if saved else "")
+        if not secret:
+            raise CredentialError(tr("Enter the AccessKey secret."))
+        token = typed.security_token or (saved.security_token if saved and not typed.access_key_secret else None)
+        key_id = typed.access_key_id or (saved.access_key_id if saved else "")
+        redaction.register(secret)
+        return Credentials(key_id, secret, token or None)
+
+    # --- settings ---------------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return
+        asyncio.get_running_loop().create_task(self._open_settings())
+
+    async def _open_settings(self) -> None:
+        status = await self._in_executor(self.context.credentials.status)
+        saved = await self._load_credentials()
+        self.settings_dialog = SettingsDialog(
+            self.context.loaded,
+            status,
+            saved.access_key_id if saved else "",
+            self._save_settings,
+            self._test_settings,
+            parent=self.window,
+        )
+        self.settings_dialog.finished.connect(self._settings_closed)
+        self.settings_dialog.show()
+
+    def _settings_closed(self, _result: int) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+        self.settings_dialog = None
+
+    async def _test_settings(self, settings: Settings, typed: CredentialInput) -> AgentStatus:
+        client = self._client(settings, await self._credentials_from(typed))
+        return await client.poll_user_status()
+
+    async def _save_settings(self, settings: Settings, typed: CredentialInput) -> str | None:
+        notice = None
+        if typed.access_key_id or typed.access_key_secret or typed.security_token:
+            credentials = await self._credentials_from(typed)
+            if credentials is not None:
+                status = await self._in_executor(lambda: self.context.credentials.save(credentials))
+                if not status.persistent:
+                    notice = status.problem
+        try:
+            await self._in_executor(lambda: self.context.config_store.save(settings))
+        except OSError as error:
+            raise ConfigError(
+                tr("Your settings could not be saved ({reason}). Check that your home folder is writable.").format(
+                    reason=error.strerror or type(error).__name__
+                )
+            ) from None
+        loaded = await self._in_executor(self.context.reload)
+        await self._apply_autostart(loaded.settings.launch_at_login)
+        assert self.controller is not None and self.window is not None
+        self.controller.reconfigure(list(loaded.settings.break_codes), loaded.settings.poll_interval)
+        self.window.set_break_codes(list(loaded.settings.break_codes))
+        if notice:
+            self.notify(tr("AccessKey kept for this session only"), notice)
+        return notice
+
+    async def _apply_autostart(self, wanted: bool) -> None:
+        try:
+            if await self._in_executor(self.autostart.is_enabled) != wanted:
+                await self._in_executor(lambda: self.autostart.set_enabled(wanted))
+        except (AutoStartError, OSError) as error:
+            message = getattr(error, "user_message", None) or str(error)
+            self.notify(tr("Launch at login could not be changed"), message)
+
+
+def app_icon() -> QIcon:
+    path = resource_path("icons", "ccc-break.svg")
+    return QIcon(str(path)) if path else state_icon(None)
+
+
+def install_translator(app: QApplication) -> None:
+    directory = resource_path("translations")
+    if directory is None:
+        return
+    translator = QTranslator(app)
+    if translator.load(QLocale(), APP_ID, "_", str(directory)):
+        app.installTranslator(translator)
+
+
+def run_gui(context: RunContext, *, minimized: bool = False) -> int:
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(PRODUCT_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)  # quitting is ours: closing the window may mean "to the tray"
+    install_translator(app)
+
+    single = SingleInstance(APP_ID + ("-demo" if context.demo else ""))
+    if single.forward_to_running():
+        logger.info("Another CCC Break is running; brought it forward")
+        return 0
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    widget = WidgetApp(context)
+    single.activated.connect(lambda: widget.window.bring_forward() if widget.window else None)
+
+    def request_quit(*_args: object) -> None:
+        loop.call_soon_threadsafe(widget.quit)
+
+    signal.signal(signal.SIGINT, request_quit)
+    signal.signal(signal.SIGTERM, request_quit)
+    # Python runs signal handlers only between bytecodes; this tick lets it while Qt waits.
+    heartbeat = QTimer()
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)
+
+    async def main() -> None:
+        try:
+            await widget.start(minimized=minimized)
+            await widget.run_until_quit()
+        finally:
+            await widget.shutdown()
+            single.close()
+
+    try:
+        with loop:
+            loop.run_until_complete(main())
+    except CccBreakError as error:
+        logger.error("Could not start: %s", error.user_message)
+        print(f"Error: {error.user_message}", file=sys.stderr)
+        return 2
+    return 0

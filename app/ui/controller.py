@@ -1,0 +1,280 @@
+"""The agent's live state for the views: runs actions and polls on the qasync loop, never blocking Qt.
+
+Views only read `status`, `busy`, `stale`, `last_error` and listen to the signals; every request goes
+through the one client the `ClientProvider` hands out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app.core.client import CccClient
+from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
+from app.core.models import READY_FROM, TAKE_BREAK_FROM, AgentStatus, BreakCode, UserState
+from app.core.tracking import AgentTracker, EventKind, PollSchedule, StatusEvent
+
+logger = logging.getLogger(__name__)
+
+ClientProvider = Callable[[], Awaitable[CccClient]]
+
+
+@dataclass(frozen=True)
+class ShownError:
+    """What the error area shows: a sentence to act on, the code, and the RequestId to quote to IT."""
+
+    message: str
+    code: str | None
+    request_id: str | None
+    detail: str | None = None
+    needs_settings: bool = False
+    from_poll: bool = False  # a later good poll clears it; an action's error stays until the next action
+
+    @classmethod
+    def from_exception(cls, error: BaseException, *, from_poll: bool) -> ShownError:
+        if isinstance(error, ApiError):
+            settings_codes = ("Signature", "InvalidAccessKey", "NotExists", "Forbidden", "IncompleteSignature")
+            return cls(
+                error.user_message,
+                error.code,
+                error.request_id,
+                error.server_message or None,
+                needs_settings=error.code.startswith(settings_codes),
+                from_poll=from_poll,
+            )
+        if isinstance(error, CccBreakError):
+            needs_settings = isinstance(error, ConfigError | CredentialError)
+            return cls(error.user_message, None, error.request_id, needs_settings=needs_settings, from_poll=from_poll)
+        logger.error("Unexpected error", exc_info=error)
+        return cls(
+            "Something unexpected went wrong. Try again; if it persists, send the log file to IT.",
+            None,
+            None,
+            from_poll=from_poll,
+        )
+
+
+class AgentController(QObject):
+    status_changed = Signal()
+    busy_changed = Signal(bool)
+    error_changed = Signal()
+    stale_changed = Signal(bool)
+    notify = Signal(str, str)  # title, text: raised in the tray (or the window when there is none)
+
+    def __init__(
+        self,
+        client_provider: ClientProvider,
+        break_codes: list[BreakCode],
+        poll_interval: float,
+        tracker: AgentTracker | None = None,
+        schedule: PollSchedule | None = None,
+        tr: Callable[[str], str] = lambda text: text,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._client_provider = client_provider
+        self._client: CccClient | None = None
+        self.break_codes = list(break_codes)
+        self.tracker = tracker or AgentTracker(break_codes)
+        self.schedule = schedule or PollSchedule(poll_interval)
+        self._tr = tr
+        self.busy = False
+        self.stale = False
+        self.last_error: ShownError | None = None
+        self.last_refreshed: datetime | None = None
+        self._generation = 0  # bumped by every action, so an older poll answer cannot undo it
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._poller: asyncio.Task[None] | None = None
+
+    # --- what the views ask -----------------------------------------------------------------------
+
+    @property
+    def status(self) -> AgentStatus | None:
+        return self.tracker.status
+
+    def can_take_break(self) -> tuple[bool, str]:
+        return self._allowed(TAKE_BREAK_FROM, self._tr("take a break"))
+
+    def can_get_ready(self) -> tuple[bool, str]:
+        return self._allowed(READY_FROM, self._tr("become ready"))
+
+    def _allowed(self, allowed: frozenset[UserState], what: str) -> tuple[bool, str]:
+        if self.busy:
+            return False, self._tr("Waiting for the contact centre to answer…")
+        status = self.status
+        if status is None or status.user_state is UserState.UNKNOWN:
+            return True, ""  # unknown state: let the service decide and explain
+        if status.user_state in allowed:
+            return True, ""
+        return False, self._tr("You cannot {what} while {state}.").format(what=what, state=status.user_state.value)
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def take_break(self, code: str) -> asyncio.Task[None]:
+        return self._spawn(self._act(lambda client: client.take_break(code)))
+
+    def get_ready(self) -> asyncio.Task[None]:
+        return self._spawn(self._act(lambda client: client.ready_for_service()))
+
+    def refresh_soon(self) -> None:
+        """Poll now (after an action, when the window is shown, on resume or network return)."""
+        self._wake.set()
+
+    def reconfigure(self, break_codes: list[BreakCode], poll_interval: float) -> None:
+        """Settings changed: new client on next use, new codes and interval, and poll at once."""
+        self._client = None
+        self.break_codes = list(break_codes)
+        self.tracker.set_break_codes(break_codes)
+        failures = self.schedule.failures
+        self.schedule = PollSchedule(poll_interval)
+        self.schedule.failures = failures
+        self.status_changed.emit()
+        self.refresh_soon()
+
+    async def _act(self, call: Callable[[CccClient], Awaitable[AgentStatus]]) -> None:
+        if self.busy:
+            return
+        self._set_busy(True)
+        self._generation += 1
+        try:
+            client = await self._get_client()
+            status = await call(client)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # every failure becomes a message, never a crash
+            self._show_error(error, from_poll=False)
+        else:
+            self._generation += 1
+            self._clear_error()
+            self._accept(status, caused_by_us=True)
+        finally:
+            self._set_busy(False)
+            self.refresh_soon()
+
+    # --- polling ----------------------------------------------------------------------------------
+
+    def start_polling(self) -> None:
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.get_running_loop().create_task(self._poll_forever())
+
+    async def _poll_forever(self) -> None:
+        while True:
+            await self.poll_once()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.schedule.next_delay())
+            self._wake.clear()
+
+    async def poll_once(self) -> None:
+        generation = self._generation
+        try:
+            client = await self._get_client()
+            status = await client.poll_user_status()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # shown, then backed off
+            self.schedule.record_failure()
+            self._set_stale(True)
+            if generation == self._generation and not self.busy:
+                self._show_error(error, from_poll=True)
+            return
+        self.schedule.record_success()
+        if generation != self._generation or self.busy:
+            logger.debug("Dropping a poll answer that an action overtook")
+            return
+        if self.last_error is not None and self.last_error.from_poll:
+            self._clear_error()
+        self._accept(status, caused_by_us=False)
+
+    def check_overrun(self) -> None:
+        """Called by the views' one-second tick."""
+        event = self.tracker.check_overrun()
+        if event:
+            self._announce(event)
+
+    # --- plumbing ---------------------------------------------------------------------------------
+
+    async def _get_client(self) -> CccClient:
+        if self._client is None:
+            self._client = await self._client_provider()
+        return self._client
+
+    def _accept(self, status: AgentStatus, *, caused_by_us: bool) -> None:
+        self.last_refreshed = datetime.now(UTC)
+        self._set_stale(False)
+        for event in self.tracker.apply(status, caused_by_us=caused_by_us):
+            self._announce(event)
+        self.status_changed.emit()
+
+    def _announce(self, event: StatusEvent) -> None:
+        current = event.current
+        state = current.user_state.value
+        if event.kind is EventKind.BREAK_OVERRUN:
+            title = self._tr("Break is over time")
+            text = self._tr("Your {code} break has passed {minutes} minutes.").format(
+                code=self.label_for(current.break_code), minutes=event.limit_minutes
+            )
+        else:
+            title = self._tr("Your state changed")
+            text = self._tr("You are now {state}").format(state=state)
+            if current.user_state is UserState.BREAK and current.break_code:
+                text += f" ({self.label_for(current.break_code)})"
+            text += self._tr(", changed outside this app.")
+        logger.info("Notification: %s — %s", title, text)
+        self.notify.emit(title, text)
+
+    def label_for(self, code: str) -> str:
+        for known in self.break_codes:
+            if known.code == code:
+                return known.display
+        return code
+
+    def _show_error(self, error: BaseException, *, from_poll: bool) -> None:
+        self.last_error = ShownError.from_exception(error, from_poll=from_poll)
+        logger.warning(
+            "Shown to the agent: %s (code=%s, RequestId=%s)",
+            self.last_error.message,
+            self.last_error.code,
+            self.last_error.request_id,
+        )
+        self.error_changed.emit()
+
+    def _clear_error(self) -> None:
+        if self.last_error is not None:
+            self.last_error = None
+            self.error_changed.emit()
+
+    def dismiss_error(self) -> None:
+        self._clear_error()
+
+    def _set_busy(self, busy: bool) -> None:
+        if self.busy != busy:
+            self.busy = busy
+            self.busy_changed.emit(busy)
+
+    def _set_stale(self, stale: bool) -> None:
+        if self.stale != stale:
+            self.stale = stale
+            self.stale_changed.emit(stale)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def shutdown(self) -> None:
+        """Cancel in-flight work; the caller then closes the session."""
+        tasks = [t for t in (*self._tasks, self._poller) if t is not None and not t.done()]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

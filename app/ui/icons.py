@@ -1,0 +1,110 @@
+"""State icons drawn in code: each state has its own colour *and* shape, for colour-blind agents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+from app.core.models import UserState
+
+
+@dataclass(frozen=True)
+class StateLook:
+    colour: str
+    shape: str  # circle-check, pause-square, diamond, triangle, ring, question
+    label: str  # English source text; translated by the views
+
+
+LOOKS: dict[UserState, StateLook] = {
+    UserState.READY: StateLook("#2e7d32", "circle-check", "Ready"),
+    UserState.BREAK: StateLook("#ef6c00", "pause-square", "On break"),
+    UserState.WORKING: StateLook("#1565c0", "diamond", "After-call work"),
+    UserState.DIALING: StateLook("#c62828", "triangle", "Dialling"),
+    UserState.RINGING: StateLook("#c62828", "triangle", "Ringing"),
+    UserState.TALKING: StateLook("#c62828", "triangle", "On a call"),
+    UserState.OFFLINE: StateLook("#616161", "ring", "Offline"),
+    UserState.UNKNOWN: StateLook("#757575", "question", "Not connected"),
+}
+
+
+def look_for(state: UserState | None) -> StateLook:
+    return LOOKS[state or UserState.UNKNOWN]
+
+
+def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
+    colour = QColor(look.colour)
+    if stale:
+        colour.setAlpha(140)
+    margin = size * 0.06
+    box = QRectF(margin, margin, size - 2 * margin, size - 2 * margin)
+    white = QPen(
+        QColor("white"), size * 0.11, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    centre = box.center()
+    if look.shape == "circle-check":
+        painter.drawEllipse(box)
+        painter.setPen(white)
+        path = QPainterPath(QPointF(size * 0.28, size * 0.52))
+        path.lineTo(QPointF(size * 0.44, size * 0.68))
+        path.lineTo(QPointF(size * 0.73, size * 0.34))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+    elif look.shape == "pause-square":
+        painter.drawRoundedRect(box, size * 0.16, size * 0.16)
+        painter.setBrush(QColor("white"))
+        bar_w, bar_h = size * 0.13, size * 0.46
+        for x in (size * 0.33, size * 0.54):
+            painter.drawRect(QRectF(x, (size - bar_h) / 2, bar_w, bar_h))
+    elif look.shape == "diamond":
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(centre.x(), box.top()),
+                    QPointF(box.right(), centre.y()),
+                    QPointF(centre.x(), box.bottom()),
+                    QPointF(box.left(), centre.y()),
+                ]
+            )
+        )
+    elif look.shape == "triangle":
+        painter.drawPolygon(
+            QPolygonF(
+                [QPointF(centre.x(), box.top()), QPointF(box.right(), box.bottom()), QPointF(box.left(), box.bottom())]
+            )
+        )
+    elif look.shape == "ring":
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(colour, size * 0.14))
+        painter.drawEllipse(box.adjusted(size * 0.07, size * 0.07, -size * 0.07, -size * 0.07))
+    else:
+        painter.drawEllipse(box)
+        painter.setPen(QColor("white"))
+        font = painter.font()
+        font.setPixelSize(int(size * 0.62))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, "?")
+    if stale:
+        # A small hollow dot in the corner: "this may be out of date".
+        painter.setPen(QPen(QColor("#212121"), size * 0.06))
+        painter.setBrush(QColor("#ffeb3b"))
+        painter.drawEllipse(QRectF(size * 0.62, size * 0.62, size * 0.34, size * 0.34))
+
+
+@cache
+def state_icon(state: UserState | None, stale: bool = False) -> QIcon:
+    icon = QIcon()
+    for size in (16, 22, 24, 32, 48, 64):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _draw(painter, look_for(state), size, stale)
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon

@@ -1,0 +1,351 @@
+"""The "CCC Break" window: state badge, status panel, break-code choice, the two buttons, errors."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import PRODUCT_NAME
+from app.core.models import BreakCode, UserState
+from app.ui.controller import AgentController
+from app.ui.icons import look_for, state_icon
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def format_age(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 60:
+        return tr("{n} s ago").format(n=seconds)
+    if seconds < 3600:
+        return tr("{n} min ago").format(n=seconds // 60)
+    return tr("{h} h {m} min ago").format(h=seconds // 3600, m=(seconds % 3600) // 60)
+
+
+def format_duration(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    return f"{seconds // 3600:d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def local_clock(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+class MainWindow(QWidget):
+    settings_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        controller: AgentController,
+        *,
+        demo: bool = False,
+        hide_on_close: Callable[[], bool] = lambda: False,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self._hide_on_close = hide_on_close
+        self._now = now
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
+        self.setMinimumWidth(380)
+        self._build(demo)
+        controller.status_changed.connect(self.refresh)
+        controller.busy_changed.connect(lambda _busy: self.refresh())
+        controller.stale_changed.connect(lambda _stale: self.refresh())
+        controller.error_changed.connect(self.refresh_error)
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+        self.set_break_codes(controller.break_codes)
+        self.refresh()
+        self.refresh_error()
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    def _build(self, demo: bool) -> None:
+        layout = QVBoxLayout(self)
+        if demo:
+            banner = QLabel(tr("Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud."))
+            banner.setObjectName("demoBanner")
+            banner.setWordWrap(True)
+            banner.setStyleSheet("background:#fff3e0; color:#5d4037; padding:4px; border-radius:3px;")
+            layout.addWidget(banner)
+
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background:#e3f2fd; color:#0d47a1; padding:4px; border-radius:3px;")
+        self.notice.hide()
+        layout.addWidget(self.notice)
+
+        badge_row = QHBoxLayout()
+        self.badge_icon = QLabel()
+        self.badge_icon.setFixedSize(48, 48)
+        self.badge_text = QLabel()
+        self.badge_text.setObjectName("stateBadge")
+        font = self.badge_text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.badge_text.setFont(font)
+        badge_row.addWidget(self.badge_icon)
+        badge_row.addWidget(self.badge_text, 1)
+        layout.addLayout(badge_row)
+
+        panel = QGroupBox(tr("Status"))
+        form = QFormLayout(panel)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in [
+            ("UserState", tr("User state")),
+            ("Extension", tr("Extension")),
+            ("Heartbeat", tr("Heartbeat")),
+            ("BreakCode", tr("Break code")),
+            ("TimeInBreak", tr("Time in break")),
+            ("WorkMode", tr("Work mode")),
+            ("SkillGroups", tr("Skill groups")),
+            ("DeviceId", tr("Device ID")),
+            ("Refreshed", tr("Last refreshed")),
+        ]:
+            value = QLabel("–")
+            value.setObjectName(f"field{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            form.addRow(label + ":", value)
+            self.fields[key] = value
+        layout.addWidget(panel)
+
+        code_row = QHBoxLayout()
+        code_label = QLabel(tr("Break &code:"))
+        self.code_box = QComboBox()
+        self.code_box.setObjectName("breakCodeBox")
+        code_label.setBuddy(self.code_box)
+        code_row.addWidget(code_label)
+        code_row.addWidget(self.code_box, 1)
+        layout.addLayout(code_row)
+
+        buttons = QHBoxLayout()
+        self.take_break_button = QPushButton(tr("Take &Break"))
+        self.take_break_button.setObjectName("takeBreakButton")
+        self.ready_button = QPushButton(tr("&Ready"))
+        self.ready_button.setObjectName("readyButton")
+        buttons.addWidget(self.take_break_button)
+        buttons.addWidget(self.ready_button)
+        layout.addLayout(buttons)
+        self.take_break_button.clicked.connect(self.take_break)
+        self.ready_button.clicked.connect(self.get_ready)
+        # Window-wide shortcuts: they work whichever widget has focus, and do nothing when the
+        # matching button is disabled.
+        QShortcut(QKeySequence("Ctrl+B"), self, self.take_break)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.get_ready)
+        QShortcut(QKeySequence("Ctrl+Q"), self, self.quit_requested.emit)
+        QShortcut(QKeySequence("F5"), self, self.controller.refresh_soon)
+        QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
+
+        self.error_frame = QFrame()
+        self.error_frame.setObjectName("errorArea")
+        self.error_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        self.error_frame.setStyleSheet("#errorArea { background:#ffebee; border:1px solid #e57373; }")
+        error_layout = QVBoxLayout(self.error_frame)
+        self.error_message = QLabel()
+        self.error_message.setObjectName("errorMessage")
+        self.error_message.setWordWrap(True)
+        self.error_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_request_id = QLabel()
+        self.error_request_id.setObjectName("errorRequestId")
+        self.error_request_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        error_buttons = QHBoxLayout()
+        self.copy_button = QPushButton(tr("Copy"))
+        self.copy_button.setObjectName("copyErrorButton")
+        self.copy_button.setToolTip(tr("Copy the message and RequestId, to send to IT"))
+        self.copy_button.clicked.connect(self.copy_error)
+        self.error_settings_button = QPushButton(tr("Open Settings…"))
+        self.error_settings_button.clicked.connect(self.settings_requested.emit)
+        dismiss = QPushButton(tr("Dismiss"))
+        dismiss.clicked.connect(self.controller.dismiss_error)
+        error_buttons.addWidget(self.copy_button)
+        error_buttons.addWidget(self.error_settings_button)
+        error_buttons.addStretch(1)
+        error_buttons.addWidget(dismiss)
+        error_layout.addWidget(self.error_message)
+        error_layout.addWidget(self.error_request_id)
+        error_layout.addLayout(error_buttons)
+        layout.addWidget(self.error_frame)
+
+        footer = QHBoxLayout()
+        settings_button = QPushButton(tr("&Settings…"))
+        settings_button.setObjectName("settingsButton")
+        settings_button.clicked.connect(self.settings_requested.emit)
+        footer.addStretch(1)
+        footer.addWidget(settings_button)
+        layout.addLayout(footer)
+
+    # --- state -> widgets -------------------------------------------------------------------------
+
+    def set_break_codes(self, codes: list[BreakCode]) -> None:
+        """Refill the dropdown, keeping the agent's choice when it still exists."""
+        chosen = self.code_box.currentData()
+        self.code_box.blockSignals(True)
+        self.code_box.clear()
+        for code in codes:
+            text = code.display if code.display == code.code else f"{code.display} ({code.code})"
+            self.code_box.addItem(text, code.code)
+        index = self.code_box.findData(chosen)
+        self.code_box.setCurrentIndex(index if index >= 0 else 0)
+        self.code_box.blockSignals(False)
+
+    def selected_code(self) -> str:
+        return str(self.code_box.currentData() or "")
+
+    def refresh(self) -> None:
+        status = self.controller.status
+        state = status.user_state if status else None
+        look = look_for(state)
+        self.badge_icon.setPixmap(state_icon(state, self.controller.stale).pixmap(48, 48))
+        badge = tr(look.label)
+        if status and state is UserState.BREAK and status.break_code:
+            badge += f" — {self.controller.label_for(status.break_code)}"
+        if self.controller.stale:
+            badge += tr(" (may be out of date)")
+        self.badge_text.setText(badge)
+        self.badge_text.setStyleSheet(f"color: {look.colour};")
+        if status is None:
+            for label in self.fields.values():
+                label.setText("–")
+        else:
+            self.fields["UserState"].setText(status.raw_user_state or status.user_state.value)
+            self.fields["Extension"].setText(status.extension or "–")
+            self.fields["BreakCode"].setText(status.break_code or "–")
+            self.fields["WorkMode"].setText(status.work_mode or "–")
+            self.fields["SkillGroups"].setText(", ".join(status.signed_skill_groups) or "–")
+            self.fields["DeviceId"].setText(status.device_id or "–")
+        self._tick()
+        self._refresh_buttons()
+
+    def _tick(self) -> None:
+        """Once a second: ages and counters move, and a break overrun is noticed without a poll."""
+        now = self._now()
+        status = self.controller.status
+        if status is not None:
+            if status.heartbeat is not None:
+                self.fields["Heartbeat"].setText(
+                    f"{local_clock(status.heartbeat)}, {format_age(now - status.heartbeat)}"
+                )
+            else:
+                self.fields["Heartbeat"].setText("–")
+            in_break = self.controller.tracker.time_in_break()
+            limit = self.controller.tracker.break_limit_minutes()
+            text = format_duration(in_break) if in_break is not None else "–"
+            if in_break is not None and limit:
+                text += tr(" (limit {n} min)").format(n=limit)
+                over = in_break >= timedelta(minutes=limit)
+                self.fields["TimeInBreak"].setStyleSheet("color:#c62828; font-weight:bold;" if over else "")
+            self.fields["TimeInBreak"].setText(text)
+        refreshed = self.controller.last_refreshed
+        if refreshed is not None:
+            text = f"{local_clock(refreshed)}, {format_age(now - refreshed)}"
+            if self.controller.stale:
+                text += tr(" — may be out of date")
+            self.fields["Refreshed"].setText(text)
+        self.controller.check_overrun()
+
+    def _refresh_buttons(self) -> None:
+        for button, (allowed, why) in (
+            (self.take_break_button, self.controller.can_take_break()),
+            (self.ready_button, self.controller.can_get_ready()),
+        ):
+            button.setEnabled(allowed)
+            button.setToolTip(why)
+        shortcut_hint = {self.take_break_button: "Ctrl+B", self.ready_button: "Ctrl+R"}
+        for button, keys in shortcut_hint.items():
+            if button.isEnabled():
+                button.setToolTip(tr("Shortcut: {keys}").format(keys=keys))
+        if not self.controller.break_codes:
+            self.take_break_button.setEnabled(False)
+            self.take_break_button.setToolTip(tr("No break codes are set up. Add them in Settings."))
+
+    def refresh_error(self) -> None:
+        error = self.controller.last_error
+        self.error_frame.setVisible(error is not None)
+        if error is None:
+            return
+        text = error.message
+        if error.code:
+            text += f"\n{error.code}" + (f": {error.detail}" if error.detail else "")
+        self.error_message.setText(text)
+        self.error_request_id.setText(tr("RequestId: {id}").format(id=error.request_id) if error.request_id else "")
+        self.error_request_id.setVisible(bool(error.request_id))
+        self.error_settings_button.setVisible(error.needs_settings)
+
+    def show_notice(self, title: str, text: str) -> None:
+        """Where notifications go when there is no tray to raise them from."""
+        self.notice.setText(f"<b>{html.escape(title)}</b><br>{html.escape(text)}")
+        self.notice.show()
+
+    def error_text(self) -> str:
+        error = self.controller.last_error
+        if error is None:
+            return ""
+        parts = [error.message]
+        if error.code:
+            parts.append(f"Code: {error.code}")
+        if error.detail:
+            parts.append(f"Service said: {error.detail}")
+        if error.request_id:
+            parts.append(f"RequestId: {error.request_id}")
+        return "\n".join(parts)
+
+    def copy_error(self) -> None:
+        QGuiApplication.clipboard().setText(self.error_text())
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def take_break(self) -> None:
+        if self.take_break_button.isEnabled():
+            self.controller.take_break(self.selected_code())
+
+    def get_ready(self) -> None:
+        if self.ready_button.isEnabled():
+            self.controller.get_ready()
+
+    def toggle(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            self.bring_forward()
+
+    def bring_forward(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.controller.refresh_soon()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._hide_on_close():
+            event.ignore()
+            self.hide()
+        else:
+            # No tray to come back from: closing the window is quitting, never an invisible process.
+            event.ignore()
+            self.quit_requested.emit()

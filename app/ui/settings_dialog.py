@@ -1,0 +1,432 @@
+"""Settings: connection, identity, credentials (secret write-only), polling, launch at login and the
+break-code list, with inline validation, organisation locks and a Test connection button.
+
+The dialog never blocks: saving and testing are coroutines handed in by the application, run on
+the qasync loop while the dialog stays responsive and keeps everything the agent typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.config import MIN_POLL_INTERVAL, LoadedConfig, Settings, validate_setting
+from app.core.credentials import CredentialStatus
+from app.core.errors import CccBreakError
+from app.core.models import AgentStatus, BreakCode
+from app.core.signing import SignatureScheme
+
+logger = logging.getLogger(__name__)
+
+MANAGED = "Managed by your organisation"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SettingsDialog", text)
+
+
+@dataclass(frozen=True)
+class CredentialInput:
+    """What the agent typed; empty secret means "keep the saved one"."""
+
+    access_key_id: str
+    access_key_secret: str
+    security_token: str
+
+    def __repr__(self) -> str:
+        return f"CredentialInput(access_key_id={self.access_key_id!r}, secret=<hidden>)"
+
+
+SaveHandler = Callable[[Settings, CredentialInput], Awaitable[str | None]]  # returns a notice to show, or None
+TestHandler = Callable[[Settings, CredentialInput], Awaitable[AgentStatus]]
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        loaded: LoadedConfig,
+        credential_status: CredentialStatus,
+        access_key_id: str,
+        on_save: SaveHandler,
+        on_test: TestHandler,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(tr("CCC Break Settings"))
+        self._loaded = loaded
+        self._on_save = on_save
+        self._on_test = on_test
+        self._task: asyncio.Task[None] | None = None
+        self.errors: dict[str, QLabel] = {}
+        self.widgets: dict[str, QWidget] = {}
+        self._build(loaded.settings, credential_status, access_key_id)
+        self._apply_locks()
+        self.validate()
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    def _build(self, settings: Settings, credentials: CredentialStatus, access_key_id: str) -> None:
+        layout = QVBoxLayout(self)
+        tabs = QTabWidget()
+        layout.addWidget(tabs)
+
+        connection = QWidget()
+        form = QFormLayout(connection)
+        self.region = self._line("region", settings.region, "cn-shanghai")
+        self.endpoint = self._line(
+            "endpoint", settings.endpoint, tr("optional, e.g. https://ccc.cn-shanghai.aliyuncs.com")
+        )
+        self.instance_id = self._line("instance_id", settings.instance_id, "ccc-xxxx")
+        self.user_id = self._line("user_id", settings.user_id, "name@domain")
+        self.device_id = self._line("device_id", settings.device_id, "")
+        self.signature = QComboBox()
+        self.signature.setObjectName("field_signature")
+        self.signature.addItem(tr("V3 (ACS3-HMAC-SHA256, recommended)"), SignatureScheme.V3.value)
+        self.signature.addItem(tr("V2 (HMAC-SHA1)"), SignatureScheme.V2.value)
+        self.signature.setCurrentIndex(self.signature.findData(settings.signature.value))
+        self.widgets["signature"] = self.signature
+        self.poll_interval = QSpinBox()
+        self.poll_interval.setObjectName("field_poll_interval")
+        self.poll_interval.setRange(1, 3600)  # below the minimum is shown as an error, not silently clamped
+        self.poll_interval.setSuffix(tr(" s"))
+        self.poll_interval.setValue(settings.poll_interval)
+        self.poll_interval.valueChanged.connect(self.validate)
+        self.widgets["poll_interval"] = self.poll_interval
+        self.launch_at_login = QCheckBox(tr("Start CCC Break when I log in"))
+        self.launch_at_login.setObjectName("field_launch_at_login")
+        self.launch_at_login.setChecked(settings.launch_at_login)
+        self.widgets["launch_at_login"] = self.launch_at_login
+        for key, label, widget in [
+            ("region", tr("Region"), self.region),
+            ("endpoint", tr("Endpoint"), self.endpoint),
+            ("instance_id", tr("Instance ID"), self.instance_id),
+            ("user_id", tr("User ID"), self.user_id),
+            ("device_id", tr("Device ID"), self.device_id),
+            ("signature", tr("Signature"), self.signature),
+            ("poll_interval", tr("Check status every"), self.poll_interval),
+            ("launch_at_login", "", self.launch_at_login),
+        ]:
+            form.addRow(label, self._with_error(key, widget))
+        tabs.addTab(connection, tr("Connection"))
+
+        keys = QWidget()
+        key_form = QFormLayout(keys)
+        self.access_key_id = QLineEdit(access_key_id)
+        self.access_key_id.setObjectName("field_access_key_id")
+        self.access_key_id.textChanged.connect(self.validate)
+        self.secret = QLineEdit()
+        self.secret.setObjectName("field_access_key_secret")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        # Write-only: the saved secret is never read back into the form.
+        self.secret.setPlaceholderText(
+            tr("saved — type to replace") if credentials.has_secret else tr("AccessKey secret")
+        )
+        self.secret.textChanged.connect(self.validate)
+        self.token = QLineEdit()
+        self.token.setObjectName("field_security_token")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(
+            tr("saved — type to replace") if credentials.has_security_token else tr("optional, for STS credentials")
+        )
+        key_form.addRow(tr("AccessKey ID"), self._with_error("access_key_id", self.access_key_id))
+        key_form.addRow(tr("AccessKey secret"), self._with_error("access_key_secret", self.secret))
+        key_form.addRow(tr("STS token"), self.token)
+        where = tr("Stored in: {backend}").format(backend=credentials.backend_name)
+        if credentials.problem:
+            where += "\n" + credentials.problem
+        self.keyring_label = QLabel(where)
+        self.keyring_label.setObjectName("keyringBackend")
+        self.keyring_label.setWordWrap(True)
+        key_form.addRow(self.keyring_label)
+        tabs.addTab(keys, tr("AccessKey"))
+
+        codes = QWidget()
+        codes_layout = QVBoxLayout(codes)
+        self.codes_table = QTableWidget(0, 3)
+        self.codes_table.setObjectName("breakCodesTable")
+        self.codes_table.setHorizontalHeaderLabels([tr("Code"), tr("Label"), tr("Max minutes")])
+        self.codes_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.codes_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for code in settings.break_codes:
+            self._append_code_row(code)
+        self.codes_table.itemChanged.connect(lambda _item: self.validate())
+        self.widgets["break_codes"] = self.codes_table
+        code_buttons = QHBoxLayout()
+        self.code_buttons: list[QPushButton] = []
+        for text, handler in [
+            (tr("Add"), self.add_code),
+            (tr("Remove"), self.remove_code),
+            (tr("Move up"), lambda: self.move_code(-1)),
+            (tr("Move down"), lambda: self.move_code(1)),
+        ]:
+            button = QPushButton(text)
+            button.clicked.connect(handler)
+            code_buttons.addWidget(button)
+            self.code_buttons.append(button)
+        codes_layout.addWidget(self.codes_table)
+        codes_layout.addLayout(code_buttons)
+        codes_layout.addWidget(self._error_label("break_codes"))
+        tabs.addTab(codes, tr("Break codes"))
+
+        self.test_button = QPushButton(tr("&Test connection"))
+        self.test_button.setObjectName("testConnectionButton")
+        self.test_button.clicked.connect(self.test_connection)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("resultLabel")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.result_label, 1)
+        layout.addLayout(test_row)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _line(self, key: str, value: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit(value)
+        edit.setObjectName(f"field_{key}")
+        edit.setPlaceholderText(placeholder)
+        edit.textChanged.connect(self.validate)
+        self.widgets[key] = edit
+        return edit
+
+    def _error_label(self, key: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(f"error_{key}")
+        label.setStyleSheet("color:#c62828;")
+        label.setWordWrap(True)
+        label.hide()
+        self.errors[key] = label
+        return label
+
+    def _with_error(self, key: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(widget)
+        column.addWidget(self._error_label(key))
+        return box
+
+    def _apply_locks(self) -> None:
+        for key, widget in self.widgets.items():
+            if not self._loaded.is_locked(key):
+                continue
+            widget.setEnabled(False)
+            widget.setToolTip(tr(MANAGED))
+            label = self.errors.get(key)
+            if label is not None:
+                label.setText(tr(MANAGED))
+                label.setStyleSheet("color:#616161; font-style:italic;")
+                label.show()
+        if self._loaded.is_locked("break_codes"):
+            for button in self.code_buttons:
+                button.setEnabled(False)
+
+    # --- break codes ------------------------------------------------------------------------------
+
+    def _append_code_row(self, code: BreakCode) -> None:
+        row = self.codes_table.rowCount()
+        self.codes_table.insertRow(row)
+        minutes = "" if code.max_minutes is None else str(code.max_minutes)
+        for column, text in enumerate((code.code, code.label, minutes)):
+            self.codes_table.setItem(row, column, QTableWidgetItem(text))
+
+    def add_code(self) -> None:
+        self._append_code_row(BreakCode(""))
+        row = self.codes_table.rowCount() - 1
+        self.codes_table.setCurrentCell(row, 0)
+        self.codes_table.editItem(self.codes_table.item(row, 0))
+        self.validate()
+
+    def remove_code(self) -> None:
+        row = self.codes_table.currentRow()
+        if row >= 0:
+            self.codes_table.removeRow(row)
+            self.validate()
+
+    def move_code(self, step: int) -> None:
+        row = self.codes_table.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.codes_table.rowCount():
+            return
+        self.codes_table.blockSignals(True)
+        for column in range(3):
+            here = self.codes_table.takeItem(row, column)
+            there = self.codes_table.takeItem(target, column)
+            self.codes_table.setItem(row, column, there)
+            self.codes_table.setItem(target, column, here)
+        self.codes_table.blockSignals(False)
+        self.codes_table.setCurrentCell(target, 0)
+        self.validate()
+
+    def break_codes(self) -> tuple[BreakCode, ...] | str:
+        """The table as break codes, or a message about the first bad row."""
+        codes: list[BreakCode] = []
+        for row in range(self.codes_table.rowCount()):
+            cells = [
+                (self.codes_table.item(row, c).text().strip() if self.codes_table.item(row, c) else "")
+                for c in range(3)
+            ]
+            code, label, minutes = cells
+            if not minutes:
+                limit = None
+            elif minutes.isdigit() and int(minutes) > 0:
+                limit = int(minutes)
+            else:
+                return tr("Row {n}: max minutes must be a whole number above 0, or empty.").format(n=row + 1)
+            codes.append(BreakCode(code, label, limit))
+        return tuple(codes)
+
+    # --- values and validation --------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        """The settings as entered (break codes fall back to the loaded ones while the table is invalid)."""
+        codes = self.break_codes()
+        return self._loaded.settings.replace(
+            region=self.region.text().strip(),
+            endpoint=self.endpoint.text().strip(),
+            instance_id=self.instance_id.text().strip(),
+            user_id=self.user_id.text().strip(),
+            device_id=self.device_id.text().strip(),
+            signature=SignatureScheme(self.signature.currentData()),
+            poll_interval=self.poll_interval.value(),
+            launch_at_login=self.launch_at_login.isChecked(),
+            break_codes=codes if isinstance(codes, tuple) else self._loaded.settings.break_codes,
+        )
+
+    def credential_input(self) -> CredentialInput:
+        return CredentialInput(self.access_key_id.text().strip(), self.secret.text(), self.token.text().strip())
+
+    def problems(self) -> dict[str, str]:
+        settings = self.settings()
+        found: dict[str, str] = {}
+        for key in ("region", "endpoint", "instance_id", "user_id", "device_id", "poll_interval"):
+            if self._loaded.is_locked(key):
+                continue
+            value = getattr(settings, key)
+            if key == "device_id" and not value:
+                continue
+            problem = validate_setting(key, value)
+            if problem:
+                found[key] = problem
+        if "user_id" not in found and settings.user_id and "@" not in settings.full_user_id():
+            found["user_id"] = tr("User ID must look like name@domain, e.g. user-test@ccc-test.")
+        if settings.poll_interval < MIN_POLL_INTERVAL:
+            found["poll_interval"] = tr("Check status at most every {n} s.").format(n=MIN_POLL_INTERVAL)
+        codes = self.break_codes()
+        if isinstance(codes, str):
+            found["break_codes"] = codes
+        elif not self._loaded.is_locked("break_codes"):
+            problem = validate_setting("break_codes", codes)
+            if problem:
+                found["break_codes"] = problem
+        credentials = self.credential_input()
+        if credentials.access_key_secret and not credentials.access_key_id:
+            found["access_key_id"] = tr("Enter the AccessKey ID that belongs to this secret.")
+        if credentials.access_key_secret and credentials.access_key_secret != credentials.access_key_secret.strip():
+            found["access_key_secret"] = tr("The secret has spaces at the start or end; check the paste.")
+        return found
+
+    def validate(self) -> bool:
+        problems = self.problems()
+        for key, label in self.errors.items():
+            if self._loaded.is_locked(key):
+                continue
+            message = problems.get(key)
+            label.setText(tr(message) if message else "")
+            label.setVisible(bool(message))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problems and not self.busy)
+        return not problems
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    # --- save and test ----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        if self.busy or not self.validate():
+            return
+        self._run(self._save())
+
+    async def _save(self) -> None:
+        self.result_label.setText(tr("Saving…"))
+        try:
+            notice = await self._on_save(self.settings(), self.credential_input())
+        except CccBreakError as error:
+            # Everything typed stays in the form so nothing has to be entered twice.
+            self.result_label.setText(error.user_message)
+            return
+        self.secret.clear()
+        self.token.clear()
+        if notice:
+            self.result_label.setText(notice)
+        self.accept()
+
+    def test_connection(self) -> None:
+        if self.busy:
+            return
+        self._run(self._test())
+
+    async def _test(self) -> None:
+        self.result_label.setText(tr("Testing…"))
+        try:
+            status = await self._on_test(self.settings(), self.credential_input())
+        except CccBreakError as error:
+            text = error.user_message
+            if error.request_id:
+                text += "\n" + tr("RequestId: {id}").format(id=error.request_id)
+            self.result_label.setText(text)
+            return
+        self.result_label.setText(
+            tr("Connected. UserState {state}, extension {ext}. RequestId: {id}").format(
+                state=status.raw_user_state or status.user_state.value,
+                ext=status.extension or "–",
+                id=status.request_id or "–",
+            )
+        )
+
+    def _run(self, coroutine: Awaitable[None]) -> None:
+        async def guarded() -> None:
+            self._set_busy(True)
+            try:
+                await coroutine
+            except Exception:
+                logger.exception("Settings action failed")
+                self.result_label.setText(tr("Something unexpected went wrong; your entries are kept."))
+            finally:
+                self._task = None
+                self._set_busy(False)
+
+        self._task = asyncio.get_running_loop().create_task(guarded())
+
+    def _set_busy(self, busy: bool) -> None:
+        self.test_button.setEnabled(not busy)
+        self.validate()

@@ -1,0 +1,141 @@
+"""The tray icon: state by colour and shape, a tooltip with code and time in break, a menu rebuilt
+each time it opens, and notifications. Keeps trying to attach for the first minute after start,
+because at login the tray host can start after us."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from app import PRODUCT_NAME
+from app.core.models import UserState
+from app.ui.controller import AgentController
+from app.ui.icons import look_for, state_icon
+from app.ui.main_window import format_duration
+
+logger = logging.getLogger(__name__)
+
+ATTACH_RETRY_MS = 2000
+ATTACH_WINDOW_MS = 60_000
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Tray", text)
+
+
+class Tray(QObject):
+    toggle_window = Signal()
+    show_window = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+    attached_changed = Signal(bool)
+
+    def __init__(
+        self,
+        controller: AgentController,
+        parent: QObject | None = None,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+    ) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._tray_available = tray_available
+        self.icon = QSystemTrayIcon(self)
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self.rebuild_menu)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        controller.status_changed.connect(self.refresh)
+        controller.stale_changed.connect(lambda _stale: self.refresh())
+        self._attach_timer = QTimer(self)
+        self._attach_timer.setInterval(ATTACH_RETRY_MS)
+        self._attach_timer.timeout.connect(self._try_attach)
+        self._attach_deadline = QTimer(self)
+        self._attach_deadline.setSingleShot(True)
+        self._attach_deadline.setInterval(ATTACH_WINDOW_MS)
+        self._attach_deadline.timeout.connect(self._attach_timer.stop)
+        self.rebuild_menu()
+        self.refresh()
+
+    @property
+    def attached(self) -> bool:
+        return self.icon.isVisible()
+
+    def start(self) -> bool:
+        """Show the icon now if a tray exists; otherwise keep trying for a minute."""
+        if self._try_attach():
+            return True
+        logger.info("No system tray yet; retrying for %d s", ATTACH_WINDOW_MS // 1000)
+        self._attach_timer.start()
+        self._attach_deadline.start()
+        return False
+
+    def _try_attach(self) -> bool:
+        if not self._tray_available():
+            return False
+        self._attach_timer.stop()
+        self._attach_deadline.stop()
+        if not self.icon.isVisible():
+            self.icon.show()
+            self.attached_changed.emit(True)
+        return True
+
+    def hide(self) -> None:
+        self._attach_timer.stop()
+        self.icon.hide()
+
+    def tooltip_text(self) -> str:
+        status = self.controller.status
+        look = look_for(status.user_state if status else None)
+        lines = [f"{PRODUCT_NAME}: {tr(look.label)}"]
+        if status is not None and status.user_state is UserState.BREAK:
+            if status.break_code:
+                lines.append(tr("Code: {code}").format(code=self.controller.label_for(status.break_code)))
+            in_break = self.controller.tracker.time_in_break()
+            if in_break is not None:
+                lines.append(tr("On break for {time}").format(time=format_duration(in_break)))
+        if self.controller.stale:
+            lines.append(tr("May be out of date: the last refresh failed"))
+        return "\n".join(lines)
+
+    def refresh(self) -> None:
+        status = self.controller.status
+        self.icon.setIcon(state_icon(status.user_state if status else None, self.controller.stale))
+        self.icon.setToolTip(self.tooltip_text())
+
+    def rebuild_menu(self) -> None:
+        """Rebuilt on every opening, so codes and enabled states are never out of date."""
+        self.menu.clear()
+        can_break, why_not_break = self.controller.can_take_break()
+        can_ready, why_not_ready = self.controller.can_get_ready()
+        break_menu = self.menu.addMenu(tr("Take Break"))
+        break_menu.setEnabled(can_break and bool(self.controller.break_codes))
+        break_menu.setToolTip(why_not_break)
+        for code in self.controller.break_codes:
+            action = QAction(code.display, break_menu)
+            action.triggered.connect(lambda _checked=False, c=code.code: self.controller.take_break(c))
+            break_menu.addAction(action)
+        ready = self.menu.addAction(tr("Ready"))
+        ready.setEnabled(can_ready)
+        ready.setToolTip(why_not_ready)
+        ready.triggered.connect(lambda _checked=False: self.controller.get_ready())
+        self.menu.addSeparator()
+        self.menu.addAction(tr("Show/Hide Window"), self.toggle_window.emit)
+        self.menu.addAction(tr("Settings…"), self.settings_requested.emit)
+        self.menu.addSeparator()
+        self.menu.addAction(tr("Quit"), self.quit_requested.emit)
+        self.menu.setToolTipsVisible(True)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            self.toggle_window.emit()
+
+    def show_message(self, title: str, text: str) -> bool:
+        """A desktop notification from the tray; False when there is no tray to raise it from."""
+        if not (self.attached and QSystemTrayIcon.supportsMessages()):
+            return False
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        return True

@@ -1,0 +1,101 @@
+"""GUI tests run the real widget on a qasync loop against the real simulator, drawn offscreen."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from app.core.autostart.base import NullAutoStart
+from app.core.startup import build_context
+from app.ui.application import WidgetApp
+
+T = TypeVar("T")
+
+
+class Loop:
+    """Runs test scenarios on the same qasync loop the widget uses, with bounded waits."""
+
+    def __init__(self, loop: qasync.QEventLoop) -> None:
+        self.loop = loop
+
+    def run(self, coroutine: Awaitable[T], timeout: float = 30.0) -> T:
+        return self.loop.run_until_complete(asyncio.wait_for(coroutine, timeout))
+
+    async def until(self, predicate: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> None:
+        """Wait for something the user would see; fails with `what` after `timeout` seconds."""
+        deadline = self.loop.time() + timeout
+        while not predicate():
+            if self.loop.time() > deadline:
+                raise AssertionError(f"timed out after {timeout} s waiting for: {what}")
+            await asyncio.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def qloop(qapp: QApplication) -> Iterator[Loop]:
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield Loop(loop)
+    loop.close()  # also stops the executor threads keyring calls ran on
+
+
+class FakeNow:
+    """The widget's wall clock, so an overrun can be tested without waiting for it."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+@pytest.fixture
+def fake_now() -> FakeNow:
+    return FakeNow()
+
+
+# Widgets started by the running test, with the loop they run on.
+_live: list[tuple[Loop, WidgetApp]] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Shut widgets down as soon as the test body ends, inside the loop: pytest-qt processes Qt
+    events between phases, and asyncio tasks stepped outside a running loop would fail there."""
+    yield
+    while _live:
+        loop, widget = _live.pop()
+        loop.run(widget.shutdown())
+        if widget.window is not None:
+            widget.window.deleteLater()
+
+
+@pytest.fixture
+def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
+    """A started demo widget (embedded simulator, throwaway credentials); shut down after the test."""
+
+    def make(
+        *,
+        overrides: dict[str, Any] | None = None,
+        tray: bool = False,
+        minimized: bool = False,
+        demo: bool = True,
+        context: Any = None,
+    ) -> WidgetApp:
+        context = context or build_context(overrides or {}, demo=demo)
+        widget = WidgetApp(
+            context,
+            autostart=NullAutoStart("tests"),
+            tray_available=lambda: tray,
+            now=fake_now,
+        )
+        _live.append((qloop, widget))
+        qloop.run(widget.start(minimized=minimized))
+        return widget
+
+    return make

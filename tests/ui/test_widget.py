@@ -1,0 +1,326 @@
+"""The widget as an agent uses it: real window, real simulator over loopback, real qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from app.core.config import default_config_paths
+from app.simulator import FaultKind
+from app.ui.application import WidgetApp
+from tests.ui.conftest import FakeNow, Loop
+
+MakeWidget = Callable[..., WidgetApp]
+AGENT = ("ccc-test", "user-test@ccc-test")
+
+
+def field(widget: WidgetApp, name: str) -> str:
+    assert widget.window is not None
+    return widget.window.fields[name].text()
+
+
+async def shown_state(loop: Loop, widget: WidgetApp, state: str, timeout: float = 8.0) -> None:
+    await loop.until(lambda: field(widget, "UserState") == state, timeout, f"UserState {state} on screen")
+
+
+def click(button: QPushButton) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def choose_code(widget: WidgetApp, code: str) -> None:
+    assert widget.window is not None
+    box = widget.window.code_box
+    box.setCurrentIndex(box.findData(code))
+
+
+def test_take_break_then_ready(qloop: Loop, make_widget: MakeWidget) -> None:
+    """Choosing a code and clicking Take Break shows BREAK, the extension and the heartbeat in
+    local time; Ready returns the agent to READY."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        choose_code(widget, "lunch")
+        click(window.take_break_button)
+        await shown_state(qloop, widget, "BREAK")
+        assert field(widget, "Extension") == "80011474"
+        assert field(widget, "BreakCode") == "lunch"
+        heartbeat = widget.controller.status.heartbeat  # type: ignore[union-attr]
+        assert heartbeat is not None
+        assert field(widget, "Heartbeat").startswith(heartbeat.astimezone().strftime("%H:%M:%S"))
+        assert "s ago" in field(widget, "Heartbeat")
+        assert "Lunch" in window.badge_text.text()
+        agent = widget.simulator.directory.get(*AGENT)
+        assert agent.state == "BREAK" and agent.break_code == "lunch"
+        click(window.ready_button)
+        await shown_state(qloop, widget, "READY")
+        assert widget.simulator.directory.get(*AGENT).state == "READY"
+        assert field(widget, "TimeInBreak") in ("–", "")
+
+    qloop.run(scenario())
+
+
+def test_keyboard_shortcuts_take_a_break_and_get_ready(qloop: Loop, make_widget: MakeWidget) -> None:
+    """Ctrl+B and Ctrl+R do what the buttons do."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        window.activateWindow()
+        QTest.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+        await shown_state(qloop, widget, "BREAK")
+        QTest.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+        await shown_state(qloop, widget, "READY")
+
+    qloop.run(scenario())
+
+
+def test_buttons_stay_disabled_during_a_slow_call_while_the_loop_runs(qloop: Loop, make_widget: MakeWidget) -> None:
+    """During a 3 s call both buttons are disabled with a reason, and the app keeps responding."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(lambda: ticks.append(1))
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        widget.simulator.faults.latency(3000, "TakeBreak", count=1)
+        started = qloop.loop.time()
+        click(window.take_break_button)
+        timer.start()
+        await qloop.until(lambda: widget.controller.busy, 2, "the call to start")
+        while widget.controller.busy:
+            assert not window.take_break_button.isEnabled() and not window.ready_button.isEnabled()
+            assert "Waiting" in window.take_break_button.toolTip()
+            await asyncio.sleep(0.05)
+        elapsed = qloop.loop.time() - started
+        timer.stop()
+        assert elapsed >= 2.9
+        # The 50 ms timer kept firing during the call (about 60 times): the event loop never froze.
+        assert len(ticks) >= 20, f"only {len(ticks)} timer ticks in {elapsed:.1f} s"
+        await shown_state(qloop, widget, "BREAK")
+        assert window.ready_button.isEnabled()
+
+    qloop.run(scenario())
+
+
+FAULTS = [
+    ("internal_error", lambda sim: sim.faults.fail(FaultKind.INTERNAL_ERROR, "TakeBreak"), "internal error", True),
+    ("unavailable", lambda sim: sim.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "TakeBreak"), "unavailable", True),
+    ("throttled", lambda sim: sim.faults.throttle(0, "TakeBreak"), "Too many requests", True),
+    ("html_page", lambda sim: sim.faults.html(200, "TakeBreak"), "cannot read", False),
+    ("dropped", lambda sim: sim.faults.fail(FaultKind.DROP, "TakeBreak"), "interrupted", False),
+    ("talking", lambda sim: sim.directory.set_state(*AGENT, "TALKING"), None, True),
+]
+
+
+@pytest.mark.parametrize(("name", "inject", "message", "has_request_id"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_each_fault_shows_a_message_and_keeps_the_shown_state(
+    qloop: Loop,
+    make_widget: MakeWidget,
+    name: str,
+    inject: Callable[[object], object],
+    message: str | None,
+    has_request_id: bool,
+) -> None:
+    """A failed Take Break explains itself (with the RequestId when the service gave one), can be
+    copied for IT, and does not pretend the agent is on a break."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        shown: list[str] = []
+        widget.controller.status_changed.connect(lambda: shown.append(field(widget, "UserState")))
+        inject(widget.simulator)  # the window still shows READY: the service will decide
+        click(window.take_break_button)
+        await qloop.until(lambda: widget.controller.last_error is not None, 10, "an error to be shown")
+        await qloop.until(lambda: not widget.controller.busy, 10, "the call to finish")
+        # The failed action never showed a break (the poll after it may show the true state).
+        assert "BREAK" not in shown and field(widget, "UserState") in ("READY", "TALKING")
+        assert window.error_frame.isVisible()
+        text = window.error_message.text()
+        expected = message or "not possible in your current state"
+        assert expected in text
+        request_id = widget.controller.last_error.request_id  # type: ignore[union-attr]
+        if has_request_id:
+            assert request_id and request_id in window.error_request_id.text()
+        window.copy_button.click()
+        copied = QApplication.clipboard().text()
+        assert expected in copied and (not has_request_id or request_id in copied)
+
+    qloop.run(scenario(), timeout=40)
+
+
+def test_state_set_elsewhere_appears_within_one_poll_and_notifies(qloop: Loop, make_widget: MakeWidget) -> None:
+    """A RingingTimeout break set by the phone system shows up by the next poll, with a notification."""
+    widget = make_widget(overrides={"poll_interval": 5})
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        url = f"{widget.simulator.url}/control/agents/ccc-test/user-test@ccc-test"
+        change = {"state": "BREAK", "break_code": "RingingTimeout"}
+        async with aiohttp.ClientSession() as session, session.patch(url, json=change) as reply:
+            assert reply.status == 200
+        # One poll interval is 5 s ± 20 %; allow for the poll's own time.
+        await shown_state(qloop, widget, "BREAK", timeout=7.5)
+        assert field(widget, "BreakCode") == "RingingTimeout"
+        assert any("changed outside this app" in text for _title, text in widget.notifications)
+        assert widget.window is not None and widget.window.notice.isVisible()
+
+    qloop.run(scenario())
+
+
+def test_break_overrun_notifies_once(qloop: Loop, make_widget: MakeWidget, fake_now: FakeNow) -> None:
+    """A break that passes its code's maximum minutes raises one notification and turns the counter red."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        choose_code(widget, "default")  # built-in: 15 minutes
+        click(window.take_break_button)
+        await shown_state(qloop, widget, "BREAK")
+        assert not any("over time" in title for title, _ in widget.notifications)
+        fake_now.offset = timedelta(minutes=16)
+        await qloop.until(lambda: any("over time" in t for t, _ in widget.notifications), 3, "overrun notification")
+        assert "limit 15 min" in field(widget, "TimeInBreak")
+        assert "0:16:" in field(widget, "TimeInBreak")
+        await asyncio.sleep(1.2)  # two more one-second ticks: still one notification
+        assert sum("over time" in t for t, _ in widget.notifications) == 1
+
+    qloop.run(scenario())
+
+
+def test_without_a_tray_the_window_is_the_app(qloop: Loop, make_widget: MakeWidget) -> None:
+    """With no tray, the window opens even when asked to start minimised, and closing it quits."""
+    widget = make_widget(minimized=True, tray=False)
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        assert window.isVisible() and not widget.tray_attached
+        window.close()
+        assert widget.quit_event.is_set()
+
+    qloop.run(scenario())
+
+
+def test_with_a_tray_minimised_start_stays_hidden_and_close_hides(qloop: Loop, make_widget: MakeWidget) -> None:
+    """At login the widget waits in the tray; closing the window keeps it running there."""
+    widget = make_widget(minimized=True, tray=True)
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        assert widget.tray_attached and not window.isVisible()
+        window.bring_forward()
+        assert window.isVisible()
+        window.close()
+        assert not window.isVisible() and not widget.quit_event.is_set()
+
+    qloop.run(scenario())
+
+
+def test_tray_menu_lists_codes_and_takes_a_break(qloop: Loop, make_widget: MakeWidget) -> None:
+    """The tray menu, rebuilt when it opens, has one entry per code and takes the break."""
+    widget = make_widget(tray=True)
+    tray = widget.tray
+    assert tray is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        tray.rebuild_menu()
+        titles = [action.text() for action in tray.menu.actions()]
+        assert titles[:2] == ["Take Break", "Ready"] and "Quit" in titles
+        break_menu = tray.menu.actions()[0].menu()
+        labels = [action.text() for action in break_menu.actions()]
+        assert labels == ["Break", "Lunch", "Meeting", "Training"]
+        break_menu.actions()[1].trigger()
+        await shown_state(qloop, widget, "BREAK")
+        assert widget.simulator.directory.get(*AGENT).break_code == "lunch"
+        assert "Lunch" in tray.tooltip_text() and "On break for" in tray.tooltip_text()
+
+    qloop.run(scenario())
+
+
+def test_corrupt_settings_file_is_kept_and_defaults_used(qloop: Loop, make_widget: MakeWidget) -> None:
+    """A damaged settings file does not stop the widget: it is kept as a backup and the agent is told."""
+    user_file = default_config_paths("demo").user_file
+    user_file.parent.mkdir(parents=True, exist_ok=True)
+    user_file.write_bytes(b"\x00\xff[ccc-break\npoll_interval = ??\n")
+    widget = make_widget()
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+
+    qloop.run(scenario())
+    backups = list(Path(user_file.parent).glob(user_file.name + ".corrupt-*"))
+    assert len(backups) == 1 and backups[0].read_bytes().startswith(b"\x00\xff")
+    assert any("damaged" in text for _title, text in widget.notifications)
+    assert widget.window is not None and "damaged" in widget.window.notice.text()
+
+
+def test_stale_state_is_marked_when_polls_fail(qloop: Loop, make_widget: MakeWidget) -> None:
+    """When the service stops answering, the panel says the state may be out of date."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        widget.simulator.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "PollUserStatus")
+        widget.controller.refresh_soon()
+        await qloop.until(lambda: widget.controller.stale, 10, "stale marker")
+        assert "out of date" in window.badge_text.text()
+        assert widget.controller.schedule.failures >= 1
+        assert widget.controller.schedule.next_delay() > 15
+        widget.simulator.faults.clear()
+        widget.controller.refresh_soon()
+        await qloop.until(lambda: not widget.controller.stale, 10, "fresh state again")
+        assert window.error_frame.isHidden()
+
+    qloop.run(scenario())
+
+
+def test_heartbeat_age_is_shown_in_local_time() -> None:
+    """The age next to the heartbeat reads naturally."""
+    from app.ui.main_window import format_age
+
+    assert format_age(timedelta(seconds=5)) == "5 s ago"
+    assert format_age(timedelta(minutes=3, seconds=5)) == "3 min ago"
+    assert format_age(timedelta(hours=2, minutes=1)) == "2 h 1 min ago"
+
+
+def test_buttons_explain_why_they_are_disabled(qloop: Loop, make_widget: MakeWidget) -> None:
+    """On a call, Take Break and Ready are disabled and their tooltip says why."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        widget.simulator.directory.set_state(*AGENT, "TALKING")
+        widget.controller.refresh_soon()
+        await shown_state(qloop, widget, "TALKING")
+        assert not window.take_break_button.isEnabled() and not window.ready_button.isEnabled()
+        assert "while TALKING" in window.take_break_button.toolTip()
+
+    qloop.run(scenario())
