@@ -128,7 +128,7 @@ class MainWindow(QWidget):
             value = QLabel("–")
             value.setObjectName(f"field{key}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setWordWrap(True)
+            value.setWordWrap(key == "SkillGroups")  # IDs must show whole, not cut at a hyphen
             form.addRow(label + ":", value)
             self.fields[key] = value
         layout.addWidget(panel)

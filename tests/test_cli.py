@@ -1,0 +1,134 @@
+"""The real `ccc-break` executable in a subprocess, against a real `ccc-break simulator` process."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+
+SECRET = "cli-DISTINCTIVE-secret-90210"
+EXECUTABLE = shutil.which("ccc-break", path=str(Path(sys.executable).parent))
+AGENT_ARGS = ["--instance-id", "ccc-test", "--user-id", "user-test@ccc-test"]
+
+
+def ccc_break(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    assert EXECUTABLE, "the ccc-break console script is not installed next to this Python: pip install -e ."
+    return subprocess.run(
+        [EXECUTABLE, *args], capture_output=True, text=True, timeout=timeout, env=env or dict(os.environ)
+    )
+
+
+@pytest.fixture(scope="module")
+def simulator_url() -> Iterator[str]:
+    assert EXECUTABLE, "the ccc-break console script is not installed next to this Python: pip install -e ."
+    process = subprocess.Popen(
+        [EXECUTABLE, "simulator", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    first_line = process.stdout.readline()
+    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first_line)
+    assert match, f"unexpected simulator output: {first_line!r}"
+    yield match.group(1)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0, "the simulator must stop cleanly on SIGTERM"
+
+
+def control(url: str, path: str, body: dict[str, object] | None = None, method: str = "POST") -> dict[str, object]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(f"{url}/control/{path}", data=data, method=method)  # noqa: S310 - loopback
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310 - loopback
+        return json.loads(reply.read() or b"{}")
+
+
+@pytest.fixture
+def agent_env(simulator_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    control(simulator_url, "reset")
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", "demo-access-key-id")
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "demo-access-key-secret")
+    return dict(os.environ)
+
+
+def test_version() -> None:
+    """IT can check which version a desktop runs."""
+    result = ccc_break("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"ccc-break {__version__}"
+
+
+@pytest.mark.parametrize("scheme", ["v2", "v3"])
+def test_take_break_status_ready(simulator_url: str, agent_env: dict[str, str], scheme: str) -> None:
+    """take-break, status and ready work, and the output leads with UserState, Extension, Heartbeat."""
+    common = ["--endpoint", simulator_url, *AGENT_ARGS, "--signature", scheme]
+    result = ccc_break("take-break", "--code", "lunch", *common)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["UserState:", "BREAK"]
+    assert lines[1].split() == ["Extension:", "80011474"]
+    assert lines[2].startswith("Heartbeat:")
+    heartbeat = datetime.strptime(lines[2].split(maxsplit=1)[1][:19], "%Y-%m-%d %H:%M:%S")
+    assert abs((heartbeat - datetime.now()).total_seconds()) < 120, "heartbeat must be in local time"
+    assert "BreakCode:   lunch" in result.stdout
+    status = ccc_break("status", *common, "--json")
+    assert status.returncode == 0, status.stderr
+    data = json.loads(status.stdout)["Data"]
+    assert data["UserState"] == "BREAK" and data["Extension"] == "80011474"
+    assert data["SignedSkillGroupIdList"] == ["skill-group@ccc-test"] and isinstance(data["Heartbeat"], int)
+    ready = ccc_break("ready", *common)
+    assert ready.returncode == 0 and ready.stdout.startswith("UserState:   READY")
+
+
+def test_api_error_exit_code_and_request_id(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """A refused action exits 1 with the code, a plain message and the RequestId on stderr."""
+    control(simulator_url, "agents/ccc-test/user-test@ccc-test", {"state": "TALKING"}, method="PATCH")
+    result = ccc_break("take-break", "--code", "default", "--endpoint", simulator_url, *AGENT_ARGS)
+    assert result.returncode == 1
+    assert "InvalidOperation.UserState" in result.stderr and "current state" in result.stderr
+    assert re.search(r"RequestId: [0-9A-F-]{36}", result.stderr)
+    assert result.stdout == ""
+
+
+def test_wrong_secret_is_explained(simulator_url: str, agent_env: dict[str, str]) -> None:
+    env = {**agent_env, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": SECRET}
+    result = ccc_break("status", "--endpoint", simulator_url, *AGENT_ARGS, "-v", env=env)
+    assert result.returncode == 1
+    assert "SignatureDoesNotMatch" in result.stderr and "AccessKey secret is wrong" in result.stderr
+    assert SECRET not in result.stderr + result.stdout, "the secret must never be printed, even at DEBUG"
+    assert "Signature=" not in result.stderr
+
+
+def test_usage_and_configuration_errors_exit_2(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """Missing arguments, missing credentials and an unsafe endpoint are configuration errors."""
+    assert ccc_break("take-break", "--endpoint", simulator_url, *AGENT_ARGS).returncode == 2  # no --code
+    no_keys = {k: v for k, v in agent_env.items() if not k.startswith("ALIBABA_CLOUD")}
+    result = ccc_break("status", "--endpoint", simulator_url, *AGENT_ARGS, env=no_keys)
+    assert result.returncode == 2 and "AccessKey" in result.stderr
+    result = ccc_break("status", "--endpoint", "http://ccc.example.com", *AGENT_ARGS)
+    assert result.returncode == 2 and "https://" in result.stderr
+
+
+def test_network_error_exits_3(agent_env: dict[str, str]) -> None:
+    """Nothing listening: exit 3 with a message about the connection."""
+    result = ccc_break("status", "--endpoint", "http://127.0.0.1:9", *AGENT_ARGS)
+    assert result.returncode == 3 and "Cannot reach" in result.stderr
+
+
+def test_settings_file_supplies_what_flags_do_not(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """An agent with a settings file needs no flags; a flag still wins for one run."""
+    config_dir = Path(os.environ["CCC_BREAK_CONFIG_DIR"])
+    (config_dir / "ccc-break.ini").write_text(
+        f"[ccc-break]\nendpoint = {simulator_url}\ninstance_id = ccc-test\nuser_id = user-test@ccc-test\n"
+    )
+    assert ccc_break("status").returncode == 0
+    assert ccc_break("status", "--instance-id", "ccc-nope").returncode == 1
