@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build dist/ccc-break_<version>_amd64.deb from the PyInstaller onedir build.
-# Usage: packaging/linux/build-deb.sh [--skip-build]
+# Usage: packaging/linux/build-deb.sh [--skip-build] [--output FILE.deb]
 #   --skip-build  reuse an existing dist/ccc-break instead of running PyInstaller
+#   --output      where to write the package (default dist/ccc-break_<version>_amd64.deb)
 # Environment: PYINSTALLER (default: pyinstaller on PATH).
 set -euo pipefail
 
@@ -9,11 +10,18 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
 skip_build=0
-for arg in "$@"; do
+out=""
+while [ $# -gt 0 ]; do
+    arg=$1
+    shift
     case "$arg" in
     --skip-build) skip_build=1 ;;
+    --output)
+        out=${1:?--output needs a file name}
+        shift
+        ;;
     -h | --help)
-        sed -n '2,5p' "$0"
+        sed -n '2,6p' "$0"
         exit 0
         ;;
     *)
@@ -129,8 +137,10 @@ exit 0
 SCRIPT
 chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/postrm"
 
-out="dist/ccc-break_${version}_${arch}.deb"
-mkdir -p dist
-dpkg-deb --root-owner-group -Zxz -z3 --build "$pkg" "$out" >/dev/null
+out=${out:-dist/ccc-break_${version}_${arch}.deb}
+mkdir -p "$(dirname "$out")"
+# Write next to the target and rename, so a reader never sees a half-written package.
+dpkg-deb --root-owner-group -Zxz -z3 --build "$pkg" "$stage/package.deb" >/dev/null
+mv -f "$stage/package.deb" "$out"
 size=$(du -h "$out" | cut -f1)
 echo "Built $out ($size, installed $((installed_kb / 1024)) MB)"

@@ -1,0 +1,193 @@
+"""The Debian package: its contents, then (as root) install, run, remove and purge it for real.
+
+Further checks against the installed package (doctor against a simulator, the GUI under Xvfb) go here
+as more test functions taking the `installed_deb` fixture.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .tools import PACKAGING, ROOT, VERSION, require, run
+
+pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
+
+CONFFILES = {"/etc/xdg/ccc-break/ccc-break.ini", "/etc/xdg/autostart/ccc-break.desktop"}
+
+
+@dataclass(frozen=True)
+class InstalledPackage:
+    deb: Path
+    executable: Path = Path("/usr/bin/ccc-break")
+    app_dir: Path = Path("/opt/ccc-break")
+
+
+def _newest_source_mtime() -> float:
+    paths = [*ROOT.joinpath("app").rglob("*.py"), *PACKAGING.rglob("*"), *ROOT.joinpath("resources").rglob("*")]
+    return max(p.stat().st_mtime for p in paths if p.is_file())
+
+
+@pytest.fixture(scope="session")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ccc-break_<version>_amd64.deb, built once per session (or CCC_BREAK_DEB if fresh)."""
+    require("dpkg-deb", "dpkg")
+    given = os.environ.get("CCC_BREAK_DEB")
+    if given:
+        path = Path(given)
+        if not path.is_file():
+            pytest.fail(f"CCC_BREAK_DEB={given} does not exist", pytrace=False)
+        version = run("dpkg-deb", "-f", path, "Version").stdout.strip()
+        if version != VERSION or path.stat().st_mtime < _newest_source_mtime():
+            pytest.fail(
+                f"CCC_BREAK_DEB={given} is stale (version {version}, sources newer); rebuild it "
+                "with packaging/linux/build-deb.sh or unset CCC_BREAK_DEB",
+                pytrace=False,
+            )
+        return path
+    pyinstaller = Path(sys.executable).with_name("pyinstaller")  # the test venv's own
+    env = {**os.environ, "PYINSTALLER": str(pyinstaller)}
+    # Its own output path: a concurrent build-deb.sh in dist/ cannot hand this session a torn file.
+    out = tmp_path_factory.mktemp("deb") / f"ccc-break_{VERSION}_amd64.deb"
+    result = subprocess.run(
+        ["bash", str(PACKAGING / "linux" / "build-deb.sh"), "--output", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=840,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"build-deb.sh failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
+    return out
+
+
+def contents(deb: Path) -> dict[str, str]:
+    """Path -> dpkg-deb -c line (type, mode, owner, target)."""
+    listing: dict[str, str] = {}
+    for line in run("dpkg-deb", "-c", deb).stdout.splitlines():
+        fields = line.split(None, 5)
+        name = fields[5].split(" -> ")[0].removeprefix(".")
+        listing[name.rstrip("/") or "/"] = line
+    return listing
+
+
+def test_deb_lays_out_app_launcher_menu_entry_icons_and_config(deb: Path) -> None:
+    files = contents(deb)
+    for path in (
+        "/opt/ccc-break/ccc-break",
+        "/usr/share/applications/ccc-break.desktop",
+        "/usr/share/icons/hicolor/scalable/apps/ccc-break.svg",
+        *CONFFILES,
+    ):
+        assert path in files, path
+    for size in (16, 22, 24, 32, 48, 64, 128, 256):
+        assert f"/usr/share/icons/hicolor/{size}x{size}/apps/ccc-break.png" in files
+    assert "-> /opt/ccc-break/ccc-break" in files["/usr/bin/ccc-break"]
+    assert all(" root/root " in line for line in files.values()), "files must be owned by root"
+    assert files["/opt/ccc-break/ccc-break"].startswith("-rwxr-xr-x")
+
+
+def test_deb_control_conffiles_and_dependencies(deb: Path) -> None:
+    assert run("dpkg-deb", "-f", deb, "Version").stdout.strip() == VERSION
+    depends = run("dpkg-deb", "-f", deb, "Depends").stdout
+    for lib in (
+        "libxcb-cursor0",
+        "libxkbcommon-x11-0",
+        "libegl1",
+        "libfontconfig1",
+        "libdbus-1-3",
+        "libxcb-icccm4",
+        "libxcb-keysyms1",
+        "libxcb-image0",
+        "libxcb-render-util0",
+        "libxcb-xinerama0",
+        "libxcb-xkb1",
+    ):
+        assert lib in depends, f"{lib}: the Qt xcb plugin cannot load without it"
+    work = Path(run("mktemp", "-d").stdout.strip())
+    try:
+        run("dpkg-deb", "-e", deb, work)
+        assert set((work / "conffiles").read_text().split()) == CONFFILES, "IT's edits must survive upgrades"
+        for script in ("postinst", "postrm"):
+            assert os.access(work / script, os.X_OK)
+    finally:
+        run("rm", "-rf", work)
+
+
+def test_system_autostart_entry_starts_minimised(deb: Path) -> None:
+    work = Path(run("mktemp", "-d").stdout.strip())
+    try:
+        run("dpkg-deb", "-x", deb, work)
+        entry = (work / "etc/xdg/autostart/ccc-break.desktop").read_text()
+        assert "\nExec=ccc-break --minimized\n" in entry
+        assert "\nTryExec=ccc-break\n" in entry, "a removed package must not leave a broken autostart"
+        ini = (work / "etc/xdg/ccc-break/ccc-break.ini").read_text()
+        assert "[ccc-break]" in ini and "#locked =" in ini
+    finally:
+        run("rm", "-rf", work)
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        if os.environ.get("CCC_BREAK_ALLOW_NO_ROOT") == "1":
+            pytest.skip("installing the .deb needs root (CCC_BREAK_ALLOW_NO_ROOT=1 set)")
+        pytest.fail(
+            "installing the .deb needs root: run as root (CI does) or set CCC_BREAK_ALLOW_NO_ROOT=1 "
+            "to leave the install checks out locally",
+            pytrace=False,
+        )
+    require("dpkg", "dpkg")
+
+
+def _install(deb: Path) -> None:
+    result = run("dpkg", "-i", deb, check=False)
+    if result.returncode != 0:
+        pytest.fail(
+            f"dpkg -i failed (missing dependencies? run: apt-get install -y ./{deb.name}):\n"
+            f"{result.stdout}\n{result.stderr}",
+            pytrace=False,
+        )
+
+
+def _status(package: str = "ccc-break") -> str:
+    result = run("dpkg-query", "-W", "-f=${db:Status-Abbrev}", package, check=False)
+    return result.stdout.strip() if result.returncode == 0 else "not-installed"
+
+
+@pytest.fixture(scope="session")
+def installed_deb(deb: Path) -> Iterator[InstalledPackage]:
+    """The package installed with dpkg for the whole session; purged afterwards."""
+    _require_root()
+    _install(deb)
+    yield InstalledPackage(deb)
+    run("dpkg", "--purge", "ccc-break", check=False)
+
+
+def test_installed_command_reports_its_version(installed_deb: InstalledPackage) -> None:
+    result = run(installed_deb.executable, "--version", timeout=60)
+    assert result.stdout.strip() == f"ccc-break {VERSION}"
+
+
+def test_remove_keeps_only_conffiles_and_purge_leaves_nothing(installed_deb: InstalledPackage) -> None:
+    run("dpkg", "-r", "ccc-break")
+    try:
+        assert _status() == "rc", "removed, configuration kept"
+        assert not installed_deb.app_dir.exists()
+        assert not installed_deb.executable.exists()
+        assert not Path("/usr/share/applications/ccc-break.desktop").exists()
+        assert {p for p in CONFFILES if Path(p).exists()} == CONFFILES, "remove keeps IT's config"
+
+        run("dpkg", "--purge", "ccc-break")
+        assert _status() == "not-installed"
+        assert not any(Path(p).exists() for p in CONFFILES)
+        assert not Path("/etc/xdg/ccc-break").exists()
+    finally:
+        _install(installed_deb.deb)  # later tests share the installed package
