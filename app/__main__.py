@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ccc-break {__version__}")
     parser.add_argument("--demo", action="store_true", help="run against the embedded CCC simulator")
     parser.add_argument("--minimized", action="store_true", help="start in the tray without opening the window")
+    parser.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)  # used by `doctor`
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     take = commands.add_parser("take-break", parents=[common], help="put the agent on a break")
     take.add_argument("--code", required=True, help="break code, e.g. default or lunch")
@@ -57,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         setattr(args, name, getattr(args, name, None))
     args.json = getattr(args, "json", False)
     args.verbose = getattr(args, "verbose", False)
+    if args.qt_probe:
+        from app.ui.probe import qt_probe_main
+
+        return qt_probe_main()
 
     from app.core.logs import configure_logging
 

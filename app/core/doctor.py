@@ -1,0 +1,287 @@
+"""`ccc-break doctor`: checks one desktop for IT and says what blocks use. Imports no Qt: the Qt
+platform plugin and the tray are probed in a child process, so a broken Qt cannot take doctor down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import ssl
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from app import __version__
+from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts, open_session
+from app.core.config import validate_settings
+from app.core.errors import CccBreakError
+from app.core.startup import RunContext
+
+MAX_SKEW = timedelta(minutes=15)  # what the service accepts
+WARN_SKEW = timedelta(minutes=1)
+NETWORK_TIMEOUT = 8.0
+PROBE_TIMEOUT = 30.0
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass
+class Check:
+    name: str
+    outcome: Outcome
+    detail: str
+    hint: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.outcome is not Outcome.FAIL for check in self.checks)
+
+    def add(self, name: str, outcome: Outcome, detail: str, hint: str = "", **data: Any) -> Check:
+        check = Check(name, outcome, detail, hint, data)
+        self.checks.append(check)
+        return check
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": __version__,
+            "ok": self.ok,
+            "checks": [{**asdict(check), "outcome": check.outcome.value} for check in self.checks],
+        }
+
+    def to_text(self) -> str:
+        marks = {Outcome.OK: "[ OK ]", Outcome.WARN: "[WARN]", Outcome.FAIL: "[FAIL]"}
+        lines = [f"CCC Break {__version__} doctor"]
+        for check in self.checks:
+            lines.append(f"{marks[check.outcome]} {check.name}: {check.detail}")
+            if check.hint:
+                lines.append(f"       -> {check.hint}")
+        lines.append("Result: " + ("ready to use" if self.ok else "something blocks use (see FAIL above)"))
+        return "\n".join(lines)
+
+
+QtProbe = Callable[[], dict[str, Any]]
+
+
+def probe_command(frozen: bool = bool(getattr(sys, "frozen", False))) -> list[str]:
+    """How to run this app's own Qt probe, frozen or pip-installed."""
+    return [sys.executable, "--qt-probe"] if frozen else [sys.executable, "-m", "app", "--qt-probe"]
+
+
+def run_qt_probe(command: Sequence[str] | None = None) -> dict[str, Any]:
+    try:
+        result = subprocess.run(
+            list(command or probe_command()), capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {"loaded": False, "error": f"the probe did not run ({type(error).__name__})"}
+    if result.returncode != 0:
+        tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
+        return {"loaded": False, "error": " ".join(tail) or f"exit code {result.returncode}"}
+    try:
+        answer: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"loaded": False, "error": "the probe printed something unexpected"}
+    return answer
+
+
+async def run_doctor(context: RunContext, qt_probe: QtProbe = run_qt_probe) -> Report:
+    report = Report()
+    loaded = context.loaded
+    settings = loaded.settings
+    sources = [str(path) for path in loaded.sources]
+    report.add(
+        "Config files",
+        Outcome.WARN if loaded.problems else Outcome.OK,
+        (", ".join(sources) or "none (built-in defaults)")
+        + (f"; locked: {', '.join(sorted(loaded.locked))}" if loaded.locked else "; nothing locked"),
+        " ".join(loaded.problems),
+        files=sources,
+        locked=sorted(loaded.locked),
+        problems=list(loaded.problems),
+    )
+    problems = validate_settings(settings)
+    if problems:
+        report.add(
+            "Settings",
+            Outcome.FAIL,
+            "; ".join(f"{key}: {message}" for key, message in problems.items()),
+            "Set them in Settings, in the system config file, or with command-line options.",
+            problems=problems,
+        )
+    else:
+        report.add("Settings", Outcome.OK, f"instance {settings.instance_id}, user {settings.full_user_id()}")
+
+    loop = asyncio.get_running_loop()
+    status = await loop.run_in_executor(None, context.credentials.status)
+    try:
+        credentials = await loop.run_in_executor(None, context.credentials.load)
+    except CccBreakError as error:
+        credentials = None
+        report.add("Credentials", Outcome.FAIL, error.user_message, backend=status.backend_name)
+    else:
+        if credentials is None:
+            report.add(
+                "Credentials",
+                Outcome.FAIL,
+                f"no AccessKey found (keyring backend: {status.backend_name})",
+                "Save the AccessKey in Settings, or set ALIBABA_CLOUD_ACCESS_KEY_ID and "
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
+                backend=status.backend_name,
+            )
+        else:
+            report.add(
+                "Credentials",
+                Outcome.OK if status.persistent or status.source == "environment" else Outcome.WARN,
+                f"AccessKey ID {credentials.access_key_id} from {status.source} "
+                f"(keyring backend: {status.backend_name})",
+                status.problem or "",
+                backend=status.backend_name,
+                source=str(status.source),
+                access_key_id=credentials.access_key_id,
+                has_security_token=bool(credentials.security_token),
+            )
+
+    endpoint = settings.endpoint_url()
+    reachable = await _check_network(report, endpoint)
+    if reachable and credentials is not None and not problems:
+        await _check_service(report, context, credentials)
+    else:
+        report.add("PollUserStatus", Outcome.FAIL, "not tried: fix the problems above first")
+
+    probe = await loop.run_in_executor(None, qt_probe)
+    if not probe.get("loaded"):
+        report.add(
+            "Qt platform plugin",
+            Outcome.FAIL,
+            f"does not load: {probe.get('error', 'unknown error')}",
+            "Install the X11/xcb libraries (e.g. libxcb-cursor0, libxkbcommon-x11-0) or reinstall the package.",
+        )
+        report.add("System tray", Outcome.FAIL, "not checked: Qt did not start")
+    else:
+        report.add("Qt platform plugin", Outcome.OK, f"loads ({probe.get('platform')})")
+        if probe.get("tray"):
+            report.add("System tray", Outcome.OK, "available")
+        else:
+            report.add(
+                "System tray",
+                Outcome.FAIL,
+                "no system tray: the widget falls back to a plain window",
+                "On GNOME install and enable the AppIndicator/KStatusNotifierItem extension.",
+            )
+    return report
+
+
+async def _check_network(report: Report, endpoint: str) -> bool:
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), NETWORK_TIMEOUT)
+    except (OSError, TimeoutError) as error:
+        report.add(
+            "DNS",
+            Outcome.FAIL,
+            f"{host} does not resolve ({type(error).__name__})",
+            "Check the network, the DNS settings and the endpoint or region.",
+        )
+        return False
+    addresses = sorted({str(info[4][0]) for info in infos})
+    report.add("DNS", Outcome.OK, f"{host} -> {', '.join(addresses[:4])}", addresses=addresses)
+    tls = ssl.create_default_context() if parts.scheme == "https" else None
+    try:
+        _reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=tls, server_hostname=host if tls else None), NETWORK_TIMEOUT
+        )
+    except ssl.SSLCertVerificationError:
+        report.add(
+            "TLS" if tls else "Connection",
+            Outcome.FAIL,
+            f"the certificate of {host} could not be verified",
+            "A proxy or security product may intercept HTTPS; add its root certificate or exempt the endpoint.",
+        )
+        return False
+    except (OSError, TimeoutError) as error:
+        report.add(
+            "TLS" if tls else "Connection",
+            Outcome.FAIL,
+            f"cannot connect to {host}:{port} ({type(error).__name__})",
+            "Check the firewall and proxy (HTTPS_PROXY) settings, and the endpoint.",
+        )
+        return False
+    version = writer.get_extra_info("ssl_object").version() if tls else "plain HTTP (loopback)"
+    writer.close()
+    await writer.wait_closed()
+    report.add("TLS" if tls else "Connection", Outcome.OK, f"{host}:{port} reachable, {version}")
+    return True
+
+
+async def _check_service(report: Report, context: RunContext, credentials: Any) -> None:
+    settings = context.loaded.settings
+    clock = ServerClock()
+    async with open_session(Timeouts(total=settings.request_timeout)) as session:
+        client = CccClient(
+            session,
+            endpoint=settings.endpoint_url(),
+            identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
+            credentials=credentials,
+            signature=settings.signature,
+            clock=clock,
+            timeouts=Timeouts(total=settings.request_timeout),
+        )
+        try:
+            status = await client.poll_user_status()
+        except CccBreakError as error:
+            code = getattr(error, "code", None)
+            report.add(
+                "PollUserStatus",
+                Outcome.FAIL,
+                f"{code + ': ' if code else ''}{error.user_message}",
+                f"RequestId {error.request_id}" if error.request_id else "",
+                code=code,
+                request_id=error.request_id,
+            )
+        else:
+            report.add(
+                "PollUserStatus",
+                Outcome.OK,
+                f"UserState {status.raw_user_state}, extension {status.extension or '-'}",
+                request_id=status.request_id,
+                user_state=status.raw_user_state,
+            )
+    skew = clock.last_observed_skew
+    if skew is None:
+        report.add("Clock", Outcome.WARN, "the service sent no Date header to compare with")
+        return
+    seconds = skew.total_seconds()
+    detail = f"this PC is {abs(seconds):.0f} s {'behind' if seconds > 0 else 'ahead of'} the service"
+    if abs(skew) > MAX_SKEW:
+        outcome, hint = Outcome.FAIL, "Turn on automatic date and time (NTP); the service rejects requests >15 min off."
+    elif abs(skew) > WARN_SKEW:
+        outcome, hint = Outcome.WARN, "Turn on automatic date and time (NTP)."
+    else:
+        outcome, hint = Outcome.OK, ""
+    report.add("Clock", outcome, detail, hint, skew_seconds=round(seconds, 1))
+
+
+def run_doctor_command(args: argparse.Namespace, context: RunContext, stdout: TextIO) -> int:
+    report = asyncio.run(run_doctor(context))
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text(), file=stdout)
+    return 0 if report.ok else 1
