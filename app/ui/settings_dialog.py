@@ -102,6 +102,7 @@ class SettingsDialog(QDialog):
         )
         self.instance_id = self._line("instance_id", settings.instance_id, "ccc-xxxx")
         self.user_id = self._line("user_id", settings.user_id, "name@domain")
+        self.user_domain = self._line("user_domain", settings.user_domain, tr("optional, completes a bare name"))
         self.device_id = self._line("device_id", settings.device_id, "")
         self.signature = QComboBox()
         self.signature.setObjectName("field_signature")
@@ -125,6 +126,7 @@ class SettingsDialog(QDialog):
             ("endpoint", tr("Endpoint"), self.endpoint),
             ("instance_id", tr("Instance ID"), self.instance_id),
             ("user_id", tr("User ID"), self.user_id),
+            ("user_domain", tr("User domain"), self.user_domain),
             ("device_id", tr("Device ID"), self.device_id),
             ("signature", tr("Signature"), self.signature),
             ("poll_interval", tr("Check status every"), self.poll_interval),
@@ -314,6 +316,7 @@ class SettingsDialog(QDialog):
             endpoint=self.endpoint.text().strip(),
             instance_id=self.instance_id.text().strip(),
             user_id=self.user_id.text().strip(),
+            user_domain=self.user_domain.text().strip(),
             device_id=self.device_id.text().strip(),
             signature=SignatureScheme(self.signature.currentData()),
             poll_interval=self.poll_interval.value(),
@@ -327,7 +330,7 @@ class SettingsDialog(QDialog):
     def problems(self) -> dict[str, str]:
         settings = self.settings()
         found: dict[str, str] = {}
-        for key in ("region", "endpoint", "instance_id", "user_id", "device_id", "poll_interval"):
+        for key in ("region", "endpoint", "instance_id", "user_id", "user_domain", "device_id", "poll_interval"):
             if self._loaded.is_locked(key):
                 continue
             value = getattr(settings, key)
