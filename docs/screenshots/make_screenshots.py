@@ -1,0 +1,148 @@
+"""Regenerate the documentation screenshots from the real widget: window.png and tray-menu.png.
+
+Runs `ccc-break --demo` on its own Xvfb with trayer as the tray host (nothing of your desktop is
+touched or captured), takes a break with Ctrl+B, then captures the main window and the tray menu
+(opened with a right-click on the tray icon).
+
+    python docs/screenshots/make_screenshots.py [--out docs/screenshots]
+
+Needs: xvfb trayer xdotool x11-utils imagemagick dbus (Debian package names), and ccc-break
+installed in the Python that runs this script (pip install -e .).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e import desktop  # noqa: E402 - needs the repository root on sys.path first
+
+DEMO_TITLE = "^CCC Break \\(demo\\)$"
+MARGIN = 8
+
+
+def control(url: str, path: str) -> dict[str, object]:
+    # Loopback http to the demo simulator inside the widget we started.
+    with urllib.request.urlopen(url + path, timeout=5) as response:  # noqa: S310
+        return json.load(response)  # type: ignore[no-any-return]
+
+
+def demo_simulator_url(log_file: Path) -> str | None:
+    """The demo widget logs where its embedded simulator listens."""
+    if not log_file.exists():
+        return None
+    found = re.search(r"Demo simulator at (http://127\.0\.0\.1:\d+)", log_file.read_text(errors="replace"))
+    return found.group(1) if found else None
+
+
+def capture(display: str, *args: str) -> None:
+    # -strip drops timestamps so unchanged pictures stay byte-identical; PNG8 keeps them small.
+    desktop.x_tool(display, "import", *args[:-1], "-strip", f"PNG8:{args[-1]}", timeout=30)
+
+
+def settled_capture(display: str, args: list[str], target: Path, timeout: float = 10) -> None:
+    """Capture until two shots 0.3 s apart are identical: the widget has finished painting."""
+    previous = b""
+
+    def stable() -> bool:
+        nonlocal previous
+        capture(display, *args, str(target))
+        current = target.read_bytes()
+        same = current == previous
+        previous = current
+        if not same:
+            time.sleep(0.3)
+        return same
+
+    desktop.wait_for(stable, timeout, f"{target.name} to stop changing", interval=0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent, help="where to write the PNGs")
+    args = parser.parse_args()
+    desktop.require_tools("Xvfb", "trayer", "xdotool", "xwininfo", "xprop", "import", "dbus-daemon")
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="ccc-break-shots-") as home, desktop.desktop(tray=True) as (display, bus):
+        env = desktop.app_environment(display, bus, home, credentials=False)
+        process = subprocess.Popen(
+            [desktop.ccc_break_executable(), "--demo"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            window = desktop.wait_for(
+                lambda: desktop.search_windows(display, DEMO_TITLE, only_visible=True), 30, "the demo window"
+            )[0]
+            url = desktop.wait_for(
+                lambda: demo_simulator_url(Path(env["CCC_BREAK_LOG_DIR"]) / "ccc-break.log"), 30, "the demo URL"
+            )
+            agent = f"/control/agents/{desktop.INSTANCE_ID}/{desktop.USER_ID}"
+            requests_seen = "/control/requests"
+
+            def polled() -> bool:
+                log = control(url, requests_seen)["requests"]
+                return any(r["action"] == "PollUserStatus" and r["code"] == "OK" for r in log)  # type: ignore[attr-defined, index]
+
+            desktop.wait_for(polled, 20, "the first poll")
+
+            # The first poll's answer may still be on its way to the window (buttons disabled until then),
+            # so press again, bounded, as an agent would.
+            deadline = time.monotonic() + 15
+            while control(url, agent)["state"] != "BREAK":
+                if time.monotonic() > deadline:
+                    raise TimeoutError("Ctrl+B did not take a break within 15 s")
+                desktop.focus_and_key(display, window, "ctrl+b")
+                try:
+                    desktop.wait_for(lambda: control(url, agent)["state"] == "BREAK", 2, "BREAK")
+                except TimeoutError:
+                    continue
+
+            window_png = args.out / "window.png"
+            settled_capture(display, ["-window", str(window)], window_png)
+
+            icon = desktop.wait_for(
+                lambda: [w for w, pid in desktop.tray_clients(display) if pid == process.pid], 10, "the tray icon"
+            )[0]
+            ix, iy, iw, ih = desktop.absolute_geometry(display, icon.id)
+            before = set(
+                desktop.x_tool(display, "xdotool", "search", "--onlyvisible", "--pid", str(process.pid)).split()
+            )
+            desktop.x_tool(display, "xdotool", "mousemove", str(ix + iw // 2), str(iy + ih // 2), "click", "3")
+
+            def menu_window() -> list[str]:
+                out = desktop.x_tool(
+                    display, "xdotool", "search", "--onlyvisible", "--pid", str(process.pid), check=False
+                )
+                return [w for w in out.split() if w not in before and w != str(icon.id)]
+
+            menu = int(desktop.wait_for(menu_window, 10, "the tray menu")[0])
+            mx, my, mw, mh = desktop.absolute_geometry(display, menu)
+            # The crop holds the icon and its menu, as an agent sees them in the panel corner.
+            left, top = max(0, min(ix, mx) - MARGIN), max(0, min(iy, my) - MARGIN)
+            right, bottom = max(ix + iw, mx + mw) + MARGIN, max(iy + ih, my + mh) + MARGIN
+            crop = f"{right - left}x{bottom - top}+{left}+{top}"
+            menu_png = args.out / "tray-menu.png"
+            settled_capture(display, ["-window", "root", "-crop", crop, "+repage"], menu_png)
+            desktop.x_tool(display, "xdotool", "key", "Escape")
+        finally:
+            desktop.stop_process(process)
+    for path in (window_png, menu_png):
+        print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
