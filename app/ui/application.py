@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -74,6 +75,7 @@ class WidgetApp(QObject):
         self.notifications: list[tuple[str, str]] = []
         self.quit_event = asyncio.Event()
         self._timers: list[QTimer] = []
+        self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
 
     # --- life -------------------------------------------------------------------------------------
 
@@ -110,6 +112,9 @@ class WidgetApp(QObject):
             self.window.bring_forward()
         self._watch_resume_and_network()
         self.controller.start_polling()
+        if self.context.loaded.is_locked("launch_at_login"):
+            # IT's locked choice wins over whatever entry the user (or a package) left behind.
+            await self._apply_autostart(self.context.loaded.settings.launch_at_login)
 
     @property
     def tray_attached(self) -> bool:
@@ -238,8 +243,15 @@ class WidgetApp(QObject):
     async def _open_settings(self) -> None:
         status = await self._in_executor(self.context.credentials.status)
         saved = await self._load_credentials()
+        loaded = self.context.loaded
+        if not loaded.is_locked("launch_at_login"):
+            # Show what will really happen at login (a package may have installed a system entry).
+            with contextlib.suppress(AutoStartError, OSError):
+                enabled = await self._in_executor(self.autostart.is_enabled)
+                loaded = dataclasses.replace(loaded, settings=loaded.settings.replace(launch_at_login=enabled))
+        self._autostart_shown = loaded.settings.launch_at_login
         self.settings_dialog = SettingsDialog(
-            self.context.loaded,
+            loaded,
             status,
             saved.access_key_id if saved else "",
             self._save_settings,
@@ -275,7 +287,8 @@ class WidgetApp(QObject):
                 )
             ) from None
         loaded = await self._in_executor(self.context.reload)
-        await self._apply_autostart(loaded.settings.launch_at_login)
+        if settings.launch_at_login != self._autostart_shown:
+            await self._apply_autostart(loaded.settings.launch_at_login)
         assert self.controller is not None and self.window is not None
         self.controller.reconfigure(list(loaded.settings.break_codes), loaded.settings.poll_interval)
         self.window.set_break_codes(list(loaded.settings.break_codes))
@@ -287,9 +300,10 @@ class WidgetApp(QObject):
         try:
             if await self._in_executor(self.autostart.is_enabled) != wanted:
                 await self._in_executor(lambda: self.autostart.set_enabled(wanted))
-        except (AutoStartError, OSError) as error:
-            message = getattr(error, "user_message", None) or str(error)
-            self.notify(tr("Launch at login could not be changed"), message)
+        except AutoStartError as error:
+            self.notify(tr("Launch at login could not be changed"), error.user_message)
+        except OSError as error:
+            self.notify(tr("Launch at login could not be changed"), error.strerror or type(error).__name__)
 
 
 def app_icon() -> QIcon:

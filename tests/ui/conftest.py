@@ -11,7 +11,7 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from app.core.autostart.base import NullAutoStart
+from app.core.autostart.base import AutoStart, NullAutoStart
 from app.core.startup import build_context
 from app.ui.application import WidgetApp
 
@@ -86,11 +86,12 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
         minimized: bool = False,
         demo: bool = True,
         context: Any = None,
+        autostart: AutoStart | None = None,
     ) -> WidgetApp:
         context = context or build_context(overrides or {}, demo=demo)
         widget = WidgetApp(
             context,
-            autostart=NullAutoStart("tests"),
+            autostart=autostart or NullAutoStart("tests"),
             tray_available=lambda: tray,
             now=fake_now,
         )

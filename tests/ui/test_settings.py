@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
+from app.core.autostart.xdg import XdgAutoStart
 from app.core.startup import build_context
 from app.simulator import AccessKey, Simulator, SimulatorConfig
 from app.ui.application import WidgetApp
@@ -154,6 +155,46 @@ def test_locked_settings_are_read_only_and_win_over_the_user_file(
         assert not any(button.isEnabled() for button in dialog.code_buttons)
 
     qloop.run(scenario())
+
+
+def test_launch_at_login_checkbox_writes_and_removes_the_autostart_entry(
+    qloop: Loop, make_widget: MakeWidget, tmp_path: Path
+) -> None:
+    """Ticking "Start CCC Break when I log in" creates a real XDG autostart entry; unticking removes it,
+    and a system entry installed by the package shows as ticked."""
+    system_dir = tmp_path / "xdg-system"
+    autostart = XdgAutoStart(tmp_path / "xdg-home", [system_dir], ["ccc-break", "--minimized"])
+    widget = make_widget(autostart=autostart)
+
+    async def toggle(expect_shown: bool, tick: bool) -> None:
+        dialog = await open_dialog(qloop, widget)
+        assert dialog.launch_at_login.isChecked() is expect_shown
+        dialog.launch_at_login.setChecked(tick)
+        save_button(dialog).click()
+        await qloop.until(lambda: widget.settings_dialog is None, 10, "the dialog to close after saving")
+
+    qloop.run(toggle(False, True))
+    assert "Exec=ccc-break --minimized" in autostart.user_entry.read_text() and autostart.is_enabled()
+    qloop.run(toggle(True, False))
+    assert not autostart.is_enabled()
+    (system_dir / "autostart").mkdir(parents=True)
+    (system_dir / "autostart" / "ccc-break.desktop").write_text(
+        "[Desktop Entry]\nType=Application\nName=CCC Break\nExec=ccc-break --minimized\n"
+    )
+    qloop.run(toggle(True, False))
+    assert not autostart.is_enabled() and "Hidden=true" in autostart.user_entry.read_text()
+
+
+def test_locked_launch_at_login_is_enforced_at_start(
+    qloop: Loop, make_widget: MakeWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IT's locked "launch at login = true" restores an entry the agent had removed."""
+    system = tmp_path / "system.ini"
+    system.write_text("[ccc-break]\nlaunch_at_login = true\nlocked = launch_at_login\n")
+    monkeypatch.setenv("CCC_BREAK_SYSTEM_CONFIG", str(system))
+    autostart = XdgAutoStart(tmp_path / "xdg-home", [], ["ccc-break", "--minimized"])
+    make_widget(autostart=autostart)
+    assert autostart.is_enabled()
 
 
 @pytest.mark.keyring_real

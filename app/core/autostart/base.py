@@ -7,6 +7,8 @@ import sys
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from app.core.errors import CccBreakError
+
 APP_ID = "ccc-break"
 #: macOS LaunchAgent label; also the bundle identifier in packaging/ccc-break.spec and the label the
 #: installer package writes to /Library/LaunchAgents.
@@ -16,12 +18,8 @@ RUN_VALUE_NAME = "CCC Break"
 MINIMIZED_FLAG = "--minimized"
 
 
-class AutoStartError(Exception):
+class AutoStartError(CccBreakError):
     """Launch at login could not be changed; `user_message` says where and why."""
-
-    def __init__(self, user_message: str) -> None:
-        self.user_message = user_message
-        super().__init__(user_message)
 
 
 class AutoStart(ABC):
