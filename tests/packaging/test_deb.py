@@ -6,18 +6,27 @@ as more test functions taking the `installed_deb` fixture.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
+from tests.fixtures.desktop import virtual_desktop
+
 from .tools import PACKAGING, ROOT, VERSION, require, run
 
 pytestmark = [pytest.mark.packaging, pytest.mark.timeout(900)]
+
+PACKAGE_SIZES: dict[str, int] = {}  # printed at the end of the run (tests/packaging/conftest.py)
 
 CONFFILES = {"/etc/xdg/ccc-break/ccc-break.ini", "/etc/xdg/autostart/ccc-break.desktop"}
 
@@ -66,6 +75,7 @@ def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     if result.returncode != 0:
         pytest.fail(f"build-deb.sh failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
+    PACKAGE_SIZES[out.name] = out.stat().st_size
     return out
 
 
@@ -191,3 +201,93 @@ def test_remove_keeps_only_conffiles_and_purge_leaves_nothing(installed_deb: Ins
         assert not Path("/etc/xdg/ccc-break").exists()
     finally:
         _install(installed_deb.deb)  # later tests share the installed package
+
+
+@pytest.fixture
+def installed_simulator(installed_deb: InstalledPackage) -> Iterator[str]:
+    """`ccc-break simulator` from the installed files, on a free loopback port."""
+    process = subprocess.Popen(
+        [str(installed_deb.executable), "simulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", process.stdout.readline())
+    assert match, "the installed simulator did not start"
+    yield match.group(1)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+
+
+def test_installed_doctor_passes_against_a_simulator(
+    installed_deb: InstalledPackage, installed_simulator: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IT's first check on a fresh desktop: the installed doctor finds nothing blocking."""
+    with virtual_desktop(tray=True) as display:
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
+        }
+        env.pop("QT_QPA_PLATFORM", None)
+        result = subprocess.run(
+            [
+                str(installed_deb.executable),
+                "doctor",
+                "--json",
+                "--endpoint",
+                installed_simulator,
+                "--instance-id",
+                "ccc-test",
+                "--user-id",
+                "user-test@ccc-test",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+    report = json.loads(result.stdout)
+    failing = [c for c in report["checks"] if c["outcome"] == "fail"]
+    assert result.returncode == 0 and report["ok"], failing
+    assert {c["name"] for c in report["checks"]} >= {"PollUserStatus", "Qt platform plugin", "System tray"}
+
+
+def test_installed_gui_demo_shows_its_window_and_quits_cleanly(installed_deb: InstalledPackage) -> None:
+    """The frozen widget starts under X with a tray host, shows its window, and exits 0 when asked."""
+    with virtual_desktop(tray=True) as display:
+        env = {**os.environ, "DISPLAY": display}
+        env.pop("QT_QPA_PLATFORM", None)
+        process = subprocess.Popen(
+            [str(installed_deb.executable), "--demo"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not _visible_window(display, "^CCC Break \\(demo\\)$"):
+                assert process.poll() is None, f"the GUI exited early: {process.communicate()[1][-2000:]}"
+                assert time.monotonic() < deadline, "the demo window did not appear within 60 s"
+                time.sleep(0.1)
+            process.send_signal(signal.SIGTERM)
+            _stdout, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, stderr[-2000:]
+    assert "Traceback" not in stderr and "Unclosed" not in stderr and "was destroyed but it is pending" not in stderr
+
+
+def _visible_window(display: str, name: str) -> bool:
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--name", name],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0 and bool(found.stdout.strip())
