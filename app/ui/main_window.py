@@ -66,7 +66,7 @@ class MainWindow(QWidget):
         self._now = now
         self.setObjectName("mainWindow")
         self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(440)  # room for a whole generated device ID
         self._build(demo)
         controller.status_changed.connect(self.refresh)
         controller.busy_changed.connect(lambda _busy: self.refresh())
