@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from app import APP_ID
 from tests.e2e import desktop
 from tests.e2e.conftest import AppRun, Launcher, press_until, wait_until_polled
 
@@ -104,3 +105,16 @@ def test_without_a_tray_the_window_is_the_app(x_display: str, launch: Launcher) 
         x.request_close(window)
     assert run.wait_exit(EXIT_DEADLINE_S) == 0
     run.assert_clean_stderr()
+
+
+def test_starts_again_after_a_crash(tray_host: str, launch: Launcher) -> None:
+    """A widget killed outright leaves its single-instance socket behind; the next start must still open."""
+    crashed, _window = started(launch)
+    crashed.process.kill()
+    crashed.process.wait(EXIT_DEADLINE_S)
+    # QLocalServer's socket lives in TMPDIR, which the launcher points at the run's home.
+    assert (launch.home / APP_ID).is_socket(), "no stale single-instance socket: the test proves nothing"
+
+    again = launch()
+    again.wait_for_window()
+    assert again.process.poll() is None
