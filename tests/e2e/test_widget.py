@@ -118,3 +118,14 @@ def test_starts_again_after_a_crash(tray_host: str, launch: Launcher) -> None:
     again = launch()
     again.wait_for_window()
     assert again.process.poll() is None
+
+
+def test_minimized_with_a_tray_starts_in_the_tray_only(tray_host: str, launch: Launcher) -> None:
+    """Autostart at login (--minimized) puts only the icon in the panel; no window pops up over the agent's work."""
+    run = launch("--minimized")
+    desktop.wait_for(
+        lambda: [w for w, pid in desktop.tray_clients(tray_host) if pid == run.pid], 20, "ccc-break's icon in trayer"
+    )
+    wait_until_polled(launch.simulator)
+    assert run.windows(only_visible=True) == [], "--minimized with a tray still showed the window"
+    assert run.process.poll() is None
