@@ -17,13 +17,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TextIO
 
-import aiohttp
-
-from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts, open_session
+from app.core.client import ServerClock, Timeouts, open_session
 from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, ProtocolError
 from app.core.models import AgentStatus
-from app.core.signing import Credentials
-from app.core.startup import RunContext
+from app.core.startup import RunContext, client_for
 
 logger = logging.getLogger(__name__)
 
@@ -82,27 +79,12 @@ async def run_action(context: RunContext, action: str, code: str | None) -> Agen
         )
     timeouts = Timeouts(total=settings.request_timeout)
     async with open_session(timeouts) as session:
-        client = build_client(session, context, credentials, ServerClock())
+        client = client_for(session, settings, credentials, ServerClock())
         if action == "take-break":
             return await client.take_break(code or "")
         if action == "ready":
             return await client.ready_for_service()
         return await client.poll_user_status()
-
-
-def build_client(
-    session: aiohttp.ClientSession, context: RunContext, credentials: Credentials, clock: ServerClock
-) -> CccClient:
-    settings = context.loaded.settings
-    return CccClient(
-        session,
-        endpoint=settings.endpoint_url(),
-        identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
-        credentials=credentials,
-        signature=settings.signature,
-        clock=clock,
-        timeouts=Timeouts(total=settings.request_timeout),
-    )
 
 
 def command_action(args: argparse.Namespace, context: RunContext, stdout: TextIO, stderr: TextIO) -> int:

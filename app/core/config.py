@@ -24,7 +24,6 @@ from __future__ import annotations
 import configparser
 import contextlib
 import dataclasses
-import ipaddress
 import logging
 import math
 import os
@@ -40,10 +39,10 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
+from app.core.endpoint import endpoint_problem
 from app.core.errors import ConfigError
 from app.core.models import BreakCode
 from app.core.signing import SignatureScheme
@@ -166,33 +165,9 @@ _TRUE = frozenset({"true", "yes", "1", "on"})
 _FALSE = frozenset({"false", "no", "0", "off"})
 
 
-def _is_loopback_host(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _endpoint_problem(endpoint: str) -> str | None:
-    if endpoint == "":
-        return None
-    if any(ch.isspace() for ch in endpoint):
-        return _MSG_ENDPOINT
-    try:
-        parts = urlsplit(endpoint)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return _MSG_ENDPOINT
-    if not host or parts.username is not None or parts.password is not None:
-        return _MSG_ENDPOINT
-    if parts.scheme == "https":
-        return None
-    if parts.scheme == "http" and _is_loopback_host(host):
-        return None
-    return _MSG_ENDPOINT
+    # Empty means "use the region's endpoint"; the rule itself lives in app.core.endpoint.
+    return _MSG_ENDPOINT if endpoint and endpoint_problem(endpoint) else None
 
 
 def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:

@@ -19,10 +19,11 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from app import __version__
-from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts, open_session
+from app.core.client import ServerClock, Timeouts, open_session
 from app.core.config import validate_settings
 from app.core.errors import CccBreakError
-from app.core.startup import RunContext
+from app.core.signing import Credentials
+from app.core.startup import RunContext, client_for
 
 MAX_SKEW = timedelta(minutes=15)  # what the service accepts
 WARN_SKEW = timedelta(minutes=1)
@@ -233,19 +234,11 @@ async def _check_network(report: Report, endpoint: str) -> bool:
     return True
 
 
-async def _check_service(report: Report, context: RunContext, credentials: Any) -> None:
+async def _check_service(report: Report, context: RunContext, credentials: Credentials) -> None:
     settings = context.loaded.settings
     clock = ServerClock()
     async with open_session(Timeouts(total=settings.request_timeout)) as session:
-        client = CccClient(
-            session,
-            endpoint=settings.endpoint_url(),
-            identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
-            credentials=credentials,
-            signature=settings.signature,
-            clock=clock,
-            timeouts=Timeouts(total=settings.request_timeout),
-        )
+        client = client_for(session, settings, credentials, clock)
         try:
             status = await client.poll_user_status()
         except CccBreakError as error:

@@ -23,10 +23,12 @@ def is_loopback_host(host: str) -> bool:
 def endpoint_problem(url: str) -> str | None:
     """None when `url` is acceptable, else a sentence saying what to fix."""
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         return "The endpoint is not a valid URL. Use e.g. https://ccc.cn-shanghai.aliyuncs.com."
+    if any(ch.isspace() for ch in url) or parts.username is not None or parts.password is not None:
+        return "The endpoint must be a plain address without spaces or a user name, e.g. https://ccc.cn-shanghai.aliyuncs.com."
     if not parts.hostname:
         return "The endpoint must be a full URL, e.g. https://ccc.cn-shanghai.aliyuncs.com."
     if parts.scheme == "https":

@@ -73,6 +73,8 @@ def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: 
             )
         except OSError:
             log_file = None  # a read-only or full home must not stop the widget
+    # qasync logs every executor call at DEBUG, request URLs included: too noisy even for -v.
+    logging.getLogger("qasync").setLevel(logging.INFO)
     for handler in handlers:
         handler.setFormatter(logging.Formatter(_FORMAT))
         handler.addFilter(redaction)

@@ -6,9 +6,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app.core.config import ConfigStore, LoadedConfig, default_config_paths
+import aiohttp
+
+from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts
+from app.core.config import ConfigStore, LoadedConfig, Settings, default_config_paths
 from app.core.credentials import CredentialStore
 from app.core.memory_keyring import MemoryKeyring
+from app.core.signing import Credentials
 
 DEMO_INSTANCE_ID = "ccc-test"
 DEMO_USER_ID = "user-test@ccc-test"
@@ -41,3 +45,18 @@ def build_context(
         store = ConfigStore(default_config_paths(environ=environ))
         credentials = CredentialStore(environ=environ)
     return RunContext(store, store.load(overrides), credentials, dict(overrides), demo)
+
+
+def client_for(
+    session: aiohttp.ClientSession, settings: Settings, credentials: Credentials, clock: ServerClock
+) -> CccClient:
+    """The one way settings become a client, for the widget, the commands and doctor alike."""
+    return CccClient(
+        session,
+        endpoint=settings.endpoint_url(),
+        identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
+        credentials=credentials,
+        signature=settings.signature,
+        clock=clock,
+        timeouts=Timeouts(total=settings.request_timeout),
+    )

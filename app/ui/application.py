@@ -26,13 +26,13 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from app import APP_ID, PRODUCT_NAME, __version__
 from app.core.autostart import autostart_for
 from app.core.autostart.base import AutoStart, AutoStartError
-from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts, open_session
+from app.core.client import CccClient, ServerClock, Timeouts, open_session
 from app.core.config import Settings
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.logs import redaction
 from app.core.models import AgentStatus
 from app.core.signing import Credentials
-from app.core.startup import RunContext
+from app.core.startup import RunContext, client_for
 from app.core.tracking import AgentTracker, ResumeDetector
 from app.ui.controller import AgentController
 from app.ui.icons import state_icon
@@ -209,15 +209,7 @@ class WidgetApp(QObject):
             raise ConfigError(tr("No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret."))
         if not settings.instance_id:
             raise ConfigError(tr("The instance ID is not set. Open Settings and enter it (ask IT if unsure)."))
-        return CccClient(
-            self.session,
-            endpoint=settings.endpoint_url(),
-            identity=AgentIdentity(settings.instance_id, settings.full_user_id(), settings.device_id),
-            credentials=credentials,
-            signature=settings.signature,
-            clock=self.clock,
-            timeouts=Timeouts(total=settings.request_timeout),
-        )
+        return client_for(self.session, settings, credentials, self.clock)
 
     async def _credentials_from(self, typed: CredentialInput) -> Credentials | None:
         saved = await self._load_credentials()

@@ -90,7 +90,8 @@ class AgentController(QObject):
         self.last_error: ShownError | None = None
         self.last_refreshed: datetime | None = None
         self._generation = 0  # bumped by every action, so an older poll answer cannot undo it
-        self._wake = asyncio.Event()
+        self._wake: asyncio.Future[None] | None = None
+        self._wake_pending = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._poller: asyncio.Task[None] | None = None
 
@@ -126,7 +127,10 @@ class AgentController(QObject):
 
     def refresh_soon(self) -> None:
         """Poll now (after an action, when the window is shown, on resume or network return)."""
-        self._wake.set()
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+        else:
+            self._wake_pending = True  # a poll is running: poll once more right after it
 
     def reconfigure(self, break_codes: list[BreakCode], poll_interval: float) -> None:
         """Settings changed: new client on next use, new codes and interval, and poll at once."""
@@ -166,11 +170,21 @@ class AgentController(QObject):
             self._poller = asyncio.get_running_loop().create_task(self._poll_forever())
 
     async def _poll_forever(self) -> None:
+        # A bare future woken by a timer or refresh_soon(): cancelling it on quit takes one step,
+        # where wait_for() on an Event could hang for a whole poll interval under qasync.
+        loop = asyncio.get_running_loop()
         while True:
+            self._wake_pending = False
             await self.poll_once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.schedule.next_delay())
-            self._wake.clear()
+            if self._wake_pending:
+                continue
+            self._wake = loop.create_future()
+            timer = loop.call_later(self.schedule.next_delay(), self.refresh_soon)
+            try:
+                await self._wake
+            finally:
+                timer.cancel()
+                self._wake = None
 
     async def poll_once(self) -> None:
         generation = self._generation

@@ -25,7 +25,12 @@ class Loop:
         self.loop = loop
 
     def run(self, coroutine: Awaitable[T], timeout: float = 30.0) -> T:
-        return self.loop.run_until_complete(asyncio.wait_for(coroutine, timeout))
+        # Not qasync's run_until_complete: it processes Qt events once more after the loop has
+        # stopped, which steps the widget's tasks with no running loop and kills them mid-test.
+        future = asyncio.ensure_future(asyncio.wait_for(coroutine, timeout), loop=self.loop)
+        future.add_done_callback(lambda _done: self.loop.stop())
+        self.loop.run_forever()
+        return future.result()
 
     async def until(self, predicate: Callable[[], object], timeout: float = 5.0, what: str = "condition") -> None:
         """Wait for something the user would see; fails with `what` after `timeout` seconds."""
