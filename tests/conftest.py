@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from app.core.logs import quiet_noisy_loggers
 
 pytest_plugins = ["tests.fixtures.secret_service"]
 
@@ -31,6 +35,47 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     for name in CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     yield home
+
+
+# Every secret the tests use carries one of these markers, so one check covers the whole run.
+SECRET_MARKERS = ("DISTINCTIVE", "UNIQUE-s3cr3t")
+SIGNATURE = re.compile(r"Signature=[A-Za-z0-9+/%]{8,}|Signature%3D[A-Za-z0-9+/%]{8,}")
+
+
+class LeakWatch(logging.Handler):
+    """Sees every log record of the whole run, at DEBUG, and keeps those that leak a secret."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        if any(marker in text for marker in SECRET_MARKERS) or SIGNATURE.search(text):
+            self.leaks.append(f"{record.name}: {text[:300]}")
+
+
+LEAK_WATCH = LeakWatch()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG)
+    root.addHandler(LEAK_WATCH)
+    quiet_noisy_loggers()  # as the app itself configures logging
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """With DEBUG logging on for the whole run, no record may contain a test secret or a signature."""
+    if LEAK_WATCH.leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("Log records leaked a secret or a signature:", red=True)
+            for leak in LEAK_WATCH.leaks[:20]:
+                reporter.write_line(f"  {leak}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -51,6 +51,11 @@ class RedactingFilter(logging.Filter):
 redaction = RedactingFilter()
 
 
+def quiet_noisy_loggers() -> None:
+    # qasync logs every executor call at DEBUG, request URLs included: too noisy even for -v.
+    logging.getLogger("qasync").setLevel(logging.INFO)
+
+
 def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: Path | None = None) -> Path | None:
     """Set up the root logger once per process; returns the log file when one is written."""
     root = logging.getLogger()
@@ -73,8 +78,7 @@ def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: 
             )
         except OSError:
             log_file = None  # a read-only or full home must not stop the widget
-    # qasync logs every executor call at DEBUG, request URLs included: too noisy even for -v.
-    logging.getLogger("qasync").setLevel(logging.INFO)
+    quiet_noisy_loggers()
     for handler in handlers:
         handler.setFormatter(logging.Formatter(_FORMAT))
         handler.addFilter(redaction)
