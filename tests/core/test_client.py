@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 import random
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from app.core.client import AgentIdentity, CccClient, RetryPolicy, ServerClock, open_session
 from app.core.errors import ApiError, ConfigError, NetworkError, ProtocolError, RequestTimeout
@@ -374,3 +378,62 @@ async def test_no_secret_or_signature_in_logs_or_errors(
     assert SECRET not in everything and TOKEN not in everything
     assert "Signature=" not in everything and "Signature%3D" not in everything
     assert caplog.records, "DEBUG logging was expected to record the requests"
+
+
+async def test_tls_verification_refuses_an_untrusted_certificate(
+    tmp_path: Path, session: aiohttp.ClientSession
+) -> None:
+    """A server with a self-signed certificate (an intercepting proxy, a fake endpoint) never gets
+    the signed request: TLS verification is always on."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    received: list[str] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        received.append(request.path_qs)
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_route("*", "/", handler)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        client = CccClient(
+            session,
+            endpoint=f"https://127.0.0.1:{port}",
+            identity=AGENT,
+            credentials=GOOD,
+            sleep=RecordedSleep(),
+        )
+        with pytest.raises(NetworkError) as caught:
+            await client.poll_user_status()
+    finally:
+        await runner.cleanup()
+    assert "certificate" in caught.value.user_message
+    assert received == [], "no request may reach a server whose certificate is not trusted"

@@ -324,3 +324,45 @@ def test_buttons_explain_why_they_are_disabled(qloop: Loop, make_widget: MakeWid
         assert "while TALKING" in window.take_break_button.toolTip()
 
     qloop.run(scenario())
+
+
+def test_ready_refused_while_a_call_channel_is_open_is_explained(qloop: Loop, make_widget: MakeWidget) -> None:
+    """Ready during a still-connected call says to hang up first, with the RequestId, and the break stays shown."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        click(window.take_break_button)
+        await shown_state(qloop, widget, "BREAK")
+        widget.simulator.directory.set_state(*AGENT, channel_open=True)
+        click(window.ready_button)
+        await qloop.until(lambda: widget.controller.last_error is not None, 10, "an error to be shown")
+        assert "call is still connected" in window.error_message.text()
+        assert "InvalidOperation.ChannelState" in window.error_message.text()
+        assert widget.controller.last_error.request_id in window.error_request_id.text()  # type: ignore[union-attr]
+        await qloop.until(lambda: not widget.controller.busy, 10, "the call to finish")
+        assert field(widget, "UserState") == "BREAK"
+
+    qloop.run(scenario())
+
+
+def test_wrong_secret_points_to_settings(qloop: Loop, make_widget: MakeWidget) -> None:
+    """A wrong AccessKey secret says so and offers the Settings button, with the RequestId."""
+    from app.core.signing import Credentials
+
+    widget = make_widget()
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        widget.context.credentials.save(Credentials("demo-access-key-id", "not-the-demo-secret"))
+        widget.controller.reconfigure(widget.controller.break_codes, 15)  # as after saving Settings
+        await qloop.until(lambda: widget.controller.last_error is not None, 10, "an error to be shown")
+        assert "AccessKey secret is wrong" in window.error_message.text()
+        assert window.error_settings_button.isVisibleTo(window)
+        assert widget.controller.stale and field(widget, "UserState") == "READY"
+
+    qloop.run(scenario())
