@@ -248,3 +248,24 @@ def test_secret_saved_through_settings_is_read_back_by_a_new_app(
     for folder in (isolated_user_dirs / "config", isolated_user_dirs / "log"):
         for path in folder.rglob("*"):
             assert not (path.is_file() and needle in path.read_bytes()), f"secret found in {path.name}"
+
+
+def test_save_failure_keeps_the_dialog_and_everything_typed(
+    qloop: Loop, make_widget: MakeWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the settings folder cannot be written, Save says why and nothing typed is lost."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the settings folder should be")
+    monkeypatch.setenv("CCC_BREAK_CONFIG_DIR", str(blocker / "ccc-break"))
+    widget = make_widget()
+
+    async def scenario() -> None:
+        dialog = await open_dialog(qloop, widget)
+        dialog.instance_id.setText("ccc-typed-by-agent")
+        save_button(dialog).click()
+        await qloop.until(lambda: "could not be saved" in dialog.result_label.text(), 10, "the save error")
+        assert widget.settings_dialog is dialog and dialog.isVisible()
+        assert dialog.instance_id.text() == "ccc-typed-by-agent"
+        assert save_button(dialog).isEnabled(), "the agent can fix the problem and save again"
+
+    qloop.run(scenario())
