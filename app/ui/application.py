@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -35,6 +35,7 @@ from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.tracking import AgentTracker, ResumeDetector
 from app.ui.controller import AgentController
+from app.ui.i18n import install_translator, tr
 from app.ui.icons import state_icon
 from app.ui.main_window import MainWindow
 from app.ui.resources import resource_path
@@ -43,10 +44,6 @@ from app.ui.single_instance import SingleInstance
 from app.ui.tray import Tray
 
 logger = logging.getLogger(__name__)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Application", text)
 
 
 class WidgetApp(QObject):
@@ -91,7 +88,6 @@ class WidgetApp(QObject):
             list(settings.break_codes),
             settings.poll_interval,
             tracker=AgentTracker(settings.break_codes, now=self._now),
-            tr=lambda text: QCoreApplication.translate("AgentController", text),
         )
         self.tray = Tray(self.controller, tray_available=self._tray_available)
         self.window = MainWindow(
@@ -303,15 +299,6 @@ def app_icon() -> QIcon:
     return QIcon(str(path)) if path else state_icon(None)
 
 
-def install_translator(app: QApplication) -> None:
-    directory = resource_path("translations")
-    if directory is None:
-        return
-    translator = QTranslator(app)
-    if translator.load(QLocale(), APP_ID, "_", str(directory)):
-        app.installTranslator(translator)
-
-
 def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     import qasync
 
@@ -321,7 +308,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # quitting is ours: closing the window may mean "to the tray"
-    install_translator(app)
+    install_translator(app, resource_path("translations"))
 
     single = SingleInstance(APP_ID + ("-demo" if context.demo else ""))
     if single.forward_to_running():

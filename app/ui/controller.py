@@ -20,6 +20,7 @@ from app.core.client import CccClient
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
 from app.core.models import READY_FROM, TAKE_BREAK_FROM, AgentStatus, BreakCode, UserState
 from app.core.tracking import AgentTracker, EventKind, PollSchedule, StatusEvent
+from app.ui.i18n import tr
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,6 @@ class AgentController(QObject):
         poll_interval: float,
         tracker: AgentTracker | None = None,
         schedule: PollSchedule | None = None,
-        tr: Callable[[str], str] = lambda text: text,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -84,7 +84,6 @@ class AgentController(QObject):
         self.break_codes = list(break_codes)
         self.tracker = tracker or AgentTracker(break_codes)
         self.schedule = schedule or PollSchedule(poll_interval)
-        self._tr = tr
         self.busy = False
         self.stale = False
         self.last_error: ShownError | None = None
@@ -102,20 +101,20 @@ class AgentController(QObject):
         return self.tracker.status
 
     def can_take_break(self) -> tuple[bool, str]:
-        return self._allowed(TAKE_BREAK_FROM, self._tr("take a break"))
+        return self._allowed(TAKE_BREAK_FROM, tr("take a break"))
 
     def can_get_ready(self) -> tuple[bool, str]:
-        return self._allowed(READY_FROM, self._tr("become ready"))
+        return self._allowed(READY_FROM, tr("become ready"))
 
     def _allowed(self, allowed: frozenset[UserState], what: str) -> tuple[bool, str]:
         if self.busy:
-            return False, self._tr("Waiting for the contact centre to answer…")
+            return False, tr("Waiting for the contact centre to answer…")
         status = self.status
         if status is None or status.user_state is UserState.UNKNOWN:
             return True, ""  # unknown state: let the service decide and explain
         if status.user_state in allowed:
             return True, ""
-        return False, self._tr("You cannot {what} while {state}.").format(what=what, state=status.user_state.value)
+        return False, tr("You cannot {what} while {state}.").format(what=what, state=status.user_state.value)
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -231,16 +230,16 @@ class AgentController(QObject):
         current = event.current
         state = current.user_state.value
         if event.kind is EventKind.BREAK_OVERRUN:
-            title = self._tr("Break is over time")
-            text = self._tr("Your {code} break has passed {minutes} minutes.").format(
+            title = tr("Break is over time")
+            text = tr("Your {code} break has passed {minutes} minutes.").format(
                 code=self.label_for(current.break_code), minutes=event.limit_minutes
             )
         else:
-            title = self._tr("Your state changed")
-            text = self._tr("You are now {state}").format(state=state)
+            title = tr("Your state changed")
+            text = tr("You are now {state}").format(state=state)
             if current.user_state is UserState.BREAK and current.break_code:
                 text += f" ({self.label_for(current.break_code)})"
-            text += self._tr(", changed outside this app.")
+            text += tr(", changed outside this app.")
         logger.info("Notification: %s — %s", title, text)
         self.notify.emit(title, text)
 

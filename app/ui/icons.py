@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TR_NOOP, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 from app.core.models import UserState
@@ -19,14 +19,14 @@ class StateLook:
 
 
 LOOKS: dict[UserState, StateLook] = {
-    UserState.READY: StateLook("#2e7d32", "circle-check", "Ready"),
-    UserState.BREAK: StateLook("#ef6c00", "pause-square", "On break"),
-    UserState.WORKING: StateLook("#1565c0", "diamond", "After-call work"),
-    UserState.DIALING: StateLook("#c62828", "triangle", "Dialling"),
-    UserState.RINGING: StateLook("#c62828", "triangle", "Ringing"),
-    UserState.TALKING: StateLook("#c62828", "triangle", "On a call"),
-    UserState.OFFLINE: StateLook("#616161", "ring", "Offline"),
-    UserState.UNKNOWN: StateLook("#757575", "question", "Not connected"),
+    UserState.READY: StateLook("#2e7d32", "circle-check", QT_TR_NOOP("Ready")),
+    UserState.BREAK: StateLook("#ef6c00", "pause-square", QT_TR_NOOP("On break")),
+    UserState.WORKING: StateLook("#1565c0", "diamond", QT_TR_NOOP("After-call work")),
+    UserState.DIALING: StateLook("#c62828", "triangle", QT_TR_NOOP("Dialling")),
+    UserState.RINGING: StateLook("#c62828", "triangle", QT_TR_NOOP("Ringing")),
+    UserState.TALKING: StateLook("#c62828", "triangle", QT_TR_NOOP("On a call")),
+    UserState.OFFLINE: StateLook("#616161", "ring", QT_TR_NOOP("Offline")),
+    UserState.UNKNOWN: StateLook("#757575", "question", QT_TR_NOOP("Not connected")),
 }
 
 

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,11 +23,8 @@ from PySide6.QtWidgets import (
 from app import PRODUCT_NAME
 from app.core.models import BreakCode, UserState
 from app.ui.controller import AgentController
+from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
 
 
 def format_age(delta: timedelta) -> str:

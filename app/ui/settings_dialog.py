@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TR_NOOP, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,14 +38,11 @@ from app.core.credentials import CredentialStatus
 from app.core.errors import CccBreakError
 from app.core.models import AgentStatus, BreakCode
 from app.core.signing import SignatureScheme
+from app.ui.i18n import tr
 
 logger = logging.getLogger(__name__)
 
-MANAGED = "Managed by your organisation"
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsDialog", text)
+MANAGED = QT_TR_NOOP("Managed by your organisation")
 
 
 @dataclass(frozen=True)

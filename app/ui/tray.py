@@ -7,13 +7,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app import PRODUCT_NAME
 from app.core.models import UserState
 from app.ui.controller import AgentController
+from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
 from app.ui.main_window import format_duration
 
@@ -21,10 +22,6 @@ logger = logging.getLogger(__name__)
 
 ATTACH_RETRY_MS = 2000
 ATTACH_WINDOW_MS = 60_000
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Tray", text)
 
 
 class Tray(QObject):
