@@ -87,7 +87,7 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
     def make(
         *,
         overrides: dict[str, Any] | None = None,
-        tray: bool = False,
+        tray: bool | Callable[[], bool] = False,
         minimized: bool = False,
         demo: bool = True,
         context: Any = None,
@@ -97,7 +97,7 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
         widget = WidgetApp(
             context,
             autostart=autostart or NullAutoStart("tests"),
-            tray_available=lambda: tray,
+            tray_available=tray if callable(tray) else lambda: tray,
             now=fake_now,
         )
         _live.append((qloop, widget))

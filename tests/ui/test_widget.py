@@ -366,3 +366,20 @@ def test_wrong_secret_points_to_settings(qloop: Loop, make_widget: MakeWidget) -
         assert widget.controller.stale and field(widget, "UserState") == "READY"
 
     qloop.run(scenario())
+
+
+def test_tray_that_appears_after_start_is_attached(qloop: Loop, make_widget: MakeWidget) -> None:
+    """At login the tray host may start after the widget: the icon still appears, within seconds."""
+    tray_up = [False]
+    widget = make_widget(tray=lambda: tray_up[0], minimized=True)
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        assert window.isVisible() and not widget.tray_attached  # no tray yet: the window is the app
+        tray_up[0] = True
+        await qloop.until(lambda: widget.tray_attached, 5, "the tray icon to attach")
+        window.close()
+        assert not widget.quit_event.is_set(), "with a tray, closing the window keeps the widget running"
+
+    qloop.run(scenario())
