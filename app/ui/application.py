@@ -108,6 +108,8 @@ class WidgetApp(QObject):
             self.window.bring_forward()
         self._watch_resume_and_network()
         self.controller.start_polling()
+        if not settings.instance_id and not minimized:
+            self.open_settings()  # first run: nothing can work before this is filled in
         if self.context.loaded.is_locked("launch_at_login"):
             # IT's locked choice wins over whatever entry the user (or a package) left behind.
             await self._apply_autostart(self.context.loaded.settings.launch_at_login)

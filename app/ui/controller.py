@@ -100,6 +100,11 @@ class AgentController(QObject):
     def status(self) -> AgentStatus | None:
         return self.tracker.status
 
+    @property
+    def out_of_date(self) -> bool:
+        """A state is shown but the last refresh failed (never-connected is not "out of date")."""
+        return self.stale and self.status is not None
+
     def can_take_break(self) -> tuple[bool, str]:
         return self._allowed(TAKE_BREAK_FROM, tr("take a break"))
 

@@ -216,11 +216,11 @@ class MainWindow(QWidget):
         status = self.controller.status
         state = status.user_state if status else None
         look = look_for(state)
-        self.badge_icon.setPixmap(state_icon(state, self.controller.stale).pixmap(48, 48))
+        self.badge_icon.setPixmap(state_icon(state, self.controller.out_of_date).pixmap(48, 48))
         badge = tr(look.label)
         if status and state is UserState.BREAK and status.break_code:
             badge += f" — {self.controller.label_for(status.break_code)}"
-        if self.controller.stale:
+        if self.controller.out_of_date:
             badge += tr(" (may be out of date)")
         self.badge_text.setText(badge)
         self.badge_text.setStyleSheet(f"color: {look.colour};")
@@ -259,7 +259,7 @@ class MainWindow(QWidget):
         refreshed = self.controller.last_refreshed
         if refreshed is not None:
             text = f"{local_clock(refreshed)}, {format_age(now - refreshed)}"
-            if self.controller.stale:
+            if self.controller.out_of_date:
                 text += tr(" — may be out of date")
             self.fields["Refreshed"].setText(text)
         self.controller.check_overrun()

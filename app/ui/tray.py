@@ -94,13 +94,13 @@ class Tray(QObject):
             in_break = self.controller.tracker.time_in_break()
             if in_break is not None:
                 lines.append(tr("On break for {time}").format(time=format_duration(in_break)))
-        if self.controller.stale:
+        if self.controller.out_of_date:
             lines.append(tr("May be out of date: the last refresh failed"))
         return "\n".join(lines)
 
     def refresh(self) -> None:
         status = self.controller.status
-        self.icon.setIcon(state_icon(status.user_state if status else None, self.controller.stale))
+        self.icon.setIcon(state_icon(status.user_state if status else None, self.controller.out_of_date))
         self.icon.setToolTip(self.tooltip_text())
 
     def rebuild_menu(self) -> None:

@@ -269,3 +269,19 @@ def test_save_failure_keeps_the_dialog_and_everything_typed(
         assert save_button(dialog).isEnabled(), "the agent can fix the problem and save again"
 
     qloop.run(scenario())
+
+
+def test_first_run_opens_settings_and_explains_what_is_missing(qloop: Loop, make_widget: MakeWidget) -> None:
+    """A new agent with nothing set up is taken straight to Settings, with the instance ID flagged."""
+    widget = make_widget(demo=False)
+
+    async def scenario() -> None:
+        await qloop.until(lambda: widget.settings_dialog is not None, 5, "the Settings dialog to open by itself")
+        dialog = widget.settings_dialog
+        assert dialog is not None
+        assert "instance ID" in dialog.errors["instance_id"].text() and not save_button(dialog).isEnabled()
+        assert widget.window is not None
+        await qloop.until(lambda: widget.controller.last_error is not None, 5, "the reason in the window")
+        assert widget.window.error_settings_button.isVisibleTo(widget.window)
+
+    qloop.run(scenario())
