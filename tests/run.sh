@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 apt_packages=(
     xvfb trayer xdotool x11-utils imagemagick openssl
     libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1
-    libxcb-cursor0 libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+    libxcb-cursor0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
+    libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3
     gnome-keyring dbus dbus-x11 msitools wixl shellcheck python3-venv
 )
 missing=()
