@@ -23,7 +23,7 @@ from yarl import URL
 
 from app import APP_ID, __version__
 from app.core.endpoint import endpoint_problem
-from app.core.errors import ApiError, ConfigError, NetworkError, ProtocolError, RequestTimeout
+from app.core.errors import ApiError, CertificateError, ConfigError, NetworkError, ProtocolError, RequestTimeout
 from app.core.models import AgentStatus
 from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_v2, sign_v3
 
@@ -204,7 +204,10 @@ class CccClient:
                     raise
                 await self._backoff(action, attempt, error.code)
             except (NetworkError, ProtocolError) as error:
-                retryable = not isinstance(error, ProtocolError) or (error.http_status or 0) >= 500
+                if isinstance(error, ProtocolError):
+                    retryable = (error.http_status or 0) >= 500  # a proxy's error page may pass
+                else:
+                    retryable = not isinstance(error, CertificateError)
                 if not retryable or attempt >= self._retry.max_attempts:
                     raise
                 await self._backoff(action, attempt, type(error).__name__)
@@ -241,7 +244,7 @@ class CccClient:
                 "network connection and try again."
             ) from None
         except aiohttp.ClientConnectorCertificateError:
-            raise NetworkError(
+            raise CertificateError(
                 "The contact centre's certificate could not be verified, so the connection was "
                 "refused. Your network may be intercepting secure connections: contact IT."
             ) from None

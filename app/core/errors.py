@@ -40,6 +40,10 @@ class RequestTimeout(NetworkError):
     """The service did not answer in time."""
 
 
+class CertificateError(NetworkError):
+    """The server's TLS certificate is not trusted; trying again cannot help."""
+
+
 class ProtocolError(CccBreakError):
     """The service answered with something that is not a CCC response."""
 

@@ -423,13 +423,14 @@ async def test_tls_verification_refuses_an_untrusted_certificate(
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
     await site.start()
     port = runner.addresses[0][1]
+    sleep = RecordedSleep()
     try:
         client = CccClient(
             session,
             endpoint=f"https://127.0.0.1:{port}",
             identity=AGENT,
             credentials=GOOD,
-            sleep=RecordedSleep(),
+            sleep=sleep,
         )
         with pytest.raises(NetworkError) as caught:
             await client.poll_user_status()
@@ -437,3 +438,4 @@ async def test_tls_verification_refuses_an_untrusted_certificate(
         await runner.cleanup()
     assert "certificate" in caught.value.user_message
     assert received == [], "no request may reach a server whose certificate is not trusted"
+    assert sleep.delays == [], "an untrusted certificate is not retried: it will not change in a second"
