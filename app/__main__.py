@@ -46,16 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     sim = commands.add_parser("simulator", help="run the embedded CCC simulator on loopback")
     sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)")
-    doctor = commands.add_parser("doctor", parents=[common], help="check this desktop for IT")
-    doctor.set_defaults(doctor=True)
+    commands.add_parser("doctor", parents=[common], help="check this desktop for IT")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name in ("endpoint", "region", "instance_id", "user_id", "device_id", "signature"):
-        setattr(args, name, getattr(args, name, None))
     args.json = getattr(args, "json", False)
     args.verbose = getattr(args, "verbose", False)
     if args.qt_probe:

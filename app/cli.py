@@ -139,14 +139,10 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
+# Command-line options named exactly like the settings they override for one run.
+OVERRIDABLE_SETTINGS = ("endpoint", "region", "instance_id", "user_id", "device_id", "signature")
+
+
 def settings_overrides(args: argparse.Namespace) -> Mapping[str, object]:
-    """The command-line options that override settings for this run."""
-    names = {
-        "endpoint": "endpoint",
-        "region": "region",
-        "instance_id": "instance_id",
-        "user_id": "user_id",
-        "device_id": "device_id",
-        "signature": "signature",
-    }
-    return {key: getattr(args, attr) for attr, key in names.items() if getattr(args, attr, None)}
+    """The command-line options given for this run (absent ones are not in `args` at all)."""
+    return {key: getattr(args, key) for key in OVERRIDABLE_SETTINGS if getattr(args, key, None)}

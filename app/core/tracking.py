@@ -92,9 +92,13 @@ class PollSchedule:
     failures back off exponentially up to five minutes."""
 
     def __init__(self, interval_seconds: float, rng: random.Random | None = None) -> None:
-        self.interval = max(float(MIN_POLL_SECONDS), float(interval_seconds))
         self.failures = 0
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self.set_interval(interval_seconds)
+
+    def set_interval(self, interval_seconds: float) -> None:
+        """A new interval from Settings; a back-off in progress carries on."""
+        self.interval = max(float(MIN_POLL_SECONDS), float(interval_seconds))
 
     def record_success(self) -> None:
         self.failures = 0

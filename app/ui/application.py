@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from PySide6.QtCore import QObject, QTimer
@@ -43,6 +43,9 @@ from app.ui.settings_dialog import CredentialInput, SettingsDialog
 from app.ui.single_instance import SingleInstance
 from app.ui.tray import Tray
 
+if TYPE_CHECKING:
+    from app.simulator import Simulator  # imported at run time only in demo mode
+
 logger = logging.getLogger(__name__)
 
 
@@ -64,7 +67,7 @@ class WidgetApp(QObject):
         self._tray_available = tray_available
         self.clock = ServerClock()
         self.session: aiohttp.ClientSession | None = None
-        self.simulator: Any = None
+        self.simulator: Simulator | None = None  # demo mode only
         self.controller: AgentController | None = None
         self.window: MainWindow | None = None
         self.tray: Tray | None = None

@@ -141,9 +141,7 @@ class AgentController(QObject):
         self._client = None
         self.break_codes = list(break_codes)
         self.tracker.set_break_codes(break_codes)
-        failures = self.schedule.failures
-        self.schedule = PollSchedule(poll_interval)
-        self.schedule.failures = failures
+        self.schedule.set_interval(poll_interval)
         self.status_changed.emit()
         self.refresh_soon()
 
