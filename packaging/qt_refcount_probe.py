@@ -15,8 +15,8 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6 import __version__ as pyside_version  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal  # noqa: E402
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 EMITS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 # Counts move a little as objects come and go; a refcount bug moves them by one or more per emit.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+from collections import deque
 from collections.abc import Callable
 from types import TracebackType
 
@@ -48,7 +49,7 @@ class Simulator:
         return self.service.faults
 
     @property
-    def requests(self) -> list[RequestRecord]:
+    def requests(self) -> deque[RequestRecord]:
         return self.service.requests
 
     def reset(self) -> None:

@@ -10,6 +10,7 @@ import asyncio
 import copy
 import logging
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_HOST_ID = "ccc.cn-shanghai.aliyuncs.com"
 OUTCOME_DROPPED = "ConnectionDropped"
+REQUEST_LOG_LIMIT = 1000
 OUTCOME_HTML = "NonJsonBody"
 
 
@@ -86,7 +88,8 @@ class CccService:
         self.directory = AgentDirectory(copy.deepcopy(agent) for agent in config.agents)
         self.faults = FaultPlan()
         self.nonces = NonceCache()
-        self.requests: list[RequestRecord] = []
+        # Bounded: a trainer's demo runs all day, and tests only ever look at the latest requests.
+        self.requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
         self._stamp_agents()
 
     def _stamp_agents(self) -> None:

@@ -13,7 +13,9 @@ import logging
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +50,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+NOTIFICATIONS_KEPT = 50
+
+
+@dataclass(frozen=True)
+class Timings:
+    """How often the widget's repeating timers fire. The soak test runs a whole day at top speed."""
+
+    tick_ms: int = 1000  # the window's counters and the overrun check
+    signal_wakeup_ms: int = 250  # Python runs SIGTERM/SIGINT handlers only between bytecodes
+    resume_check_ms: int = 10_000  # a wall-clock jump against the monotonic clock = resumed from sleep
+
 
 class WidgetApp(QObject):
     """Everything one running widget owns. Tests build it directly against the simulator."""
@@ -59,9 +72,11 @@ class WidgetApp(QObject):
         autostart: AutoStart | None = None,
         tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        timings: Timings = Timings(),
     ) -> None:
         super().__init__()
         self.context = context
+        self.timings = timings
         self._now = now
         self.autostart = autostart or autostart_for()
         self._tray_available = tray_available
@@ -72,9 +87,10 @@ class WidgetApp(QObject):
         self.window: MainWindow | None = None
         self.tray: Tray | None = None
         self.settings_dialog: SettingsDialog | None = None
-        self.notifications: list[tuple[str, str]] = []
+        # The latest notifications, for tests and the window's notice; bounded for an all-day run.
+        self.notifications: deque[tuple[str, str]] = deque(maxlen=NOTIFICATIONS_KEPT)
         self.quit_event = asyncio.Event()
-        self._timers: list[QTimer] = []
+        self.timers: dict[str, QTimer] = {}  # by what they are for
         self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
 
     # --- life -------------------------------------------------------------------------------------
@@ -94,7 +110,11 @@ class WidgetApp(QObject):
         )
         self.tray = Tray(self.controller, tray_available=self._tray_available)
         self.window = MainWindow(
-            self.controller, demo=self.context.demo, hide_on_close=lambda: self.tray_attached, now=self._now
+            self.controller,
+            demo=self.context.demo,
+            hide_on_close=lambda: self.tray_attached,
+            now=self._now,
+            tick_ms=self.timings.tick_ms,
         )
         self.window.setWindowIcon(app_icon())
         self.window.settings_requested.connect(self.open_settings)
@@ -110,6 +130,7 @@ class WidgetApp(QObject):
         if not minimized or not self.tray_attached:
             self.window.bring_forward()
         self._watch_resume_and_network()
+        self._start_timer("signal_wakeup", self.timings.signal_wakeup_ms, _let_python_run_signal_handlers)
         self.controller.start_polling()
         if not settings.instance_id and not minimized:
             self.open_settings()  # first run: nothing can work before this is filled in
@@ -129,7 +150,7 @@ class WidgetApp(QObject):
 
     async def shutdown(self) -> None:
         """Cancel in-flight work, then close the session and the simulator: no warnings, no leaks."""
-        for timer in self._timers:
+        for timer in self.timers.values():
             timer.stop()
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
@@ -158,14 +179,19 @@ class WidgetApp(QObject):
 
     def _watch_resume_and_network(self) -> None:
         detector = ResumeDetector(time.time, time.monotonic)
-        resume_timer = QTimer(self)
-        resume_timer.setInterval(10_000)
-        resume_timer.timeout.connect(lambda: detector.check() and self._poll_now("resume"))
-        resume_timer.start()
-        self._timers.append(resume_timer)
+        self._start_timer(
+            "resume_check", self.timings.resume_check_ms, lambda: detector.check() and self._poll_now("resume")
+        )
         with contextlib.suppress(Exception):  # no backend on some desktops: resume polling still works
             if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
                 QNetworkInformation.instance().reachabilityChanged.connect(self._reachability_changed)
+
+    def _start_timer(self, name: str, interval_ms: int, callback: Callable[[], object]) -> None:
+        timer = QTimer(self)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(callback)
+        timer.start()
+        self.timers[name] = timer
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability is QNetworkInformation.Reachability.Online:
@@ -299,6 +325,10 @@ class WidgetApp(QObject):
             self.notify(tr("Launch at login could not be changed"), error.strerror or type(error).__name__)
 
 
+def _let_python_run_signal_handlers() -> None:
+    """Does nothing: returning to Python between Qt events is what lets a signal handler run."""
+
+
 def app_icon() -> QIcon:
     path = resource_path("icons", "ccc-break.svg")
     return QIcon(str(path)) if path else state_icon(None)
@@ -330,10 +360,6 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
 
     signal.signal(signal.SIGINT, request_quit)
     signal.signal(signal.SIGTERM, request_quit)
-    # Python runs signal handlers only between bytecodes; this tick lets it while Qt waits.
-    heartbeat = QTimer()
-    heartbeat.start(250)
-    heartbeat.timeout.connect(lambda: None)
 
     async def main() -> None:
         try:

@@ -56,6 +56,7 @@ class MainWindow(QWidget):
         demo: bool = False,
         hide_on_close: Callable[[], bool] = lambda: False,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        tick_ms: int = 1000,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -70,7 +71,7 @@ class MainWindow(QWidget):
         controller.stale_changed.connect(lambda _stale: self.refresh())
         controller.error_changed.connect(self.refresh_error)
         self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
+        self._ticker.setInterval(tick_ms)
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         self.set_break_codes(controller.break_codes)
