@@ -20,6 +20,7 @@ from typing import TextIO
 from app.core.client import ServerClock, Timeouts, open_session
 from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, ProtocolError
 from app.core.models import AgentStatus
+from app.core.proxy import ProxySettings
 from app.core.startup import RunContext, client_for
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ async def run_action(context: RunContext, action: str, code: str | None) -> Agen
         )
     timeouts = Timeouts(total=settings.request_timeout)
     async with open_session(timeouts) as session:
-        client = client_for(session, settings, credentials, ServerClock())
+        client = client_for(session, settings, credentials, ServerClock(), ProxySettings.from_system())
         if action == "take-break":
             return await client.take_break(code or "")
         if action == "ready":

@@ -12,7 +12,7 @@ import pytest
 
 from app.core.logs import quiet_noisy_loggers
 
-pytest_plugins = ["tests.fixtures.secret_service"]
+pytest_plugins = ["tests.fixtures.secret_service", "tests.fixtures.hostile"]
 
 # pytest-qt tests draw offscreen; end-to-end tests start their own Xvfb for the real thing.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

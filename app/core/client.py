@@ -7,9 +7,9 @@ built for it; a client is cheap and is rebuilt when settings or credentials chan
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,14 +22,28 @@ import aiohttp
 from yarl import URL
 
 from app import APP_ID, __version__
+from app.core.answer import (
+    ACCEPT_ENCODING,
+    MAX_ANSWER_BYTES,
+    AnswerTooLarge,
+    AnswerUnreadable,
+    decode_body,
+    parse_json,
+)
 from app.core.endpoint import endpoint_problem
 from app.core.errors import ApiError, CertificateError, ConfigError, NetworkError, ProtocolError, RequestTimeout
 from app.core.models import AgentStatus
+from app.core.proxy import ProxySettings
 from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_v2, sign_v3
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"{APP_ID}/{__version__} (+Alibaba Cloud CCC 2020-07-01)"
+MAX_FIELD_CHARS = 2000  # any one text the envelope carries (code, message, RequestId)
+# A Date header further off than this is not a clock to believe (year 9999, 1970, a broken proxy).
+MAX_CLOCK_CORRECTION = timedelta(days=1)
+# A successful answer whose Date is this far from our corrected clock re-anchors the correction.
+RESETTLE_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -62,12 +76,17 @@ class ServerClock:
         return self.local_now() + self.offset
 
     def observe(self, date_header: str | None) -> timedelta | None:
+        """Record the skew a Date header shows; an absurd one (over a day) is ignored."""
         server_time = _parse_http_date(date_header)
         if server_time is None:
             return None
+        skew = server_time - self.local_now()
+        if abs(skew) > MAX_CLOCK_CORRECTION:
+            logger.warning("Ignoring a Date header %.0f s away from this PC's clock", skew.total_seconds())
+            return None
         # The Date header has 1 s resolution: only record a skew, never correct on it alone.
-        self.last_observed_skew = server_time - self.local_now()
-        return self.last_observed_skew
+        self.last_observed_skew = skew
+        return skew
 
     def correct_from(self, date_header: str | None) -> bool:
         skew = self.observe(date_header)
@@ -76,6 +95,13 @@ class ServerClock:
         self.offset = skew
         logger.info("Clock corrected by %.0f s from the service's Date header", skew.total_seconds())
         return True
+
+    def settle(self, date_header: str | None) -> None:
+        """A good answer: if its Date shows our correction has gone stale, follow the service again."""
+        skew = self.observe(date_header)
+        if skew is not None and abs(skew - self.offset) > RESETTLE_SKEW:
+            self.offset = skew if abs(skew) > RESETTLE_SKEW else timedelta(0)
+            logger.info("Clock correction re-anchored to %.0f s", self.offset.total_seconds())
 
 
 def _parse_http_date(value: str | None) -> datetime | None:
@@ -89,21 +115,24 @@ def _parse_http_date(value: str | None) -> datetime | None:
 
 
 def open_session(timeouts: Timeouts = Timeouts()) -> aiohttp.ClientSession:
-    """The one session of the app. TLS verification stays on (aiohttp's default; never disabled);
-    proxies come from HTTPS_PROXY/HTTP_PROXY/NO_PROXY (trust_env)."""
+    """The one session of the app. TLS verification stays on (aiohttp's default; never disabled).
+    Proxies are chosen per client from `ProxySettings`, never by aiohttp from the environment; bodies
+    are decompressed by us, within bounds; redirects are never followed."""
     return aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=timeouts.total, sock_connect=timeouts.connect),
-        headers={"User-Agent": USER_AGENT},
-        trust_env=True,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
+        trust_env=False,
+        auto_decompress=False,
     )
 
 
 @dataclass(frozen=True)
 class _Reply:
     status: int
-    body: bytes
+    body: bytes  # as received: still compressed when the service compressed it
     date_header: str | None
     request_id: str | None
+    content_encoding: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +156,8 @@ class CccClient:
         timeouts: Timeouts = Timeouts(),
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        proxies: ProxySettings | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         problem = endpoint_problem(endpoint)
         if problem:
@@ -146,6 +177,8 @@ class CccClient:
         self._timeout = aiohttp.ClientTimeout(total=timeouts.total, sock_connect=timeouts.connect)
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._sleep = sleep
+        self._proxy = (proxies or ProxySettings()).proxy_for(self._endpoint)
+        self._monotonic = monotonic
 
     @property
     def endpoint(self) -> str:
@@ -185,11 +218,12 @@ class CccClient:
         }
         clock_corrected = False
         attempt = 0
+        started = self._monotonic()
         while True:
             attempt += 1
             try:
                 reply = await self._send_once(action, params, attempt)
-                return self._parse(action, reply)
+                answer = self._parse(action, reply)
             except ApiError as error:
                 if (
                     error.code == "InvalidTimeStamp.Expired"
@@ -209,8 +243,22 @@ class CccClient:
                 else:
                     retryable = not isinstance(error, CertificateError)
                 if not retryable or attempt >= self._retry.max_attempts:
+                    if isinstance(error, RequestTimeout):
+                        raise self._honest_timeout(started, attempt) from None
                     raise
                 await self._backoff(action, attempt, type(error).__name__)
+            else:
+                self.clock.settle(reply.date_header)
+                return answer
+
+    def _honest_timeout(self, started: float, attempts: int) -> RequestTimeout:
+        """The time the agent really waited, over every try, not one try's limit."""
+        waited = self._monotonic() - started
+        shown = f"{waited:.0f}" if waited >= 10 else f"{waited:.1f}"
+        tries = f" ({attempts} tries)" if attempts > 1 else ""
+        return RequestTimeout(
+            f"The contact centre did not answer within {shown} s{tries}. Check your network connection and try again."
+        )
 
     async def _backoff(self, action: str, attempt: int, reason: str) -> None:
         delay = self._retry.delay(attempt - 1, self._rng)
@@ -231,17 +279,27 @@ class CccClient:
         url = URL(f"{self._endpoint}/?{query_string}", encoded=True)
         logger.debug("POST %s Action=%s attempt=%d scheme=%s", self._host, action, attempt, self._signature)
         try:
-            async with self._session.post(url, headers=headers, timeout=self._timeout) as response:
+            async with self._session.post(
+                url, headers=headers, timeout=self._timeout, allow_redirects=False, proxy=self._proxy
+            ) as response:
                 reply = _Reply(
                     status=response.status,
-                    body=await response.read(),
+                    body=await _read_bounded(response),
                     date_header=response.headers.get("Date"),
-                    request_id=response.headers.get("x-acs-request-id"),
+                    request_id=_bounded_text(response.headers.get("x-acs-request-id")),
+                    content_encoding=response.headers.get("Content-Encoding", ""),
                 )
         except TimeoutError:
             raise RequestTimeout(
                 f"The contact centre did not answer within {self._timeout.total:.0f} s. Check your "
                 "network connection and try again."
+            ) from None
+        except AnswerTooLarge:
+            raise ProtocolError(
+                f"The contact centre sent an answer larger than {MAX_ANSWER_BYTES // 1024} KiB, far more than "
+                "any real one, so it was not read. Check the endpoint in Settings; if it is right, contact IT.",
+                http_status=response.status,
+                request_id=_bounded_text(response.headers.get("x-acs-request-id")),
             ) from None
         except aiohttp.ClientConnectorCertificateError:
             raise CertificateError(
@@ -264,9 +322,28 @@ class CccClient:
 
     def _parse(self, action: str, reply: _Reply) -> tuple[Mapping[str, Any], str | None]:
         status, header_request_id = reply.status, reply.request_id
+        if 300 <= status < 400:
+            # CCC never redirects; following one could hand a forged answer (or our request) elsewhere.
+            logger.warning("%s: HTTP %d redirect refused", action, status)
+            raise ProtocolError(
+                f"The contact centre's address answered with a redirect (HTTP {status}), which the real "
+                "service never sends, so it was not followed. Check the endpoint in Settings, or ask IT "
+                "whether a proxy or sign-in page is in the way.",
+                http_status=status,
+                request_id=header_request_id,
+            )
         try:
-            envelope = json.loads(reply.body)
-        except (ValueError, UnicodeDecodeError):
+            envelope = parse_json(decode_body(reply.body, reply.content_encoding))
+        except AnswerTooLarge:
+            raise ProtocolError(
+                f"The contact centre sent an answer larger than {MAX_ANSWER_BYTES // 1024} KiB once unpacked, "
+                "far more than any real one, so it was not read. Check the endpoint in Settings; if it is "
+                "right, contact IT.",
+                http_status=status,
+                request_id=header_request_id,
+            ) from None
+        except AnswerUnreadable as unreadable:
+            logger.debug("%s: HTTP %d, unreadable body (%s)", action, status, unreadable)
             envelope = None
         if not isinstance(envelope, dict):
             logger.debug("%s: HTTP %d with a body that is not a CCC envelope", action, status)
@@ -295,19 +372,40 @@ class CccClient:
             _text_or_none(envelope.get("Message")) or "",
             http_status=http_status,
             request_id=request_id,
-            params=[str(p) for p in params] if isinstance(params, list) else (),
+            params=[str(p)[:MAX_FIELD_CHARS] for p in params[:10]] if isinstance(params, list) else (),
             server_date=reply.date_header,
         )
         logger.debug("%s: %s HTTP %d RequestId=%s", action, error.code, http_status, request_id)
         raise error
 
 
+async def _read_bounded(response: aiohttp.ClientResponse) -> bytes:
+    """The raw body, refusing one over the bound before it is all in memory."""
+    declared = response.content_length
+    if declared is not None and declared > MAX_ANSWER_BYTES:
+        raise AnswerTooLarge
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            raise AnswerTooLarge
+    return bytes(body)
+
+
+def _bounded_text(value: str | None, limit: int = 100) -> str | None:
+    return None if value is None else value[:limit]
+
+
 def _text_or_none(value: object) -> str | None:
-    return None if value is None or value == "" else str(value)
+    if value is None or value == "" or isinstance(value, dict | list):
+        return None
+    return str(value)[:MAX_FIELD_CHARS]
 
 
 def _int(value: object, default: int) -> int:
+    """An HTTP status from the envelope; anything that is not one gives `default`."""
     try:
-        return int(str(value))
+        number = int(str(value)[:3]) if len(str(value)) == 3 else default
     except ValueError:
         return default
+    return number if 100 <= number <= 599 else default

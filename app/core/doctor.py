@@ -22,6 +22,7 @@ from app import __version__
 from app.core.client import ServerClock, Timeouts, open_session
 from app.core.config import validate_settings
 from app.core.errors import CccBreakError
+from app.core.proxy import ProxySettings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 
@@ -160,7 +161,14 @@ async def run_doctor(context: RunContext, qt_probe: QtProbe = run_qt_probe) -> R
             )
 
     endpoint = settings.endpoint_url()
-    reachable = await _check_network(report, endpoint)
+    proxy = ProxySettings.from_system().proxy_for(endpoint)
+    if proxy:
+        shown = _without_user_info(proxy)
+        report.add("Proxy", Outcome.OK, f"requests go through {shown}", proxy=shown)
+        reachable = True  # a direct connection may be firewalled; the PollUserStatus check goes via the proxy
+    else:
+        report.add("Proxy", Outcome.OK, "none: direct connection", proxy=None)
+        reachable = await _check_network(report, endpoint)
     if reachable and credentials is not None and not problems:
         await _check_service(report, context, credentials)
     else:
@@ -187,6 +195,15 @@ async def run_doctor(context: RunContext, qt_probe: QtProbe = run_qt_probe) -> R
                 "On GNOME install and enable the AppIndicator/KStatusNotifierItem extension.",
             )
     return report
+
+
+def _without_user_info(url: str) -> str:
+    """A proxy URL fit to print: a user name or password in it stays out of reports."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    return parts._replace(netloc=f"{host}:{parts.port}" if parts.port else host).geturl()
 
 
 async def _check_network(report: Report, endpoint: str) -> bool:
@@ -238,7 +255,7 @@ async def _check_service(report: Report, context: RunContext, credentials: Crede
     settings = context.loaded.settings
     clock = ServerClock()
     async with open_session(Timeouts(total=settings.request_timeout)) as session:
-        client = client_for(session, settings, credentials, clock)
+        client = client_for(session, settings, credentials, clock, ProxySettings.from_system())
         try:
             status = await client.poll_user_status()
         except CccBreakError as error:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.core.text import bounded
+
 
 class CccBreakError(Exception):
     """Base of every error the app shows to a person."""
@@ -132,13 +134,13 @@ class ApiError(CccBreakError):
         params: Sequence[str] = (),
         server_date: str | None = None,
     ) -> None:
-        self.code = code
+        self.code = bounded(code, 100)
         self.server_date = server_date  # the response's Date header, for clock-skew correction
-        self.server_message = server_message
+        self.server_message = bounded(server_message)  # shown to the agent: never a wall of text
         self.http_status = http_status
         self._request_id = request_id
         self.params = tuple(params)
-        super().__init__(advice_for(code, http_status))
+        super().__init__(advice_for(self.code, http_status))
 
     @property
     def request_id(self) -> str | None:

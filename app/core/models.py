@@ -51,14 +51,18 @@ class BreakCode:
         return self.label or self.code
 
 
+MAX_FIELD_CHARS = 200  # far above any real ID or code; keeps a hostile answer from flooding the window
+
+
 def _text(value: object) -> str:
-    if value is None:
+    """A scalar as text; a list or object where text belongs is not text (and shows as empty)."""
+    if value is None or isinstance(value, Mapping | list | tuple):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value)[:MAX_FIELD_CHARS]
 
 
 def _epoch_ms(value: object) -> datetime | None:
@@ -90,7 +94,9 @@ def _string_list(value: object) -> tuple[str, ...]:
         except json.JSONDecodeError:
             return tuple(part.strip() for part in text.split(",") if part.strip())
     if isinstance(value, list | tuple):
-        return tuple(_text(item) for item in value)
+        return tuple(text for text in (_text(item) for item in value[:100]) if text)
+    if isinstance(value, Mapping):
+        return ()
     return (_text(value),)
 
 

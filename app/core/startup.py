@@ -12,6 +12,7 @@ from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts
 from app.core.config import ConfigStore, LoadedConfig, Settings, default_config_paths
 from app.core.credentials import CredentialStore
 from app.core.memory_keyring import MemoryKeyring
+from app.core.proxy import ProxySettings
 from app.core.signing import Credentials
 
 DEMO_INSTANCE_ID = "ccc-test"
@@ -48,9 +49,14 @@ def build_context(
 
 
 def client_for(
-    session: aiohttp.ClientSession, settings: Settings, credentials: Credentials, clock: ServerClock
+    session: aiohttp.ClientSession,
+    settings: Settings,
+    credentials: Credentials,
+    clock: ServerClock,
+    proxies: ProxySettings,
 ) -> CccClient:
-    """The one way settings become a client, for the widget, the commands and doctor alike."""
+    """The one way settings become a client, for the widget, the commands and doctor alike.
+    `proxies` is read once per run (`ProxySettings.from_system()`), not once per client."""
     return CccClient(
         session,
         endpoint=settings.endpoint_url(),
@@ -59,4 +65,5 @@ def client_for(
         signature=settings.signature,
         clock=clock,
         timeouts=Timeouts(total=settings.request_timeout),
+        proxies=proxies,
     )

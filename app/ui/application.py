@@ -34,6 +34,7 @@ from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.logs import redaction
 from app.core.models import AgentStatus
 from app.core.signing import Credentials
+from app.core.proxy import ProxySettings
 from app.core.startup import RunContext, client_for
 from app.core.tracking import AgentTracker, ResumeDetector
 from app.ui.controller import AgentController
@@ -82,6 +83,7 @@ class WidgetApp(QObject):
         self._tray_available = tray_available
         self.clock = ServerClock()
         self.session: aiohttp.ClientSession | None = None
+        self.proxies = ProxySettings()  # read from the system once, at start
         self.simulator: Simulator | None = None  # demo mode only
         self.controller: AgentController | None = None
         self.window: MainWindow | None = None
@@ -102,6 +104,7 @@ class WidgetApp(QObject):
         if self.context.demo:
             await self._start_demo_simulator()
         settings = self.context.loaded.settings
+        self.proxies = ProxySettings.from_system()
         self.controller = AgentController(
             self._client_for_current_settings,
             list(settings.break_codes),
@@ -236,7 +239,7 @@ class WidgetApp(QObject):
             raise ConfigError(tr("No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret."))
         if not settings.instance_id:
             raise ConfigError(tr("The instance ID is not set. Open Settings and enter it (ask IT if unsure)."))
-        return client_for(self.session, settings, credentials, self.clock)
+        return client_for(self.session, settings, credentials, self.clock, self.proxies)
 
     async def _credentials_from(self, typed: CredentialInput) -> Credentials | None:
         saved = await self._load_credentials()

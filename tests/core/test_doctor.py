@@ -70,6 +70,7 @@ async def test_healthy_desktop_passes(
         "Config files",
         "Settings",
         "Credentials",
+        "Proxy",
         "DNS",
         "Connection",
         "PollUserStatus",
