@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,7 +52,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_UNEXPECTED = 3  # as for an answer that is not CCC's: the documented codes stay 0-3
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Never a traceback on the terminal: a broken pipe is a reader that stopped reading, anything
+    else unexpected is one line (the traceback goes to the log with -v)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `ccc-break status | head -1`: the reader left. Point stdout at nothing so the interpreter's
+        # final flush cannot raise again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        logging.getLogger("app").debug("Unexpected error", exc_info=True)
+        print(
+            f"Error: something unexpected went wrong ({type(error).__name__}). Run again with -v for details.",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.json = getattr(args, "json", False)

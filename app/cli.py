@@ -22,6 +22,7 @@ from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, 
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
 from app.core.startup import RunContext, client_for
+from app.core.text import for_terminal
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ def format_status(status: AgentStatus) -> str:
         ("RequestId", status.request_id or "-"),
     ]
     width = max(len(name) for name, _ in rows) + 1
-    return "\n".join(f"{name + ':':<{width}} {value}" for name, value in rows)
+    # Every value came from the service: no escape sequence of its may reach the terminal.
+    return "\n".join(f"{name + ':':<{width}} {for_terminal(value)}" for name, value in rows)
 
 
 def exit_code_for(error: BaseException) -> int:
@@ -61,13 +63,13 @@ def exit_code_for(error: BaseException) -> int:
 
 def report_error(error: CccBreakError, stderr: TextIO) -> None:
     if isinstance(error, ApiError):
-        print(f"Error {error.code}: {error.user_message}", file=stderr)
+        print(f"Error {for_terminal(error.code)}: {error.user_message}", file=stderr)
         if error.server_message:
-            print(f"Service said: {error.server_message}", file=stderr)
+            print(f"Service said: {for_terminal(error.server_message)}", file=stderr)
     else:
         print(f"Error: {error.user_message}", file=stderr)
     if error.request_id:
-        print(f"RequestId: {error.request_id}", file=stderr)
+        print(f"RequestId: {for_terminal(error.request_id)}", file=stderr)
 
 
 async def run_action(context: RunContext, action: str, code: str | None) -> AgentStatus:

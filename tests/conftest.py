@@ -12,7 +12,7 @@ import pytest
 
 from app.core.logs import quiet_noisy_loggers
 
-pytest_plugins = ["tests.fixtures.secret_service", "tests.fixtures.hostile"]
+pytest_plugins = ["tests.fixtures.secret_service", "tests.fixtures.hostile", "tests.fixtures.proxy"]
 
 # pytest-qt tests draw offscreen; end-to-end tests start their own Xvfb for the real thing.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,6 +35,22 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     for name in CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     yield home
+
+
+# No test may reach the developer's real keyring: every test, and every process a test starts, sees
+# keyring's "fail" backend (no keyring: the app keeps secrets in memory). Tests that need a keyring
+# pass one in (MemoryKeyring, a fake), and keyring_real tests get a private gnome-keyring from
+# tests/fixtures/secret_service.py, which replaces this pin for their duration.
+PINNED_KEYRING_BACKEND = "keyring.backends.fail.Keyring"
+
+
+@pytest.fixture(autouse=True)
+def pinned_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring.backends.fail
+    import keyring.core
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", PINNED_KEYRING_BACKEND)
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
 
 
 # Every secret the tests use carries one of these markers, so one check covers the whole run.

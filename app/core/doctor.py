@@ -25,6 +25,7 @@ from app.core.errors import CccBreakError
 from app.core.proxy import ProxySettings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
+from app.core.text import for_terminal
 
 MAX_SKEW = timedelta(minutes=15)  # what the service accepts
 WARN_SKEW = timedelta(minutes=1)
@@ -71,9 +72,10 @@ class Report:
         marks = {Outcome.OK: "[ OK ]", Outcome.WARN: "[WARN]", Outcome.FAIL: "[FAIL]"}
         lines = [f"CCC Break {__version__} doctor"]
         for check in self.checks:
-            lines.append(f"{marks[check.outcome]} {check.name}: {check.detail}")
+            # Details quote the service and the system (messages, host names): terminal-safe only.
+            lines.append(f"{marks[check.outcome]} {check.name}: {for_terminal(check.detail)}")
             if check.hint:
-                lines.append(f"       -> {check.hint}")
+                lines.append(f"       -> {for_terminal(check.hint)}")
         lines.append("Result: " + ("ready to use" if self.ok else "something blocks use (see FAIL above)"))
         return "\n".join(lines)
 
@@ -292,6 +294,10 @@ async def _check_service(report: Report, context: RunContext, credentials: Crede
 
 
 def run_doctor_command(args: argparse.Namespace, context: RunContext, stdout: TextIO) -> int:
-    report = asyncio.run(run_doctor(context))
+    try:
+        report = asyncio.run(run_doctor(context))
+    except Exception as error:  # IT's scripts parse --json: they always get a report
+        report = Report()
+        report.add("Doctor", Outcome.FAIL, f"the check itself failed ({type(error).__name__})", "Run again with -v.")
     print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text(), file=stdout)
     return 0 if report.ok else 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -74,6 +73,9 @@ class MainWindow(QWidget):
         self._ticker.setInterval(tick_ms)
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
+        # Server text is data, never markup: a message carrying <a href> must not become a link.
+        for label in self.findChildren(QLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.set_break_codes(controller.break_codes)
         self.refresh()
         self.refresh_error()
@@ -295,7 +297,7 @@ class MainWindow(QWidget):
 
     def show_notice(self, title: str, text: str) -> None:
         """Where notifications go when there is no tray to raise them from."""
-        self.notice.setText(f"<b>{html.escape(title)}</b><br>{html.escape(text)}")
+        self.notice.setText(f"{title}\n{text}")
         self.notice.show()
 
     def error_text(self) -> str:
