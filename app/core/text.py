@@ -28,3 +28,9 @@ def for_terminal(text: str) -> str:
     text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
     # Bidirectional overrides and other format characters can make a line read differently.
     return "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch) != "Cf")
+
+
+def without_markup(text: str) -> str:
+    """For desktop notifications: Qt's balloon and many notification servers render tags in the body,
+    so angle brackets become look-alikes (‹ ›) that read the same and can never form a link."""
+    return text.replace("<", "\u2039").replace(">", "\u203a")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app import PRODUCT_NAME
 from app.core.models import UserState
+from app.core.text import without_markup
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
@@ -134,5 +135,7 @@ class Tray(QObject):
         """A desktop notification from the tray; False when there is no tray to raise it from."""
         if not (self.attached and QSystemTrayIcon.supportsMessages()):
             return False
-        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        self.icon.showMessage(
+            without_markup(title), without_markup(text), QSystemTrayIcon.MessageIcon.Information, 10_000
+        )
         return True
