@@ -78,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from app.core.hardening import forbid_core_dumps
+
+    forbid_core_dumps()  # before any secret is read into memory
     parser = build_parser()
     args = parser.parse_args(argv)
     args.json = getattr(args, "json", False)

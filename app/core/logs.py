@@ -6,10 +6,11 @@ The code never logs secrets; the filter is the second line of defence for what a
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 import threading
 from pathlib import Path
+
+from app.core.private_files import PrivateRotatingFileHandler, private_dir
 
 _SIGNATURE = re.compile(r"(Signature=)[^&\s,\"']+")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -71,11 +72,9 @@ def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: 
 
         directory = log_dir or default_log_dir()
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_dir(directory)
             log_file = directory / "ccc-break.log"
-            handlers.append(
-                logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-            )
+            handlers.append(PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"))
         except OSError:
             log_file = None  # a read-only or full home must not stop the widget
     quiet_noisy_loggers()

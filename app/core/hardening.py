@@ -1,0 +1,33 @@
+"""Process hardening at start: the AccessKey secret is in this process's memory, so no core dump (or
+debugger of the same user, on Linux) may copy it out."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import sys
+
+logger = logging.getLogger(__name__)
+
+PR_SET_DUMPABLE = 4
+
+
+def forbid_core_dumps() -> None:
+    """RLIMIT_CORE 0 everywhere it exists; on Linux also not dumpable (no core, no ptrace attach).
+    Best effort: a platform without them (Windows) keeps running."""
+    try:
+        import resource
+    except ImportError:  # Windows: no core dumps to speak of; crash dumps are configured by IT
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (OSError, ValueError) as error:
+        logger.info("Could not turn off core dumps: %s", error)
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+                logger.info("prctl(PR_SET_DUMPABLE) failed: errno %d", ctypes.get_errno())
+        except OSError as error:
+            logger.info("Could not load libc for prctl: %s", error)

@@ -1,0 +1,29 @@
+"""Files and folders the app creates are the user's alone: desktops are shared, and a log or settings
+file can name the agent, the AccessKey ID and the contact centre."""
+
+from __future__ import annotations
+
+import logging.handlers
+import os
+from pathlib import Path
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) and make the app's own folder 0700, even if it existed."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(path, PRIVATE_DIR_MODE)
+    return path
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file (the first, and each one after a rollover) is 0600."""
+
+    def _open(self):  # type: ignore[no-untyped-def]  # the base class's signature
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE_MODE)  # a file left by an older version, or made under a lax umask
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
