@@ -117,7 +117,7 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
         await simulator.start(args.host, args.port)
         try:
             # The demo key is public and throwaway; printing it is the point of this command.
-            print(demo_info(simulator.url), file=stdout)
+            print(demo_info(simulator.url, simulator.control_token), file=stdout)
             print(
                 "Try it:\n"
                 f"  ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "

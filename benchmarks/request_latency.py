@@ -41,7 +41,7 @@ async def measure(count: int) -> tuple[list[float], list[float]]:
         floor_url = f"{sim.url}/control/agents"
 
         async def bare_get() -> None:
-            async with session.get(floor_url) as response:
+            async with session.get(floor_url, headers=sim.control_headers) as response:
                 response.raise_for_status()
                 await response.read()
 

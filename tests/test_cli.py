@@ -30,11 +30,18 @@ def ccc_break(*args: str, env: dict[str, str] | None = None, timeout: float = 60
     )
 
 
+CONTROL_TOKEN = "cli-tests-control-token"
+
+
 @pytest.fixture(scope="module")
 def simulator_url() -> Iterator[str]:
     assert EXECUTABLE, "the ccc-break console script is not installed next to this Python: pip install -e ."
     process = subprocess.Popen(
-        [EXECUTABLE, "simulator", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [EXECUTABLE, "simulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "CCC_BREAK_CONTROL_TOKEN": CONTROL_TOKEN},
     )
     assert process.stdout is not None
     first_line = process.stdout.readline()
@@ -49,6 +56,7 @@ def control(url: str, path: str, body: dict[str, object] | None = None, method: 
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(f"{url}/control/{path}", data=data, method=method)  # noqa: S310 - loopback
     request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", f"Bearer {CONTROL_TOKEN}")
     with urllib.request.urlopen(request, timeout=10) as reply:  # noqa: S310 - loopback
         return json.loads(reply.read() or b"{}")
 

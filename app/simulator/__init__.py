@@ -7,10 +7,11 @@ control API is described in app.simulator.control.
 from app.simulator.agents import SYSTEM_BREAK_CODES, Agent, AgentDirectory, UserState, seed_agent
 from app.simulator.config import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, AccessKey, SimulatorConfig
 from app.simulator.faults import Fault, FaultKind, FaultPlan
-from app.simulator.server import Simulator, demo_info, serve_forever
+from app.simulator.server import CONTROL_TOKEN_VARIABLE, Simulator, demo_info, serve_forever
 from app.simulator.service import RequestRecord
 
 __all__ = [
+    "CONTROL_TOKEN_VARIABLE",
     "DEMO_ACCESS_KEY_ID",
     "DEMO_ACCESS_KEY_SECRET",
     "SYSTEM_BREAK_CODES",

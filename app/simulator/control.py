@@ -1,8 +1,14 @@
-"""Control API of the CCC simulator: JSON over HTTP under `/control/`, unsigned, loopback peers only.
+"""Control API of the CCC simulator: JSON over HTTP under `/control/`, loopback only, with a token.
 
 Trainers, IT and tests use it to play the supervisor or phone system and to break things on purpose.
-Requests from any address other than 127.0.0.0/8 or ::1 get 403. Bodies are JSON; errors are
-`{"error": "<what is wrong>"}` with 400 (bad body) or 404 (no such agent / fault).
+A web page the agent visits must not be able to do the same (cross-site requests, DNS rebinding), so
+every request needs all of:
+- a loopback peer (127.0.0.0/8 or ::1), else 403;
+- a loopback Host header (127.x.x.x, [::1] or localhost, any port), else 403;
+- `Authorization: Bearer <token>`, the per-run token `ccc-break simulator` prints (or
+  CCC_BREAK_CONTROL_TOKEN when set), else 401;
+- for a request with a body, `Content-Type: application/json`, else 415.
+Bodies are JSON; errors are `{"error": "<what is wrong>"}` with 400 (bad body) or 404 (no such agent / fault).
 
 Agents (an agent is keyed by instance_id and user_id; a new instance_id creates that instance)
     GET    /control/agents                          -> {"agents": [agent, ...]}
@@ -52,6 +58,7 @@ Request log and reset
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable
@@ -64,6 +71,7 @@ from app.simulator.faults import Fault
 from app.simulator.service import CccService
 
 SERVICE_KEY: web.AppKey[CccService] = web.AppKey("ccc_service", CccService)
+TOKEN_KEY: web.AppKey[str] = web.AppKey("control_token", str)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -81,10 +89,24 @@ def is_loopback(remote: str | None) -> bool:
     return address.is_loopback
 
 
+def is_loopback_host_header(host: str) -> bool:
+    """The Host a browser sends names the page's site: a rebound DNS name is not loopback."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.strip("[]").lower()
+    return name == "localhost" or is_loopback(name)
+
+
 @web.middleware
 async def loopback_only(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not is_loopback(request.remote):
         return _error(403, "The control API only answers on this computer (loopback).")
+    if not is_loopback_host_header(request.host):
+        return _error(403, "The control API only answers to a loopback Host (127.0.0.1, [::1] or localhost).")
+    expected = f"Bearer {request.app[TOKEN_KEY]}"
+    if not hmac.compare_digest(request.headers.get("Authorization", "").encode(), expected.encode()):
+        return _error(401, "The control API needs 'Authorization: Bearer <token>' (printed by ccc-break simulator).")
+    if request.can_read_body and request.content_type != "application/json":
+        return _error(415, "The control API takes JSON bodies only (Content-Type: application/json).")
     return await handler(request)
 
 
@@ -248,10 +270,11 @@ async def reset(request: web.Request) -> web.Response:
     return web.json_response({"reset": True})
 
 
-def control_app(service: CccService) -> web.Application:
-    """The `/control/` sub-application bound to one simulated service."""
+def control_app(service: CccService, token: str) -> web.Application:
+    """The `/control/` sub-application bound to one simulated service, answering to `token`."""
     app = web.Application(middlewares=[loopback_only])
     app[SERVICE_KEY] = service
+    app[TOKEN_KEY] = token
     app.router.add_get("/agents", list_agents)
     app.router.add_post("/agents", add_agent)
     app.router.add_get("/agents/{instance_id}/{user_id}", get_agent)

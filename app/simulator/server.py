@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import os
+import secrets
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
@@ -16,13 +18,17 @@ from app.simulator.control import Handler, control_app
 from app.simulator.faults import FaultPlan
 from app.simulator.service import CccService, RequestRecord
 
+CONTROL_TOKEN_VARIABLE = "CCC_BREAK_CONTROL_TOKEN"  # noqa: S105 - a variable name
+
 
 class Simulator:
     """One running CCC simulator; usable as `async with Simulator() as sim:` on a free loopback port."""
 
-    def __init__(self, config: SimulatorConfig | None = None) -> None:
+    def __init__(self, config: SimulatorConfig | None = None, control_token: str | None = None) -> None:
         self.config = config if config is not None else SimulatorConfig()
         self.service = CccService(self.config)
+        # Per run, so a web page cannot guess it; CCC_BREAK_CONTROL_TOKEN fixes it for scripted training.
+        self.control_token = control_token or os.environ.get(CONTROL_TOKEN_VARIABLE) or secrets.token_urlsafe(24)
         self._runner: web.AppRunner | None = None
         self._url = ""
 
@@ -55,6 +61,11 @@ class Simulator:
     def reset(self) -> None:
         self.service.reset()
 
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """What every control API request carries."""
+        return {"Authorization": f"Bearer {self.control_token}", "Content-Type": "application/json"}
+
     def build_app(self) -> web.Application:
         @web.middleware
         async def date_from_clock(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -67,7 +78,7 @@ class Simulator:
         app = web.Application(middlewares=[date_from_clock])
         app.router.add_get("/", self.service.handle)
         app.router.add_post("/", self.service.handle)
-        app.add_subapp("/control/", control_app(self.service))
+        app.add_subapp("/control/", control_app(self.service, self.control_token))
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -113,7 +124,7 @@ def _bound_address(runner: web.AppRunner, host: str, port: int) -> tuple[str, in
     return host, port
 
 
-def demo_info(url: str) -> str:
+def demo_info(url: str, control_token: str) -> str:
     """What to print for a person starting the simulator: endpoint, demo AccessKey, agent, control API."""
     return "\n".join(
         [
@@ -126,6 +137,7 @@ def demo_info(url: str) -> str:
             f"  system break codes:    {', '.join(SYSTEM_BREAK_CODES)} (set them via the control API)",
             f"  control API:           {url}/control/agents, /control/faults, /control/requests, /control/reset"
             " (this computer only)",
+            f"  control token:         {control_token}   (send 'Authorization: Bearer <token>' and JSON bodies)",
         ]
     )
 

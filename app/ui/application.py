@@ -178,7 +178,7 @@ class WidgetApp(QObject):
         await self._in_executor(
             lambda: self.context.credentials.save(Credentials(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET))
         )
-        logger.info("Demo simulator at %s", self.simulator.url)
+        logger.info("Demo simulator at %s (control token %s)", self.simulator.url, self.simulator.control_token)
 
     def _watch_resume_and_network(self) -> None:
         detector = ResumeDetector(time.time, time.monotonic)

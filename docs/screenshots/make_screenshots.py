@@ -31,9 +31,13 @@ DEMO_TITLE = "^CCC Break \\(demo\\)$"
 MARGIN = 8
 
 
+CONTROL_TOKEN = "screenshots-control-token"  # noqa: S105 - throwaway; given to the demo widget's simulator through the environment
+
+
 def control(url: str, path: str) -> dict[str, object]:
     # Loopback http to the demo simulator inside the widget we started.
-    with urllib.request.urlopen(url + path, timeout=5) as response:  # noqa: S310
+    request = urllib.request.Request(url + path, headers={"Authorization": f"Bearer {CONTROL_TOKEN}"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
         return json.load(response)  # type: ignore[no-any-return]
 
 
@@ -76,6 +80,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="ccc-break-shots-") as home, desktop.desktop(tray=True) as (display, bus):
         env = desktop.app_environment(display, bus, home, credentials=False)
+        env["CCC_BREAK_CONTROL_TOKEN"] = CONTROL_TOKEN
         process = subprocess.Popen(
             [desktop.ccc_break_executable(), "--demo"],
             env=env,

@@ -17,6 +17,7 @@ import pytest
 from tests.e2e import desktop
 
 SIMULATOR_URL = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+CONTROL_TOKEN = re.compile(r"control token:\s+(\S+)")
 
 # What an unclean exit leaves on stderr: an exception, an asyncio task cut off mid-flight, an aiohttp
 # session nobody closed.
@@ -64,9 +65,10 @@ def session_bus() -> Iterator[str]:
 class SimulatorProcess:
     """`ccc-break simulator --port 0` in its own process, driven through its control API."""
 
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+    def __init__(self, process: subprocess.Popen[str], url: str, token: str) -> None:
         self.process = process
         self.url = url
+        self.token = token
         self.agent_path = f"/control/agents/{desktop.INSTANCE_ID}/{desktop.USER_ID}"
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -74,6 +76,7 @@ class SimulatorProcess:
         # Loopback http to the simulator we started: no scheme surprise possible.
         request = urllib.request.Request(self.url + path, data=data, method=method)  # noqa: S310
         request.add_header("Content-Type", "application/json")
+        request.add_header("Authorization", f"Bearer {self.token}")
         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
             return json.load(response)
 
@@ -103,9 +106,19 @@ def simulator_process() -> Iterator[SimulatorProcess]:
         first_line = desktop.wait_for(process.stdout.readline, 15, "the simulator's first line")
         found = SIMULATOR_URL.search(first_line)
         assert found, f"unexpected simulator output: {first_line!r}"
-        yield SimulatorProcess(process, found.group(1))
+        yield SimulatorProcess(process, found.group(1), read_control_token(process))
     finally:
         desktop.stop_process(process)
+
+
+def read_control_token(process: subprocess.Popen[str]) -> str:
+    """The per-run control token, from the lines `ccc-break simulator` prints after its address."""
+    assert process.stdout is not None
+    for _ in range(20):
+        found = CONTROL_TOKEN.search(desktop.wait_for(process.stdout.readline, 15, "the simulator's info"))
+        if found:
+            return found.group(1)
+    raise AssertionError("the simulator printed no control token")
 
 
 @pytest.fixture

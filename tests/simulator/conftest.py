@@ -110,7 +110,9 @@ class CccCaller:
             return Reply(response.status, response.headers, text, data if isinstance(data, dict) else {})
 
     async def control(self, method: str, path: str, body: Any = None) -> Reply:
-        async with self.session.request(method, f"{self.simulator.url}/control/{path}", json=body) as response:
+        url = f"{self.simulator.url}/control/{path}"
+        headers = self.simulator.control_headers
+        async with self.session.request(method, url, json=body, headers=headers) as response:
             return Reply(response.status, response.headers, await response.text(), await response.json())
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.simulator.control import is_loopback
+from app.simulator.control import is_loopback, is_loopback_host_header
 from tests.simulator.conftest import AGENT, CccCaller
 
 SEED_PATH = "agents/ccc-test/user-test@ccc-test"
@@ -189,7 +189,8 @@ async def test_reset_restores_everything(ccc: CccCaller) -> None:
 async def test_control_api_is_not_signed_ccc(ccc: CccCaller) -> None:
     """The control API answers plain JSON without CCC signing, and CCC's `/` is not reachable under it."""
     assert (await ccc.control("GET", "agents")).status == 200
-    async with ccc.session.get(f"{ccc.simulator.url}/control/nothing-here") as response:
+    url = f"{ccc.simulator.url}/control/nothing-here"
+    async with ccc.session.get(url, headers=ccc.simulator.control_headers) as response:
         assert response.status == 404
 
 
@@ -213,3 +214,44 @@ async def test_control_api_is_not_signed_ccc(ccc: CccCaller) -> None:
 def test_only_loopback_peers_may_use_the_control_api(remote: str | None, allowed: bool) -> None:
     """Someone on the office network cannot change agents or inject faults in a trainer's simulator."""
     assert is_loopback(remote) is allowed
+
+
+async def test_a_web_page_cannot_drive_the_control_api(ccc: CccCaller) -> None:
+    """A page the agent visits can send a 'simple' cross-site POST (text/plain, no preflight) to
+    127.0.0.1, or reach it through a rebound DNS name. None of those may change the demo agent."""
+    url = f"{ccc.simulator.url}/control/{SEED_PATH}"
+    token = ccc.simulator.control_token
+    attempts = [
+        # a form or fetch() with no credentials: no token
+        ({"Content-Type": "text/plain"}, 401),
+        ({"Content-Type": "application/json"}, 401),
+        ({"Content-Type": "application/json", "Authorization": "Bearer guessed"}, 401),
+        # the token leaked somehow, but the page can only send a simple request
+        ({"Content-Type": "text/plain", "Authorization": f"Bearer {token}"}, 415),
+        # DNS rebinding: the browser sends the attacker's host name
+        ({"Content-Type": "application/json", "Authorization": f"Bearer {token}", "Host": "evil.example:80"}, 403),
+    ]
+    for headers, status in attempts:
+        async with ccc.session.patch(url, data=b'{"state": "OFFLINE"}', headers=headers) as reply:
+            assert reply.status == status, (headers, reply.status)
+            assert "error" in await reply.json()
+    agent = await ccc.control("GET", SEED_PATH)
+    assert agent.json["state"] == "READY", "a refused request must change nothing"
+    changed = await ccc.control("PATCH", SEED_PATH, {"state": "OFFLINE"})
+    assert changed.status == 200 and changed.json["state"] == "OFFLINE"
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1:8787", True),
+        ("localhost:8787", True),
+        ("[::1]:8787", True),
+        ("127.0.0.1", True),
+        ("evil.example:8787", False),
+        ("127.0.0.1.evil.example", False),
+        ("[::ffff:10.0.0.1]:80", False),
+    ],
+)
+def test_only_a_loopback_host_header_is_accepted(host: str, allowed: bool) -> None:
+    assert is_loopback_host_header(host) is allowed

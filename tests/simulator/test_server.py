@@ -64,7 +64,10 @@ async def test_serve_forever_reports_its_address_and_stops_on_cancel() -> None:
     started: asyncio.Queue[Simulator] = asyncio.Queue()
     task = asyncio.create_task(serve_forever("127.0.0.1", 0, on_started=started.put_nowait))
     simulator = await asyncio.wait_for(started.get(), timeout=10)
-    async with aiohttp.ClientSession() as session, session.get(f"{simulator.url}/control/agents") as response:
+    async with (
+        aiohttp.ClientSession(headers=simulator.control_headers) as session,
+        session.get(f"{simulator.url}/control/agents") as response,
+    ):
         assert response.status == 200
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -77,7 +80,7 @@ async def test_serve_forever_reports_its_address_and_stops_on_cancel() -> None:
 
 def test_demo_info_tells_how_to_connect() -> None:
     """The printed demo info has the endpoint, the demo AccessKey, the instance and the user."""
-    info = demo_info("http://127.0.0.1:40123")
+    info = demo_info("http://127.0.0.1:40123", "token-123")
     for needle in (
         "http://127.0.0.1:40123",
         "127.0.0.1:40123",
@@ -86,6 +89,8 @@ def test_demo_info_tells_how_to_connect() -> None:
         "ccc-test",
         "user-test@ccc-test",
         "/control/",
+        "Bearer",
+        "token-123",
     ):
         assert needle in info
 
@@ -111,7 +116,7 @@ async def test_control_api_refuses_a_non_loopback_peer(clock: FakeClock) -> None
     simulator = Simulator(SimulatorConfig(clock=clock))
     await simulator.start(address, 0)
     try:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession(headers=simulator.control_headers) as session:
             async with session.get(f"{simulator.url}/control/agents") as response:
                 assert response.status == 403
                 assert "loopback" in (await response.json())["error"]

@@ -10,7 +10,7 @@ second per tick, so break timers and overruns run through the day too. Prints on
 and the refcounts of None/True/False, RSS, open fds and live Python objects after a warm-up and at the
 end.
 
-    python -m tests.ui.soak_day --endpoint URL [--fraction F]   (F < 1 runs that share of the day)
+    CCC_BREAK_CONTROL_TOKEN=T python -m tests.ui.soak_day --endpoint URL [--fraction F]   (F < 1: that share of the day)
 """
 
 from __future__ import annotations
@@ -179,7 +179,8 @@ def main() -> int:
     async def run() -> dict[str, object]:
         try:
             await widget.start()
-            async with aiohttp.ClientSession(args.endpoint) as control:
+            token = os.environ["CCC_BREAK_CONTROL_TOKEN"]
+            async with aiohttp.ClientSession(args.endpoint, headers={"Authorization": f"Bearer {token}"}) as control:
                 return await live_a_day(widget, control, targets, counts)
         finally:
             await widget.shutdown()

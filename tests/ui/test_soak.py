@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+CONTROL_TOKEN = "soak-control-token"
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def simulator_process() -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "app", "simulator", "--port", "0"],
         cwd=ROOT,
+        env={**os.environ, "CCC_BREAK_CONTROL_TOKEN": CONTROL_TOKEN},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -42,6 +44,7 @@ def test_a_whole_day_leaves_refcounts_memory_and_fds_flat(simulator_process: str
         **os.environ,
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "demo-access-key-id",
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "demo-access-key-secret",
+        "CCC_BREAK_CONTROL_TOKEN": CONTROL_TOKEN,
     }
     result = subprocess.run(
         [sys.executable, "-m", "tests.ui.soak_day", "--endpoint", simulator_process],

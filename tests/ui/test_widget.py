@@ -176,7 +176,8 @@ def test_state_set_elsewhere_appears_within_one_poll_and_notifies(qloop: Loop, m
         await shown_state(qloop, widget, "READY")
         url = f"{widget.simulator.url}/control/agents/ccc-test/user-test@ccc-test"
         change = {"state": "BREAK", "break_code": "RingingTimeout"}
-        async with aiohttp.ClientSession() as session, session.patch(url, json=change) as reply:
+        headers = widget.simulator.control_headers
+        async with aiohttp.ClientSession() as session, session.patch(url, json=change, headers=headers) as reply:
             assert reply.status == 200
         # One poll interval is 5 s ± 20 %; allow for the poll's own time.
         await shown_state(qloop, widget, "BREAK", timeout=7.5)
