@@ -55,6 +55,8 @@ class CredentialStatus:
     has_secret: bool
     has_security_token: bool
     problem: str | None = None
+    # The system keyring is there but locked (or its unlock prompt was dismissed): unlocking it helps.
+    locked: bool = False
 
 
 class _BackendUnavailable(Exception):
@@ -160,6 +162,7 @@ class CredentialStore:
         self._service = service
         self._memory: Credentials | None = None
         self._memory_problem: str | None = None
+        self._memory_locked = False  # the keyring refused the credentials in memory because it was locked
         self._lock = threading.RLock()
 
     # -- backend --
@@ -278,10 +281,12 @@ class CredentialStore:
             except _BackendUnavailable as unavailable:
                 self._memory = cleaned
                 self._memory_problem = self._memory_message(unavailable)
+                self._memory_locked = unavailable.locked
                 logger.warning("AccessKey kept in memory only: %s", unavailable.reason)
                 return self._status_locked()
             self._memory = None
             self._memory_problem = None
+            self._memory_locked = False
             logger.info("AccessKey saved in %s", _backend_name(self._backend))
             return self._status_locked()
 
@@ -330,6 +335,7 @@ class CredentialStore:
         with self._lock:
             self._memory = None
             self._memory_problem = None
+            self._memory_locked = False
             try:
                 backend = self._usable_backend()
                 for username in (ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN):
@@ -352,7 +358,9 @@ class CredentialStore:
         if from_env is not None:
             return self._status(name, backend_ok, CredentialSource.ENVIRONMENT, from_env, None)
         if self._memory is not None:
-            return self._status(name, False, CredentialSource.MEMORY, self._memory, self._memory_problem)
+            return self._status(
+                name, False, CredentialSource.MEMORY, self._memory, self._memory_problem, locked=self._memory_locked
+            )
         try:
             stored = self._keyring_read()
         except _BackendUnavailable as unavailable:
@@ -361,14 +369,20 @@ class CredentialStore:
                 problem = env_problem or (
                     "No system keyring is available, so a saved AccessKey is kept only until you quit."
                 )
-            return self._status(name, False, CredentialSource.NONE, None, problem)
+            return self._status(name, False, CredentialSource.NONE, None, problem, locked=unavailable.locked)
         if stored is not None:
             return self._status(name, True, CredentialSource.KEYRING, stored, env_problem)
         return self._status(name, backend_ok, CredentialSource.NONE, None, env_problem)
 
     @staticmethod
     def _status(
-        name: str, persistent: bool, source: CredentialSource, creds: Credentials | None, problem: str | None
+        name: str,
+        persistent: bool,
+        source: CredentialSource,
+        creds: Credentials | None,
+        problem: str | None,
+        *,
+        locked: bool = False,
     ) -> CredentialStatus:
         return CredentialStatus(
             backend_name=name,
@@ -378,6 +392,7 @@ class CredentialStore:
             has_secret=bool(creds and creds.access_key_secret),
             has_security_token=bool(creds and creds.security_token),
             problem=problem,
+            locked=locked,
         )
 
     @staticmethod

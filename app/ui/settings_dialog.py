@@ -2,7 +2,9 @@
 break-code list, with inline validation, organisation locks and a Test connection button.
 
 The dialog never blocks: saving and testing are coroutines handed in by the application, run on
-the qasync loop while the dialog stays responsive and keeps everything the agent typed.
+the qasync loop while the dialog stays responsive and keeps everything the agent typed. The dialog owns
+those tasks: closing it in any way (Cancel, Escape, the window's close button, the app quitting)
+cancels them, and nothing a cancelled task would have done afterwards happens.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TR_NOOP, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.config import MIN_POLL_INTERVAL, LoadedConfig, Settings, validate_setting
-from app.core.credentials import CredentialStatus
+from app.core.credentials import NO_BACKEND_NAME, CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError
 from app.core.models import AgentStatus, BreakCode
 from app.core.signing import SignatureScheme
@@ -61,6 +64,43 @@ SaveHandler = Callable[[Settings, CredentialInput], Awaitable[str | None]]  # re
 TestHandler = Callable[[Settings, CredentialInput], Awaitable[AgentStatus]]
 
 
+def keyring_words(status: CredentialStatus) -> str:
+    """Where the AccessKey lives, and in plain words what is wrong with that and what to do about it."""
+    if status.backend_name == NO_BACKEND_NAME:
+        return tr(
+            "No system keyring is available, so an AccessKey you save here is kept for this session only: "
+            "it is forgotten when you quit and never written to a file."
+        )
+    lines = [tr("Stored in: {backend}").format(backend=status.backend_name)]
+    if status.locked and status.source is CredentialSource.MEMORY:
+        lines.append(
+            tr(
+                "The system keyring is locked, so your AccessKey is kept for this session only and forgotten "
+                "when you quit. Unlock the keyring (log in again or open your keyring app), then save the "
+                "AccessKey again to keep it."
+            )
+        )
+    elif status.locked:
+        lines.append(
+            tr(
+                "The system keyring is locked, so the saved AccessKey cannot be read. Unlock it (log in again or "
+                "open your keyring app), then open Settings again. If you save an AccessKey now, your system may "
+                "ask you to unlock the keyring; if it stays locked, the AccessKey is kept for this session only."
+            )
+        )
+    else:
+        if status.source is CredentialSource.MEMORY:
+            lines.append(
+                tr(
+                    "The system keyring did not accept your AccessKey, so it is kept for this session only and "
+                    "forgotten when you quit."
+                )
+            )
+        if status.problem:
+            lines.append(status.problem)  # the keyring's own words, for IT
+    return "\n".join(lines)
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -77,7 +117,9 @@ class SettingsDialog(QDialog):
         self._loaded = loaded
         self._on_save = on_save
         self._on_test = on_test
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[None] | None = None  # the save or test under way: the dialog is busy
+        self._tasks: set[asyncio.Task[None]] = set()  # everything the dialog started and has not seen end
+        self._finished = False  # done() ran: no task may touch the widgets any more
         self.errors: dict[str, QLabel] = {}
         self.widgets: dict[str, QWidget] = {}
         self._build(loaded.settings, credential_status, access_key_id)
@@ -154,11 +196,10 @@ class SettingsDialog(QDialog):
         key_form.addRow(tr("AccessKey ID"), self._with_error("access_key_id", self.access_key_id))
         key_form.addRow(tr("AccessKey secret"), self._with_error("access_key_secret", self.secret))
         key_form.addRow(tr("STS token"), self.token)
-        where = tr("Stored in: {backend}").format(backend=credentials.backend_name)
-        if credentials.problem:
-            where += "\n" + credentials.problem
-        self.keyring_label = QLabel(where)
+        self.keyring_label = QLabel()
         self.keyring_label.setObjectName("keyringBackend")
+        self.keyring_label.setTextFormat(Qt.TextFormat.PlainText)  # carries keyring error text
+        self.keyring_label.setText(keyring_words(credentials))
         self.keyring_label.setWordWrap(True)
         key_form.addRow(self.keyring_label)
         tabs.addTab(keys, tr("AccessKey"))
@@ -196,6 +237,7 @@ class SettingsDialog(QDialog):
         self.test_button.clicked.connect(self.test_connection)
         self.result_label = QLabel()
         self.result_label.setObjectName("resultLabel")
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)  # server and error text
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         test_row = QHBoxLayout()
@@ -219,6 +261,7 @@ class SettingsDialog(QDialog):
     def _error_label(self, key: str) -> QLabel:
         label = QLabel()
         label.setObjectName(f"error_{key}")
+        label.setTextFormat(Qt.TextFormat.PlainText)
         label.setStyleSheet("color:#c62828;")
         label.setWordWrap(True)
         label.hide()
@@ -372,17 +415,20 @@ class SettingsDialog(QDialog):
     # --- save and test ----------------------------------------------------------------------------
 
     def save(self) -> None:
-        if self.busy or not self.validate():
+        if self._finished or self.busy or not self.validate():
             return
-        self._run(self._save())
+        self._run("save", self._save)
 
     async def _save(self) -> None:
         self.result_label.setText(tr("Saving…"))
         try:
             notice = await self._on_save(self.settings(), self.credential_input())
         except CccBreakError as error:
-            # Everything typed stays in the form so nothing has to be entered twice.
-            self.result_label.setText(error.user_message)
+            if not self._finished:
+                # Everything typed stays in the form so nothing has to be entered twice.
+                self.result_label.setText(error.user_message)
+            return
+        if self._finished:
             return
         self.secret.clear()
         self.token.clear()
@@ -391,9 +437,9 @@ class SettingsDialog(QDialog):
         self.accept()
 
     def test_connection(self) -> None:
-        if self.busy:
+        if self._finished or self.busy:
             return
-        self._run(self._test())
+        self._run("test", self._test)
 
     async def _test(self) -> None:
         self.result_label.setText(tr("Testing…"))
@@ -403,7 +449,10 @@ class SettingsDialog(QDialog):
             text = error.user_message
             if error.request_id:
                 text += "\n" + tr("RequestId: {id}").format(id=error.request_id)
-            self.result_label.setText(text)
+            if not self._finished:
+                self.result_label.setText(text)
+            return
+        if self._finished:
             return
         self.result_label.setText(
             tr("Connected. UserState {state}, extension {ext}. RequestId: {id}").format(
@@ -413,20 +462,61 @@ class SettingsDialog(QDialog):
             )
         )
 
-    def _run(self, coroutine: Awaitable[None]) -> None:
-        async def guarded() -> None:
-            self._set_busy(True)
-            try:
-                await coroutine
-            except Exception:
-                logger.exception("Settings action failed")
-                self.result_label.setText(tr("Something unexpected went wrong; your entries are kept."))
-            finally:
-                self._task = None
-                self._set_busy(False)
+    def _run(self, name: str, action: Callable[[], Awaitable[None]]) -> None:
+        # The coroutine is made inside the task, so a task cancelled before its first step leaves no
+        # never-awaited coroutine behind.
+        task = asyncio.get_running_loop().create_task(self._guarded(action), name=f"settings-dialog-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        self._task = task
+        self._set_busy(True)
 
-        self._task = asyncio.get_running_loop().create_task(guarded())
+    async def _guarded(self, action: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await action()
+        except asyncio.CancelledError:
+            raise  # the dialog was closed: its widgets may already be gone, so touch nothing
+        except Exception:
+            logger.exception("Settings action failed")
+            if not self._finished:
+                self.result_label.setText(tr("Something unexpected went wrong; your entries are kept."))
+        finally:
+            if self._task is asyncio.current_task():
+                self._task = None
+            if not self._finished:
+                self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:
         self.test_button.setEnabled(not busy)
         self.validate()
+
+    # --- lifetime ---------------------------------------------------------------------------------
+
+    def pending_tasks(self) -> frozenset[asyncio.Task[None]]:
+        """The dialog's tasks that have not ended yet (after closing: cancelled, ending on the next step)."""
+        return frozenset(task for task in self._tasks if not task.done())
+
+    def _cancel_work(self) -> None:
+        """Closing cancels every save and test under way; none of them touches a widget afterwards."""
+        self._finished = True
+        current = asyncio.current_task() if _loop_running() else None
+        for task in list(self._tasks):
+            if task is not current:  # a save that closes the dialog itself just returns
+                task.cancel()
+
+    def done(self, result: int) -> None:
+        # accept(), reject() (Cancel, Escape) and closing the window all end here.
+        self._cancel_work()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._cancel_work()
+        super().closeEvent(event)
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

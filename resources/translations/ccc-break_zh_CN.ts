@@ -4,43 +4,83 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="108"/>
+        <location filename="../../app/ui/application.py" line="134"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="208"/>
+        <location filename="../../app/ui/application.py" line="241"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="210"/>
+        <location filename="../../app/ui/application.py" line="243"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="212"/>
+        <location filename="../../app/ui/application.py" line="245"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="221"/>
+        <location filename="../../app/ui/application.py" line="264"/>
         <source>Enter the AccessKey secret.</source>
         <translation>请输入 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="278"/>
+        <location filename="../../app/ui/application.py" line="273"/>
+        <source>The saved AccessKey cannot be read from the system keyring. Unlock the keyring, or type the AccessKey ID and secret again.</source>
+        <translation>无法从系统密钥环读取已保存的 AccessKey。请解锁系统密钥环，或重新输入 AccessKey ID 和 AccessKey Secret。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="328"/>
+        <source>the system keyring</source>
+        <translation>系统密钥环</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="334"/>
+        <source>The system keyring could not be checked ({reason}).</source>
+        <translation>无法检查系统密钥环（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="355"/>
+        <source>Settings could not be opened</source>
+        <translation>无法打开设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="356"/>
+        <source>Something unexpected went wrong. Try again; the log file has the details.</source>
+        <translation>发生意外错误。请重试；详细信息见日志文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="397"/>
         <source>Your settings could not be saved ({reason}). Check that your home folder is writable.</source>
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="289"/>
+        <location filename="../../app/ui/application.py" line="408"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="297"/>
-        <location filename="../../app/ui/application.py" line="299"/>
+        <location filename="../../app/ui/application.py" line="416"/>
+        <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
+        <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="421"/>
+        <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
+        <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="424"/>
+        <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
+        <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="432"/>
+        <location filename="../../app/ui/application.py" line="434"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
@@ -131,17 +171,17 @@
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="33"/>
+        <location filename="../../app/ui/main_window.py" line="32"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="35"/>
+        <location filename="../../app/ui/main_window.py" line="34"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="36"/>
+        <location filename="../../app/ui/main_window.py" line="35"/>
         <source>{h} h {m} min ago</source>
         <translation>{h} 小时 {m} 分钟前</translation>
     </message>
@@ -151,336 +191,356 @@
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="85"/>
+        <location filename="../../app/ui/main_window.py" line="88"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111"/>
+        <location filename="../../app/ui/main_window.py" line="114"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115"/>
+        <location filename="../../app/ui/main_window.py" line="118"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="116"/>
+        <location filename="../../app/ui/main_window.py" line="119"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="117"/>
+        <location filename="../../app/ui/main_window.py" line="120"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118"/>
+        <location filename="../../app/ui/main_window.py" line="121"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119"/>
+        <location filename="../../app/ui/main_window.py" line="122"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="123"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121"/>
+        <location filename="../../app/ui/main_window.py" line="124"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122"/>
-        <location filename="../../app/ui/settings_dialog.py" line="127"/>
+        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/settings_dialog.py" line="169"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123"/>
+        <location filename="../../app/ui/main_window.py" line="126"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="137"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143"/>
+        <location filename="../../app/ui/main_window.py" line="146"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145"/>
+        <location filename="../../app/ui/main_window.py" line="148"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173"/>
+        <location filename="../../app/ui/main_window.py" line="176"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="178"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="177"/>
+        <location filename="../../app/ui/main_window.py" line="180"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="182"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191"/>
+        <location filename="../../app/ui/main_window.py" line="194"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263"/>
+        <location filename="../../app/ui/main_window.py" line="266"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
-        <location filename="../../app/ui/settings_dialog.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/settings_dialog.py" line="451"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="45"/>
+        <location filename="../../app/ui/settings_dialog.py" line="48"/>
         <source>Managed by your organisation</source>
         <translation>由您的组织统一管理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="76"/>
+        <location filename="../../app/ui/settings_dialog.py" line="71"/>
+        <source>No system keyring is available, so an AccessKey you save here is kept for this session only: it is forgotten when you quit and never written to a file.</source>
+        <translation>没有可用的系统密钥环，因此在此保存的 AccessKey 仅在本次会话中保留：退出应用后即被清除，且绝不会写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="78"/>
+        <source>The system keyring is locked, so your AccessKey is kept for this session only and forgotten when you quit. Unlock the keyring (log in again or open your keyring app), then save the AccessKey again to keep it.</source>
+        <translation>系统密钥环已锁定，因此您的 AccessKey 仅在本次会话中保留，退出应用后即被清除。请解锁系统密钥环（重新登录或打开密钥环应用），然后重新保存 AccessKey 以长期保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="86"/>
+        <source>The system keyring is locked, so the saved AccessKey cannot be read. Unlock it (log in again or open your keyring app), then open Settings again. If you save an AccessKey now, your system may ask you to unlock the keyring; if it stays locked, the AccessKey is kept for this session only.</source>
+        <translation>系统密钥环已锁定，无法读取已保存的 AccessKey。请解锁系统密钥环（重新登录或打开密钥环应用），然后重新打开设置。如果现在保存 AccessKey，系统可能会要求您解锁密钥环；如果密钥环仍处于锁定状态，AccessKey 将仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="95"/>
+        <source>The system keyring did not accept your AccessKey, so it is kept for this session only and forgotten when you quit.</source>
+        <translation>系统密钥环未接受您的 AccessKey，因此它仅在本次会话中保留，退出应用后即被清除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="116"/>
         <source>CCC Break Settings</source>
         <translation>CCC Break 设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="98"/>
+        <location filename="../../app/ui/settings_dialog.py" line="140"/>
         <source>optional, e.g. https://ccc.cn-shanghai.aliyuncs.com</source>
         <translation>可选，例如 https://ccc.cn-shanghai.aliyuncs.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="102"/>
+        <location filename="../../app/ui/settings_dialog.py" line="144"/>
         <source>optional, completes a bare name</source>
         <translation>可选，用于补全未带域名的坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="106"/>
+        <location filename="../../app/ui/settings_dialog.py" line="148"/>
         <source>V3 (ACS3-HMAC-SHA256, recommended)</source>
         <translation>V3（ACS3-HMAC-SHA256，推荐）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="107"/>
+        <location filename="../../app/ui/settings_dialog.py" line="149"/>
         <source>V2 (HMAC-SHA1)</source>
         <translation>V2（HMAC-SHA1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="113"/>
+        <location filename="../../app/ui/settings_dialog.py" line="155"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="117"/>
+        <location filename="../../app/ui/settings_dialog.py" line="159"/>
         <source>Start CCC Break when I log in</source>
         <translation>登录系统时自动启动 CCC Break</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="122"/>
+        <location filename="../../app/ui/settings_dialog.py" line="164"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="123"/>
+        <location filename="../../app/ui/settings_dialog.py" line="165"/>
         <source>Endpoint</source>
         <translation>服务接入点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="124"/>
+        <location filename="../../app/ui/settings_dialog.py" line="166"/>
         <source>Instance ID</source>
         <translation>实例 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="125"/>
+        <location filename="../../app/ui/settings_dialog.py" line="167"/>
         <source>User ID</source>
         <translation>坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="126"/>
+        <location filename="../../app/ui/settings_dialog.py" line="168"/>
         <source>User domain</source>
         <translation>坐席域名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="128"/>
+        <location filename="../../app/ui/settings_dialog.py" line="170"/>
         <source>Signature</source>
         <translation>签名方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="129"/>
+        <location filename="../../app/ui/settings_dialog.py" line="171"/>
         <source>Check status every</source>
         <translation>状态检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="133"/>
+        <location filename="../../app/ui/settings_dialog.py" line="175"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="145"/>
-        <location filename="../../app/ui/settings_dialog.py" line="152"/>
+        <location filename="../../app/ui/settings_dialog.py" line="187"/>
+        <location filename="../../app/ui/settings_dialog.py" line="194"/>
         <source>saved — type to replace</source>
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="145"/>
-        <location filename="../../app/ui/settings_dialog.py" line="155"/>
+        <location filename="../../app/ui/settings_dialog.py" line="187"/>
+        <location filename="../../app/ui/settings_dialog.py" line="197"/>
         <source>AccessKey secret</source>
         <translation>AccessKey Secret</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="152"/>
+        <location filename="../../app/ui/settings_dialog.py" line="194"/>
         <source>optional, for STS credentials</source>
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="154"/>
+        <location filename="../../app/ui/settings_dialog.py" line="196"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="156"/>
+        <location filename="../../app/ui/settings_dialog.py" line="198"/>
         <source>STS token</source>
         <translation>STS Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/settings_dialog.py" line="74"/>
         <source>Stored in: {backend}</source>
         <translation>存储位置：{backend}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="164"/>
+        <location filename="../../app/ui/settings_dialog.py" line="205"/>
         <source>AccessKey</source>
         <translation>AccessKey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/settings_dialog.py" line="211"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/settings_dialog.py" line="211"/>
         <source>Label</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/settings_dialog.py" line="211"/>
         <source>Max minutes</source>
         <translation>时长上限（分钟）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="180"/>
+        <location filename="../../app/ui/settings_dialog.py" line="221"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="181"/>
+        <location filename="../../app/ui/settings_dialog.py" line="222"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="182"/>
+        <location filename="../../app/ui/settings_dialog.py" line="223"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="183"/>
+        <location filename="../../app/ui/settings_dialog.py" line="224"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="192"/>
+        <location filename="../../app/ui/settings_dialog.py" line="233"/>
         <source>Break codes</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="194"/>
+        <location filename="../../app/ui/settings_dialog.py" line="235"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="302"/>
+        <location filename="../../app/ui/settings_dialog.py" line="345"/>
         <source>Row {n}: max minutes must be a whole number above 0, or empty.</source>
         <translation>第 {n} 行：时长上限必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="340"/>
+        <location filename="../../app/ui/settings_dialog.py" line="383"/>
         <source>User ID must look like name@domain, e.g. user-test@ccc-test.</source>
         <translation>坐席 ID 的格式应为 name@domain，例如 user-test@ccc-test。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="342"/>
+        <location filename="../../app/ui/settings_dialog.py" line="385"/>
         <source>Check status at most every {n} s.</source>
         <translation>状态检查间隔不能短于 {n} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="352"/>
+        <location filename="../../app/ui/settings_dialog.py" line="395"/>
         <source>Enter the AccessKey ID that belongs to this secret.</source>
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="354"/>
+        <location filename="../../app/ui/settings_dialog.py" line="397"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="380"/>
+        <location filename="../../app/ui/settings_dialog.py" line="423"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="399"/>
+        <location filename="../../app/ui/settings_dialog.py" line="445"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="409"/>
+        <location filename="../../app/ui/settings_dialog.py" line="458"/>
         <source>Connected. UserState {state}, extension {ext}. RequestId: {id}</source>
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="423"/>
+        <location filename="../../app/ui/settings_dialog.py" line="482"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
