@@ -1,0 +1,62 @@
+"""The log file the widget writes never holds a secret or a request signature, whatever logs it."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.core.logs import configure_logging, redaction
+
+
+@pytest.fixture
+def restored_root_logger() -> Iterator[None]:
+    """configure_logging replaces the root logger's handlers: put the run's own ones back afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    qasync_level = logging.getLogger("qasync").level
+    yield
+    for handler in list(root.handlers):
+        if redaction in handler.filters:  # installed by configure_logging
+            root.removeHandler(handler)
+            handler.close()
+    for handler in saved_handlers:
+        # pytest's per-phase capture handlers come and go by themselves; the session's (leak watch) stay.
+        if handler not in root.handlers and not type(handler).__module__.startswith("_pytest"):
+            root.addHandler(handler)
+    root.setLevel(saved_level)
+    logging.getLogger("qasync").setLevel(qasync_level)
+
+
+def test_log_file_never_holds_a_registered_secret_or_a_signature(tmp_path: Path, restored_root_logger: None) -> None:
+    """If this failed, the log file an agent sends to IT would carry their AccessKey secret or a request
+    signature in plain text, whether it came in a message, an argument, a traceback or a URL."""
+    secret = "sk-" + secrets.token_hex(12)
+    signature = "abc123" + secrets.token_hex(8)
+    log_file = configure_logging(to_file=True, log_dir=tmp_path)
+    assert log_file is not None
+    redaction.register(secret)
+    try:
+        logger = logging.getLogger("tests.core.test_logs")
+        logger.warning("secret in the message: " + secret)
+        logger.warning("secret in the args: %s", secret)
+        logger.warning("a library's URL: %s", f"https://ccc.example/?Action=TakeBreak&Signature={signature}&x=1")
+        try:
+            raise RuntimeError(f"the request failed with key {secret}")
+        except RuntimeError:
+            logger.exception("a failure with a traceback")
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+    finally:
+        redaction._secrets.discard(secret)  # a process-wide filter: leave it as found
+
+    text = log_file.read_text(encoding="utf-8")
+    assert "secret in the message" in text and "a failure with a traceback" in text  # the records were written
+    assert "RuntimeError" in text  # the traceback was kept, only its secret masked
+    assert secret not in text
+    assert signature not in text
+    assert "<redacted>" in text
+    assert text.count("<redacted>") >= 4

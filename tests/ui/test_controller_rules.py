@@ -1,0 +1,270 @@
+"""The controller's polling rules on the real widget and simulator: stale answers are dropped, and a poll
+follows every moment the shown state may be out of date (an action, the window shown, resume, network back)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
+import app.ui.application as application
+from app.core.client import CccClient
+from app.core.models import AgentStatus
+from app.core.tracking import ResumeDetector
+from app.simulator import FaultKind
+from app.ui.application import WidgetApp
+from tests.ui.conftest import Loop
+
+MakeWidget = Callable[..., WidgetApp]
+# As long as Settings allows: the poll timer (capped at 300 s) never fires during a test.
+NO_TIMED_POLLS = {"poll_interval": 3600}
+
+
+def field(widget: WidgetApp, name: str) -> str:
+    assert widget.window is not None
+    return widget.window.fields[name].text()
+
+
+async def shown_state(loop: Loop, widget: WidgetApp, state: str, timeout: float = 8.0) -> None:
+    await loop.until(lambda: field(widget, "UserState") == state, timeout, f"UserState {state} on screen")
+
+
+def click(button: QPushButton) -> None:
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def choose_code(widget: WidgetApp, code: str) -> None:
+    assert widget.window is not None
+    box = widget.window.code_box
+    box.setCurrentIndex(box.findData(code))
+
+
+def poll_count(widget: WidgetApp) -> int:
+    assert widget.simulator is not None
+    return sum(1 for record in widget.simulator.requests if record.action == "PollUserStatus")
+
+
+def poller_asleep(widget: WidgetApp) -> bool:
+    """The poller waits for its timer or refresh_soon(), and no action is running."""
+    controller = widget.controller
+    assert controller is not None
+    wake = controller._wake
+    return wake is not None and not wake.done() and not controller.busy
+
+
+async def settled(qloop: Loop, widget: WidgetApp) -> None:
+    """The first state is on screen and the start-up polls are over."""
+    await shown_state(qloop, widget, "READY")
+    await qloop.until(lambda: poller_asleep(widget), 5, "the poller to go to sleep")
+
+
+async def a_poll_follows(qloop: Loop, widget: WidgetApp, trigger: Callable[[], object], what: str) -> None:
+    before = poll_count(widget)
+    trigger()
+    await qloop.until(lambda: poll_count(widget) > before, 2.0, f"a PollUserStatus right after {what}")
+
+
+class HeldPoll:
+    """Holds the next poll's answer (or error) on its way back, as a slow network would, until released."""
+
+    def __init__(self, client: CccClient) -> None:
+        self._real = client.poll_user_status
+        self.answered = asyncio.Event()  # the service has answered; the answer is held
+        self.release = asyncio.Event()
+        self._armed = True
+
+    async def __call__(self) -> AgentStatus:
+        if not self._armed:
+            return await self._real()
+        self._armed = False
+        try:
+            return await self._real()
+        finally:
+            self.answered.set()
+            await self.release.wait()
+
+
+async def hold_next_poll(widget: WidgetApp) -> HeldPoll:
+    assert widget.controller is not None
+    client = await widget.controller._get_client()
+    held = HeldPoll(client)
+    client.poll_user_status = held  # type: ignore[method-assign]
+    return held
+
+
+async def take_break_while_poll_is_held(qloop: Loop, widget: WidgetApp, held: HeldPoll) -> None:
+    assert widget.controller is not None and widget.window is not None
+    widget.controller.refresh_soon()
+    await qloop.until(held.answered.is_set, 8, "the held poll to be answered by the service")
+    choose_code(widget, "lunch")
+    click(widget.window.take_break_button)
+    await shown_state(qloop, widget, "BREAK")
+    await qloop.until(lambda: not widget.controller.busy, 5, "the action to end")  # type: ignore[union-attr]
+
+
+async def release_and_settle(qloop: Loop, widget: WidgetApp, held: HeldPoll) -> None:
+    """Let the old answer through, then wait for the poll the action asked for to come and go."""
+    before = poll_count(widget)
+    held.release.set()
+    await qloop.until(lambda: poll_count(widget) > before, 5, "the poll after the action")
+    await qloop.until(lambda: poller_asleep(widget), 5, "the poller to go to sleep")
+
+
+def test_a_poll_answer_overtaken_by_an_action_is_dropped(qloop: Loop, make_widget: MakeWidget) -> None:
+    """If this failed, an agent who clicks Take Break while a refresh is on its way would see BREAK flip
+    back to READY (with a "changed outside this app" notice) although the break was taken."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+    controller = widget.controller
+    assert controller is not None
+    shown: list[str] = []
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        held = await hold_next_poll(widget)
+        controller.status_changed.connect(lambda: shown.append(field(widget, "UserState")))
+        await take_break_while_poll_is_held(qloop, widget, held)
+        await release_and_settle(qloop, widget, held)
+
+    qloop.run(scenario())
+    assert "BREAK" in shown
+    after_break = shown[shown.index("BREAK") :]
+    assert "READY" not in after_break, f"the window showed {shown}"
+    assert field(widget, "UserState") == "BREAK"
+    assert not any("outside this app" in text for _title, text in widget.notifications)
+
+
+def test_a_poll_error_older_than_an_action_success_is_not_shown(qloop: Loop, make_widget: MakeWidget) -> None:
+    """If this failed, right after a break is taken successfully the window would show an error from a
+    refresh that had failed before the click, telling the agent something went wrong when it did not."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+    controller = widget.controller
+    assert controller is not None and widget.simulator is not None
+    errors: list[str] = []
+
+    def error_changed() -> None:
+        if controller.last_error is not None:
+            errors.append(controller.last_error.message)
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        held = await hold_next_poll(widget)
+        widget.simulator.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "PollUserStatus")
+        controller.refresh_soon()
+        await qloop.until(held.answered.is_set, 10, "the held poll to fail (after its retries)")
+        widget.simulator.faults.clear()
+        choose_code(widget, "lunch")
+        click(widget.window.take_break_button)  # type: ignore[union-attr]
+        await shown_state(qloop, widget, "BREAK")
+        await qloop.until(lambda: not controller.busy, 5, "the action to end")
+        assert controller.last_error is None
+        controller.error_changed.connect(error_changed)
+        await release_and_settle(qloop, widget, held)
+
+    qloop.run(scenario())
+    assert errors == [], f"an old poll's error was shown after the break succeeded: {errors}"
+    assert controller.last_error is None
+    assert not controller.out_of_date
+    assert field(widget, "UserState") == "BREAK"
+
+
+def test_a_poll_follows_an_action(qloop: Loop, make_widget: MakeWidget) -> None:
+    """If this failed, the window would show only what the action answered, and a change the service made
+    right after (a call routed in, a system break) would wait for the next timed poll."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+    assert widget.simulator is not None and widget.window is not None
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        choose_code(widget, "lunch")
+        await a_poll_follows(qloop, widget, lambda: click(widget.window.take_break_button), "Take Break")  # type: ignore[union-attr]
+        actions = [record.action for record in widget.simulator.requests]  # type: ignore[union-attr]
+        assert actions.index("TakeBreak") < len(actions) - 1 - actions[::-1].index("PollUserStatus")
+
+    qloop.run(scenario())
+
+
+def test_a_poll_follows_showing_the_window(qloop: Loop, make_widget: MakeWidget) -> None:
+    """If this failed, an agent opening the window from the tray would see a state up to a whole poll
+    interval old instead of a fresh one."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+    window = widget.window
+    assert window is not None
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        window.hide()
+        await qloop.until(lambda: poller_asleep(widget) and not window.isVisible(), 2, "the window hidden")
+        await a_poll_follows(qloop, widget, window.show, "showing the window")
+
+    qloop.run(scenario())
+
+
+def test_a_poll_follows_resume_from_sleep(
+    qloop: Loop, make_widget: MakeWidget, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If this failed, after the PC wakes from sleep the window would keep showing the state from before
+    the sleep (maybe hours old) until the next timed poll."""
+    jump = [0.0]  # seconds the wall clock has moved ahead of the monotonic clock: time spent asleep
+
+    def detector(wall: Callable[[], float], monotonic: Callable[[], float]) -> ResumeDetector:
+        return ResumeDetector(lambda: wall() + jump[0], monotonic)
+
+    monkeypatch.setattr(application, "ResumeDetector", detector)
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        widget.timers["resume_check"].setInterval(20)  # the real timer and callback, checking more often
+
+        def sleep_and_wake() -> None:
+            jump[0] = 600.0
+
+        await a_poll_follows(qloop, widget, sleep_and_wake, "resume from sleep")
+
+    qloop.run(scenario())
+
+
+def test_a_poll_follows_the_network_coming_back(qloop: Loop, make_widget: MakeWidget) -> None:
+    """If this failed, after Wi-Fi or VPN comes back the window would keep showing "out of date" until
+    the next timed poll, which after failures can be minutes away."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        await a_poll_follows(
+            qloop,
+            widget,
+            lambda: widget._reachability_changed(QNetworkInformation.Reachability.Online),
+            "the network coming back",
+        )
+
+    qloop.run(scenario())
+
+
+def test_a_new_poll_interval_from_settings_takes_effect(qloop: Loop, make_widget: MakeWidget) -> None:
+    """If this failed, an agent (or IT) who shortens the refresh interval in Settings would keep getting
+    the old, long one until the app restarts."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+    controller = widget.controller
+    assert controller is not None
+    seen_at: list[float] = []
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        controller.reconfigure(list(controller.break_codes), 5)
+        assert controller.schedule.interval == 5
+        # The poll Settings asks for at once, then the first timed one at the new interval.
+        for timeout, what in ((2, "a poll right after saving Settings"), (8, "a poll at the new interval")):
+            before = poll_count(widget)
+            await qloop.until(lambda: poll_count(widget) > before, timeout, what)  # noqa: B023 - awaited here
+            seen_at.append(qloop.loop.time())
+
+    qloop.run(scenario(), timeout=40)
+    spacing = seen_at[1] - seen_at[0]
+    # 5 s with ±20 % jitter, never below the 5 s floor; generous for a loaded machine.
+    assert 4.5 <= spacing <= 7.5, f"polls {spacing:.1f} s apart"
