@@ -107,10 +107,13 @@ class PollSchedule:
         self.failures += 1
 
     def next_delay(self) -> float:
-        base = min(float(MAX_BACKOFF_SECONDS), self.interval * (2.0**self.failures))
+        # Back-off never waits longer than five minutes, nor less than the interval IT set (which
+        # may itself be longer than five minutes).
+        ceiling = max(float(MAX_BACKOFF_SECONDS), self.interval)
+        base = min(ceiling, self.interval * (2.0**self.failures))
         delay = base * self._rng.uniform(1 - POLL_JITTER, 1 + POLL_JITTER)
         floor = MIN_POLL_SECONDS if self.failures == 0 else self.interval
-        return min(float(MAX_BACKOFF_SECONDS), max(float(floor), delay))
+        return min(ceiling, max(float(floor), delay))
 
 
 class ResumeDetector:

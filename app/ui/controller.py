@@ -197,8 +197,9 @@ class AgentController(QObject):
             raise
         except Exception as error:  # shown, then backed off
             self.schedule.record_failure()
-            self._set_stale(True)
             if generation == self._generation and not self.busy:
+                # An action answered since this poll began: its fresh state stands, not this failure.
+                self._set_stale(True)
                 self._show_error(error, from_poll=True)
             return
         self.schedule.record_success()

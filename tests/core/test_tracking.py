@@ -97,3 +97,62 @@ def test_resume_is_detected_from_a_wall_clock_jump() -> None:
     mono[0] += 5
     assert detector.check() is True
     assert detector.check() is False
+
+
+def test_events_carry_the_state_they_announce() -> None:
+    """The notification text is built from the event's current state: an event without it would
+    crash the announcement instead of telling the agent what happened."""
+    clock = FakeClock()
+    tracker = AgentTracker([BreakCode("default", "Break", 1)], now=clock)
+    tracker.apply(status("READY"), caused_by_us=True)
+    changed = tracker.apply(status("BREAK", "default"), caused_by_us=False)
+    assert [e.kind for e in changed] == [EventKind.CHANGED_ELSEWHERE]
+    assert changed[0].current is not None and changed[0].current.break_code == "default"
+    clock.moment += timedelta(minutes=2)
+    overrun = tracker.apply(status("BREAK", "default"), caused_by_us=False)
+    assert [e.kind for e in overrun] == [EventKind.BREAK_OVERRUN]
+    assert overrun[0].current is not None and overrun[0].current.break_code == "default"
+    assert overrun[0].limit_minutes == 1
+
+
+def test_a_leftover_break_code_on_ready_is_not_a_change() -> None:
+    """CCC may keep the last BreakCode on a READY agent: polls that differ only in it are no news."""
+    tracker = AgentTracker()
+    tracker.apply(status("READY", "lunch"), caused_by_us=True)
+    assert tracker.apply(status("READY", "default"), caused_by_us=False) == []
+
+
+def test_back_off_doubles_per_failure_and_no_faster() -> None:
+    """One failure waits about twice the interval, two about four times: not more, or a short
+    outage would leave the agent looking at a stale state for minutes."""
+    for seed in range(50):
+        schedule = PollSchedule(15, random.Random(seed))
+        schedule.record_failure()
+        assert 15 * 2 * 0.8 <= schedule.next_delay() <= 15 * 2 * 1.2
+        schedule.record_failure()
+        assert 15 * 4 * 0.8 <= schedule.next_delay() <= 15 * 4 * 1.2
+
+
+def test_an_interval_longer_than_five_minutes_is_kept() -> None:
+    """IT may set a 10-minute interval: it is not cut to the five-minute back-off ceiling, and a
+    failure never makes the next poll come sooner than the normal one."""
+    schedule = PollSchedule(600, random.Random(1))
+    assert all(600 * 0.8 <= schedule.next_delay() <= 600 for _ in range(100))
+    schedule.record_failure()
+    assert all(schedule.next_delay() >= 600 for _ in range(100))
+
+
+def test_a_stalled_loop_is_not_a_resume() -> None:
+    """Both clocks moving a minute (the loop was busy, the PC did not sleep) is no resume."""
+    wall, mono = [1000.0], [50.0]
+    detector = ResumeDetector(lambda: wall[0], lambda: mono[0])
+    wall[0] += 60
+    mono[0] += 60
+    assert detector.check() is False
+
+
+def test_the_tracker_clock_defaults_to_utc_now() -> None:
+    tracker = AgentTracker([BreakCode("lunch", "Lunch", 60)])
+    tracker.apply(status("BREAK", "lunch"), caused_by_us=True)
+    elapsed = tracker.time_in_break()
+    assert elapsed is not None and timedelta(0) <= elapsed < timedelta(seconds=5)
