@@ -32,6 +32,7 @@ from app.core.client import CccClient, ServerClock, Timeouts, open_session
 from app.core.config import Settings
 from app.core.credentials import NO_BACKEND_NAME, CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError, ConfigError, CredentialError
+from app.core.instance_address import instance_address
 from app.core.logs import redaction
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
@@ -454,7 +455,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     app.setQuitOnLastWindowClosed(False)  # quitting is ours: closing the window may mean "to the tray"
     install_translator(app, resource_path("translations"))
 
-    single = SingleInstance(APP_ID + ("-demo" if context.demo else ""))
+    single = SingleInstance(instance_address(APP_ID + ("-demo" if context.demo else "")))
     if single.forward_to_running():
         logger.info("Another CCC Break is running; brought it forward")
         return 0
@@ -473,6 +474,8 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     async def main() -> None:
         try:
             await widget.start(minimized=minimized)
+            if single.problem:
+                widget.notify(tr("CCC Break may be running twice"), single.problem)
             await widget.run_until_quit()
         finally:
             await widget.shutdown()

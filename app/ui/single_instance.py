@@ -1,11 +1,22 @@
-"""One widget per user: a second start asks the first to come forward, then exits 0."""
+"""One widget per user and login session: a second start asks the first to come forward, then exits 0.
+
+The address is private to the user and session (`app.core.instance_address`). On Linux the peer's
+user is checked on both ends too, so no other user's process can pose as the running widget or
+order it about. When the guard cannot work, the widget starts anyway and says why: never a silent exit.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import socket as pysocket
+import struct
+import sys
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from app.core.instance_address import InstanceAddress
 
 logger = logging.getLogger(__name__)
 
@@ -13,24 +24,54 @@ CONNECT_TIMEOUT_MS = 500
 MESSAGE = b"show\n"
 
 
+def peer_uid(connection: QLocalSocket) -> int | None:
+    """The user id of the process at the other end (Linux); None where the OS cannot say."""
+    if not sys.platform.startswith("linux"):
+        return None
+    descriptor = int(connection.socketDescriptor())
+    if descriptor < 0:
+        return None
+    probe = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM, fileno=os.dup(descriptor))
+    try:
+        credentials = probe.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(uid)
+
+
+def _is_ours(connection: QLocalSocket) -> bool:
+    uid = peer_uid(connection)
+    return uid is None or uid == os.getuid()
+
+
 class SingleInstance(QObject):
     activated = Signal()
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, address: InstanceAddress, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        # QLocalServer names are per user on Unix (socket in the user's temp dir) and on Windows
-        # (pipe namespace is per session), so colleagues on one terminal server do not collide.
-        self.name = name
+        self.name = address.name
+        self.problem = address.problem  # shown to the agent when set: the guard is off for this run
         self._server: QLocalServer | None = None
 
     def forward_to_running(self) -> bool:
-        """True when another instance answered and was asked to show itself."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if socket.waitForConnected(CONNECT_TIMEOUT_MS):
-            socket.write(MESSAGE)
-            socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
-            socket.disconnectFromServer()
+        """True when our own running widget answered and was asked to show itself."""
+        if self.problem is not None:
+            logger.warning("%s", self.problem)
+            return False
+        connection = QLocalSocket()
+        connection.connectToServer(self.name)
+        if connection.waitForConnected(CONNECT_TIMEOUT_MS):
+            if not _is_ours(connection):
+                connection.abort()
+                self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
+                logger.warning("%s", self.problem)
+                return False
+            connection.write(MESSAGE)
+            connection.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+            connection.disconnectFromServer()
             return True
         self._listen()
         return False
@@ -42,21 +83,27 @@ class SingleInstance(QObject):
             # A socket left by a crashed instance: nobody answered above, so it is stale.
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
-                logger.warning("Single-instance socket unavailable: %s", server.errorString())
+                self.problem = f"The check for a second CCC Break is off for this run ({server.errorString()})."
+                logger.warning("%s", self.problem)
                 return
         server.newConnection.connect(self._accept)
         self._server = server
 
     def _accept(self) -> None:
         assert self._server is not None
-        while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
+        while (connection := self._server.nextPendingConnection()) is not None:
+            if not _is_ours(connection):
+                logger.warning("Ignored a connection from another user's process")
+                connection.abort()
+                connection.deleteLater()
+                continue
+            connection.readyRead.connect(lambda c=connection: self._read(c))
+            connection.disconnected.connect(connection.deleteLater)
+            if connection.bytesAvailable():
+                self._read(connection)
 
-    def _read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(MESSAGE.strip()):
+    def _read(self, connection: QLocalSocket) -> None:
+        if bytes(connection.readAll().data()).startswith(MESSAGE.strip()):
             self.activated.emit()
 
     def close(self) -> None:

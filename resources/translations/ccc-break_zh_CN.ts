@@ -4,85 +4,90 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="134"/>
+        <location filename="../../app/ui/application.py" line="135"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="241"/>
+        <location filename="../../app/ui/application.py" line="242"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="243"/>
+        <location filename="../../app/ui/application.py" line="244"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="245"/>
+        <location filename="../../app/ui/application.py" line="246"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="264"/>
+        <location filename="../../app/ui/application.py" line="265"/>
         <source>Enter the AccessKey secret.</source>
         <translation>请输入 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="273"/>
+        <location filename="../../app/ui/application.py" line="274"/>
         <source>The saved AccessKey cannot be read from the system keyring. Unlock the keyring, or type the AccessKey ID and secret again.</source>
         <translation>无法从系统密钥环读取已保存的 AccessKey。请解锁系统密钥环，或重新输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="328"/>
+        <location filename="../../app/ui/application.py" line="329"/>
         <source>the system keyring</source>
         <translation>系统密钥环</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="334"/>
+        <location filename="../../app/ui/application.py" line="335"/>
         <source>The system keyring could not be checked ({reason}).</source>
         <translation>无法检查系统密钥环（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="355"/>
+        <location filename="../../app/ui/application.py" line="356"/>
         <source>Settings could not be opened</source>
         <translation>无法打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="356"/>
+        <location filename="../../app/ui/application.py" line="357"/>
         <source>Something unexpected went wrong. Try again; the log file has the details.</source>
         <translation>发生意外错误。请重试；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="397"/>
+        <location filename="../../app/ui/application.py" line="398"/>
         <source>Your settings could not be saved ({reason}). Check that your home folder is writable.</source>
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="408"/>
+        <location filename="../../app/ui/application.py" line="409"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="416"/>
+        <location filename="../../app/ui/application.py" line="417"/>
         <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="421"/>
+        <location filename="../../app/ui/application.py" line="422"/>
         <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
         <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="424"/>
+        <location filename="../../app/ui/application.py" line="425"/>
         <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="432"/>
-        <location filename="../../app/ui/application.py" line="434"/>
+        <location filename="../../app/ui/application.py" line="433"/>
+        <location filename="../../app/ui/application.py" line="435"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="478"/>
+        <source>CCC Break may be running twice</source>
+        <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
         <location filename="../../app/ui/controller.py" line="109"/>
@@ -105,33 +110,33 @@
         <translation>当前状态为 {state}，无法{what}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="236"/>
+        <location filename="../../app/ui/controller.py" line="237"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="237"/>
+        <location filename="../../app/ui/controller.py" line="238"/>
         <source>Your {code} break has passed {minutes} minutes.</source>
         <translation>您的“{code}”小休已超过 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="241"/>
+        <location filename="../../app/ui/controller.py" line="242"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="242"/>
+        <location filename="../../app/ui/controller.py" line="243"/>
         <source>You are now {state}</source>
         <translation>您当前的状态为 {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="245"/>
+        <location filename="../../app/ui/controller.py" line="246"/>
         <source>, changed outside this app.</source>
         <translation>，此变更并非通过本应用进行。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/tray.py" line="118"/>
+        <location filename="../../app/ui/tray.py" line="119"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -545,37 +550,37 @@
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="93"/>
+        <location filename="../../app/ui/tray.py" line="94"/>
         <source>Code: {code}</source>
         <translation>小休代码：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="96"/>
+        <location filename="../../app/ui/tray.py" line="97"/>
         <source>On break for {time}</source>
         <translation>已小休 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98"/>
+        <location filename="../../app/ui/tray.py" line="99"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="111"/>
+        <location filename="../../app/ui/tray.py" line="112"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="123"/>
+        <location filename="../../app/ui/tray.py" line="124"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="124"/>
+        <location filename="../../app/ui/tray.py" line="125"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="126"/>
+        <location filename="../../app/ui/tray.py" line="127"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

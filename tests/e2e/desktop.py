@@ -424,8 +424,8 @@ def app_environment(
         DBUS_SESSION_BUS_ADDRESS=bus_address,
         HOME=home,
         XDG_RUNTIME_DIR=runtime,
-        # QLocalServer's socket lives in the temp dir: a private one keeps our single-instance name
-        # apart from a real widget the developer may be running.
+        # A private temp dir and runtime dir keep our single-instance socket apart from a real
+        # widget the developer may be running.
         TMPDIR=home,
         CCC_BREAK_CONFIG_DIR=os.path.join(home, "config"),
         CCC_BREAK_LOG_DIR=os.path.join(home, "log"),

@@ -112,8 +112,9 @@ def test_starts_again_after_a_crash(tray_host: str, launch: Launcher) -> None:
     crashed, _window = started(launch)
     crashed.process.kill()
     crashed.process.wait(EXIT_DEADLINE_S)
-    # QLocalServer's socket lives in TMPDIR, which the launcher points at the run's home.
-    assert (launch.home / APP_ID).is_socket(), "no stale single-instance socket: the test proves nothing"
+    # The single-instance socket lives in the run's private XDG_RUNTIME_DIR.
+    left = list((launch.home / "runtime").glob(f"{APP_ID}-*.sock"))
+    assert left and left[0].is_socket(), "no stale single-instance socket: the test proves nothing"
 
     again = launch()
     again.wait_for_window()

@@ -1,0 +1,99 @@
+"""Where the one-widget-per-session guard listens: private to this user and this login session.
+
+On a shared desktop (terminal server, Citrix, fast user switching) every user and every session of a
+user gets its own widget. A name under the machine-wide temp folder could be taken by anyone; the
+socket lives in a folder only this user can write, and a folder that is not private is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class InstanceAddress:
+    """What QLocalServer and QLocalSocket take: a socket path on Unix, a pipe name on Windows.
+    `problem` says why no guard is possible; the widget then starts anyway and says so."""
+
+    name: str
+    problem: str | None = None
+
+
+def _tag(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:40] or "default"
+
+
+def session_tag(environ: Mapping[str, str]) -> str:
+    """This login session: systemd-logind's id, else the display the widget shows on."""
+    if environ.get("XDG_SESSION_ID"):
+        return _tag(environ["XDG_SESSION_ID"])
+    display = environ.get("WAYLAND_DISPLAY") or environ.get("DISPLAY") or ""
+    return "display" + _tag(display) if display else "default"
+
+
+def private_dir_problem(path: Path, uid: int) -> str | None:
+    """None when `path` is a real folder of `uid` that nobody else may write or enter."""
+    try:
+        info = path.lstat()
+    except OSError as error:
+        return f"{path} cannot be used ({error.strerror or error})"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{path} is not a folder"
+    if info.st_uid != uid:
+        return f"{path} belongs to another user"
+    if info.st_mode & 0o077:
+        return f"{path} can be used by other users"
+    return None
+
+
+def instance_address(
+    app_id: str,
+    *,
+    environ: Mapping[str, str] | None = None,
+    temp_root: Path | None = None,
+    platform: str = sys.platform,
+) -> InstanceAddress:
+    environ = os.environ if environ is None else environ
+    if platform == "win32":
+        return _windows_address(app_id, environ)
+    uid = os.getuid()
+    session = session_tag(environ)
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    folder: Path | None = Path(runtime) if runtime and private_dir_problem(Path(runtime), uid) is None else None
+    if folder is None:
+        # No usable per-user runtime folder: a private one of ours under the temp folder.
+        import tempfile
+
+        folder = (temp_root or Path(tempfile.gettempdir())) / f"{app_id}-{uid}"
+        with contextlib.suppress(OSError):  # a folder we cannot make is reported just below
+            folder.mkdir(mode=0o700, exist_ok=True)
+        problem = private_dir_problem(folder, uid)
+        if problem is not None:
+            return InstanceAddress(
+                str(folder / f"{app_id}-{session}.sock"),
+                f"The check for a second CCC Break was skipped: {problem}. Ask IT to look at it.",
+            )
+    return InstanceAddress(str(folder / f"{app_id}-{session}.sock"))
+
+
+def _windows_address(app_id: str, environ: Mapping[str, str]) -> InstanceAddress:
+    # Pipe names are machine-wide on Windows: name the user and the Remote Desktop session.
+    user = _tag(f"{environ.get('USERDOMAIN', '')}-{environ.get('USERNAME', '')}")
+    return InstanceAddress(f"{app_id}-{user}-{_windows_session_id()}")
+
+
+def _windows_session_id() -> int:
+    import ctypes
+
+    session = ctypes.c_uint32(0)
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    if kernel32.ProcessIdToSessionId(kernel32.GetCurrentProcessId(), ctypes.byref(session)):
+        return int(session.value)
+    return 0

@@ -1,0 +1,168 @@
+"""One widget per user and login session, on shared desktops too: a second start by the same user
+in the same session brings the first forward; other sessions and other users get their own widget;
+nobody can squat the name to make another user's widget exit without showing anything."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.instance_address import instance_address
+from app.ui.single_instance import SingleInstance, peer_uid
+
+ROOT = Path(__file__).resolve().parents[2]
+NOBODY = 65534
+SESSION = {"XDG_SESSION_ID": "7"}  # no XDG_RUNTIME_DIR: the private temp folder is used
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A temp folder everyone may write, like /tmp on a terminal server (pytest's own is private)."""
+    folder = Path(tempfile.mkdtemp(prefix="ccc-break-shared-"))
+    folder.chmod(0o1777)
+    yield folder
+    subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+@pytest.fixture
+def instances() -> Iterator[list[SingleInstance]]:
+    made: list[SingleInstance] = []
+    yield made
+    for instance in made:
+        instance.close()
+
+
+def test_a_second_start_in_the_same_session_brings_the_first_forward(
+    qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    first = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    instances.append(first)
+    assert first.forward_to_running() is False and first.problem is None
+    second = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    with qtbot.waitSignal(first.activated, timeout=5000):
+        assert second.forward_to_running() is True
+
+
+def test_another_session_of_the_same_user_gets_its_own_widget(
+    shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """Two sessions of one agent (two displays, a remote session) do not swallow each other's widget."""
+    first = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    other = SingleInstance(instance_address("ccc-break", environ={"XDG_SESSION_ID": "8"}, temp_root=shared_tmp))
+    instances += [first, other]
+    assert first.forward_to_running() is False
+    assert other.forward_to_running() is False, "another session must start its own widget"
+    assert first.name != other.name
+
+
+def test_the_address_lives_in_the_users_runtime_folder(tmp_path: Path) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    address = instance_address("ccc-break", environ={"XDG_RUNTIME_DIR": str(runtime), "DISPLAY": ":3"})
+    assert address.problem is None
+    assert Path(address.name).parent == runtime
+    assert Path(address.name).name == "ccc-break-display_3.sock"
+
+
+def test_a_folder_other_users_could_write_is_refused_and_the_widget_starts_anyway(
+    shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """A squatter who made our folder world-writable cannot plant a socket there: we do not use it,
+    we do not exit, and the agent is told why the check was skipped."""
+    lax = shared_tmp / f"ccc-break-{os.getuid()}"
+    lax.mkdir()
+    lax.chmod(0o777)
+    guard = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    instances.append(guard)
+    assert guard.forward_to_running() is False
+    assert guard.problem is not None and "other users" in guard.problem
+
+
+def test_the_peer_of_a_local_connection_is_identified(qtbot: QtBot, shared_tmp: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("SO_PEERCRED is Linux's")
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+    name = str(shared_tmp / "peer.sock")
+    server = QLocalServer()
+    assert server.listen(name)
+    client = QLocalSocket()
+    client.connectToServer(name)
+    assert client.waitForConnected(2000)
+    assert peer_uid(client) == os.getuid()
+    qtbot.waitUntil(server.hasPendingConnections, timeout=2000)
+    accepted = server.nextPendingConnection()
+    assert peer_uid(accepted) == os.getuid()
+    client.abort()
+    server.close()
+
+
+LISTEN_AS_OTHER_USER = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from app.core.instance_address import instance_address
+from app.ui.single_instance import SingleInstance
+from pathlib import Path
+app = QCoreApplication([])
+guard = SingleInstance(instance_address("ccc-break", environ={"XDG_SESSION_ID": "7"}, temp_root=Path(sys.argv[1])))
+forwarded = guard.forward_to_running()
+print("forwarded" if forwarded else ("problem" if guard.problem else "listening"), flush=True)
+sys.stdin.read()
+"""
+
+
+def _as_other_user(shared_tmp: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+         sys.executable, "-c", LISTEN_AS_OTHER_USER, str(shared_tmp)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(shared_tmp), "QT_QPA_PLATFORM": "offscreen"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def needs_root() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("a second Unix user needs root (CI runs as root)")
+
+
+def test_two_users_on_one_desktop_each_get_their_widget(
+    needs_root: None, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """On a terminal server a colleague's running widget must not make ours exit 0 showing nothing."""
+    colleague = _as_other_user(shared_tmp)
+    try:
+        assert colleague.stdout is not None
+        assert colleague.stdout.readline().strip() == "listening", colleague.stderr.read() if colleague.stderr else ""
+        ours = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+        instances.append(ours)
+        assert ours.forward_to_running() is False, "our widget must start, not defer to another user's"
+        assert ours.problem is None
+    finally:
+        colleague.kill()
+        colleague.wait(10)
+
+
+def test_a_name_squatted_by_another_user_does_not_silence_our_widget(
+    needs_root: None, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """Another user pre-creates the folder our address would use: it is refused (not ours), our
+    widget starts anyway and says the check was skipped."""
+    squatted = shared_tmp / f"ccc-break-{os.getuid()}"
+    squatted.mkdir(mode=0o700)
+    os.chown(squatted, NOBODY, NOBODY)
+    ours = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    instances.append(ours)
+    assert ours.forward_to_running() is False
+    assert ours.problem is not None and "another user" in ours.problem
