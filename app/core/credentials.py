@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from app import APP_ID
 from app.core.errors import CredentialError
 from app.core.signing import Credentials
 
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SERVICE_NAME = "ccc-break"
+SERVICE_NAME = APP_ID  # the keyring entry's service: the app id
+
 ACCESS_KEY_ID = "access_key_id"
 ACCESS_KEY_SECRET = "access_key_secret"  # noqa: S105 - a name, not a secret
 SECURITY_TOKEN = "security_token"  # noqa: S105 - a name, not a secret

@@ -19,10 +19,11 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from app import __version__
+from app.core.autostart import AutoStart, autostart_for
 from app.core.client import ServerClock, Timeouts, open_session
-from app.core.config import validate_settings
 from app.core.errors import CccBreakError
 from app.core.proxy import ProxySettings
+from app.core.settings.values import validate_settings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.text import for_terminal
@@ -105,7 +106,9 @@ def run_qt_probe(command: Sequence[str] | None = None) -> dict[str, Any]:
     return answer
 
 
-async def run_doctor(context: RunContext, qt_probe: QtProbe = run_qt_probe) -> Report:
+async def run_doctor(
+    context: RunContext, qt_probe: QtProbe = run_qt_probe, autostart: AutoStart | None = None
+) -> Report:
     report = Report()
     loaded = context.loaded
     settings = loaded.settings
@@ -196,7 +199,22 @@ async def run_doctor(context: RunContext, qt_probe: QtProbe = run_qt_probe) -> R
                 "no system tray: the widget falls back to a plain window",
                 "On GNOME install and enable the AppIndicator/KStatusNotifierItem extension.",
             )
+    await loop.run_in_executor(None, _check_autostart, report, autostart)
     return report
+
+
+def _check_autostart(report: Report, autostart: AutoStart | None) -> None:
+    # Reads the desktop's autostart folders or the registry: off the event loop like the other checks.
+    autostart = autostart_for() if autostart is None else autostart
+    if autostart.available:
+        report.add("Launch at login", Outcome.OK, f"available: {autostart.describe()}")
+    else:
+        report.add(
+            "Launch at login",
+            Outcome.WARN,
+            autostart.describe(),
+            "Agents start CCC Break themselves after signing in, or IT adds it to the desktop's startup.",
+        )
 
 
 def _without_user_info(url: str) -> str:

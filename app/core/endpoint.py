@@ -6,10 +6,6 @@ import ipaddress
 from urllib.parse import urlsplit
 
 
-def region_endpoint(region: str) -> str:
-    return f"https://ccc.{region.strip()}.aliyuncs.com"
-
-
 def is_loopback_host(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost":

@@ -10,6 +10,7 @@ import re
 import threading
 from pathlib import Path
 
+from app import APP_ID
 from app.core.private_files import PrivateRotatingFileHandler, private_dir
 
 _SIGNATURE = re.compile(r"(Signature=)[^&\s,\"']+")
@@ -68,12 +69,12 @@ def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: 
     handlers: list[logging.Handler] = [console]
     log_file: Path | None = None
     if to_file:
-        from app.core.config import default_log_dir
+        from app.core.settings.paths import default_log_dir
 
         directory = log_dir or default_log_dir()
         try:
             private_dir(directory)
-            log_file = directory / "ccc-break.log"
+            log_file = directory / f"{APP_ID}.log"
             handlers.append(PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"))
         except OSError:
             log_file = None  # a read-only or full home must not stop the widget

@@ -37,8 +37,6 @@ class UserState(StrEnum):
 TAKE_BREAK_FROM = frozenset({UserState.READY, UserState.BREAK, UserState.WORKING})
 READY_FROM = frozenset({UserState.READY, UserState.BREAK, UserState.WORKING})
 
-SYSTEM_BREAK_CODES = frozenset({"Warm-up", "RingingTimeout", "RejectCall"})
-
 
 @dataclass(frozen=True)
 class BreakCode:

@@ -7,14 +7,18 @@ import logging.handlers
 import os
 from pathlib import Path
 
+from app import APP_ID
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) and make the app's own folder 0700, even if it existed."""
+    """Create `path` (and missing parents) 0700. An existing folder is tightened only when it is the
+    app's own (named after it), never a folder someone pointed the app at, such as their home."""
+    existed = path.is_dir()
     path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-    if os.name == "posix":
+    if os.name == "posix" and (not existed or APP_ID in path.name):
         os.chmod(path, PRIVATE_DIR_MODE)
     return path
 

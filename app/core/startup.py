@@ -9,14 +9,19 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts
-from app.core.config import ConfigStore, LoadedConfig, Settings, default_config_paths
 from app.core.credentials import CredentialStore
 from app.core.memory_keyring import MemoryKeyring
 from app.core.proxy import ProxySettings
+from app.core.settings.model import Settings
+from app.core.settings.paths import default_config_paths
+from app.core.settings.store import ConfigStore, LoadedConfig
 from app.core.signing import Credentials
 
 DEMO_INSTANCE_ID = "ccc-test"
 DEMO_USER_ID = "user-test@ccc-test"
+# What aims the demo at its own simulator as its own agent: an organisation lock on these would aim
+# it at the real service. The organisation's other locks (break codes, polling) still hold.
+DEMO_CONNECTION = frozenset({"endpoint", "region", "instance_id", "user_id", "user_domain"})
 
 
 @dataclass
@@ -36,11 +41,11 @@ def build_context(
     overrides: Mapping[str, object], *, demo: bool = False, environ: Mapping[str, str] | None = None
 ) -> RunContext:
     """Demo runs use their own settings file and throwaway in-memory credentials, so they never
-    touch the agent's real settings or keyring."""
+    touch the agent's real settings or keyring, nor does a lock on the connection aim them elsewhere."""
     environ = os.environ if environ is None else environ
     if demo:
         overrides = {"instance_id": DEMO_INSTANCE_ID, "user_id": DEMO_USER_ID, **overrides}
-        store = ConfigStore(default_config_paths("demo", environ=environ))
+        store = ConfigStore(default_config_paths("demo", environ=environ), never_locked=DEMO_CONNECTION)
         credentials = CredentialStore(backend=MemoryKeyring(), environ={})
     else:
         store = ConfigStore(default_config_paths(environ=environ))

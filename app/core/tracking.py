@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from app.core.models import AgentStatus, BreakCode, UserState
+from app.core.settings.model import MIN_POLL_INTERVAL as MIN_POLL_SECONDS
 
-MIN_POLL_SECONDS = 5
 MAX_BACKOFF_SECONDS = 300
 POLL_JITTER = 0.2
 

@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.config import MIN_POLL_INTERVAL, LoadedConfig, Settings, validate_setting
 from app.core.credentials import NO_BACKEND_NAME, CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError
 from app.core.models import AgentStatus, BreakCode
+from app.core.settings.model import MIN_POLL_INTERVAL, Settings
+from app.core.settings.store import LoadedConfig
+from app.core.settings.values import validate_setting
 from app.core.signing import SignatureScheme
 from app.ui.i18n import tr
 

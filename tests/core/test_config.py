@@ -9,23 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from app.core.config import (
-    BUILT_IN,
-    DEFAULT_BREAK_CODES,
-    SETTING_KEYS,
-    ConfigPaths,
-    ConfigStore,
-    Settings,
-    default_config_paths,
-    default_log_dir,
+from app.core.errors import ConfigError
+from app.core.models import BreakCode
+from app.core.settings.model import BUILT_IN, DEFAULT_BREAK_CODES, SETTING_KEYS, Settings
+from app.core.settings.paths import ConfigPaths, default_config_paths, default_log_dir
+from app.core.settings.store import ConfigStore
+from app.core.settings.values import (
     format_break_codes,
     parse_break_codes,
     parse_setting,
     validate_setting,
     validate_settings,
 )
-from app.core.errors import ConfigError
-from app.core.models import BreakCode
 from app.core.signing import SignatureScheme
 
 
@@ -50,9 +45,15 @@ def paths(tmp_path: Path) -> ConfigPaths:
     )
 
 
+def trusting(paths: ConfigPaths) -> ConfigStore:
+    """A store that takes every system file as admin-owned: these tests are about layering; who may
+    lock is tested in test_locks.py."""
+    return ConfigStore(paths, is_admin_owned=lambda _path: True)
+
+
 @pytest.fixture
 def store(paths: ConfigPaths) -> ConfigStore:
-    return ConfigStore(paths)
+    return trusting(paths)
 
 
 VALID = Settings(instance_id="ccc-test", user_id="user-test@ccc-test", device_id="ccc-break-1")
@@ -61,7 +62,7 @@ VALID = Settings(instance_id="ccc-test", user_id="user-test@ccc-test", device_id
 # --- precedence --------------------------------------------------------------------------------------
 
 
-def test_precedence_command_line_then_locks_then_user_then_system_then_built_in(
+def test_precedence_locks_then_command_line_then_user_then_system_then_built_in(
     paths: ConfigPaths, store: ConfigStore
 ) -> None:
     write(
@@ -86,14 +87,14 @@ def test_precedence_command_line_then_locks_then_user_then_system_then_built_in(
     loaded = store.load(overrides={"signature": "v3", "request_timeout": "20"})
 
     s = loaded.settings
-    assert s.signature is SignatureScheme.V3  # command line beats the lock
+    assert s.signature is SignatureScheme.V2  # the lock beats the command line
     assert s.request_timeout == 20.0
     assert s.endpoint == "https://ccc.internal.example"  # locked value wins over the user's
     assert s.poll_interval == 30
     assert s.instance_id == "ccc-mine"  # the user's own choice beats the organisation default
     assert s.region == "ap-southeast-1"  # organisation default
     assert s.launch_at_login is False  # built-in
-    assert loaded.origins["signature"] == "command line"
+    assert loaded.origins["signature"] == "locked by organisation"
     assert loaded.origins["request_timeout"] == "command line"
     assert loaded.origins["endpoint"] == "locked by organisation"
     assert loaded.origins["poll_interval"] == "locked by organisation"
@@ -104,7 +105,7 @@ def test_precedence_command_line_then_locks_then_user_then_system_then_built_in(
     assert set(loaded.origins) == set(SETTING_KEYS)
     assert loaded.is_locked("endpoint") and not loaded.is_locked("region")
     assert loaded.sources == (paths.system_files[0], paths.user_file)
-    assert loaded.problems == ()
+    assert loaded.problems == ("--signature was ignored: signature is locked by your organisation",)
 
 
 def test_a_locked_key_the_system_file_does_not_set_is_locked_at_the_built_in_value(
@@ -145,13 +146,13 @@ def test_first_system_directory_wins_per_key_and_locks_add_up(tmp_path: Path) ->
         tmp_path / "b" / "ccc-break.ini",
         "[ccc-break]\nregion = cn-hangzhou\ninstance_id = ccc-b\nlocked = instance_id\n",
     )
-    store = ConfigStore(ConfigPaths(tmp_path / "user.ini", (first, second)))
+    store = trusting(ConfigPaths(tmp_path / "user.ini", (first, second)))
 
     loaded = store.load()
 
     assert loaded.settings.region == "cn-beijing"
     assert loaded.settings.instance_id == "ccc-b"
-    assert loaded.locked == frozenset({"region", "instance_id"})
+    assert loaded.locked == frozenset({"region", "endpoint", "instance_id"})  # a locked region locks the endpoint
 
 
 def test_bad_command_line_value_is_refused_with_the_key_named(store: ConfigStore) -> None:
@@ -562,13 +563,8 @@ def test_env_overrides_the_user_and_system_locations(tmp_path: Path) -> None:
 
     assert paths.user_file == tmp_path / "cfg" / "ccc-break.ini"
     assert demo.user_file == tmp_path / "cfg" / "demo.ini"
-    assert paths.system_files == (tmp_path / "it.ini",)
-
-
-def test_empty_system_config_env_means_no_system_file() -> None:
-    assert (
-        default_config_paths(environ={"CCC_BREAK_SYSTEM_CONFIG": "", "HOME": "/h"}, platform="linux").system_files == ()
-    )
+    # The named file comes first; it never replaces the organisation's own (see test_locks.py).
+    assert paths.system_files == (tmp_path / "it.ini", Path("/etc/xdg/ccc-break/ccc-break.ini"))
 
 
 def test_linux_locations_follow_xdg() -> None:

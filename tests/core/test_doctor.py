@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.autostart import NullAutoStart, XdgAutoStart
 from app.core.doctor import Outcome, Report, run_doctor
 from app.core.startup import build_context
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator, SimulatorConfig
@@ -77,8 +78,29 @@ async def test_healthy_desktop_passes(
         "Clock",
         "Qt platform plugin",
         "System tray",
+        "Launch at login",
     ]
     assert "READY" in report.to_text()
+
+
+async def test_launch_at_login_says_whether_this_desktop_supports_it(simulator: Simulator, tmp_path: Path) -> None:
+    """IT sees whether "Start at login" can work on this desktop, and why not when it cannot; a desktop
+    without it still passes (a warning, not a blocker)."""
+    context = build_context({**AGENT, "endpoint": simulator.url}, environ={**os.environ, **DEMO_ENV})
+
+    def qt_probe() -> dict[str, object]:
+        return {"loaded": True, "platform": "offscreen", "tray": True}
+
+    missing = await run_doctor(context, qt_probe, NullAutoStart("no supported mechanism here"))
+    xdg = XdgAutoStart(tmp_path / "config", [tmp_path / "xdg"], ["ccc-break", "--minimized"])
+    present = await run_doctor(context, qt_probe, xdg)
+
+    warned = next(check for check in missing.checks if check.name == "Launch at login")
+    assert warned.outcome is Outcome.WARN and missing.ok
+    assert "not available: no supported mechanism here" in warned.detail
+    available = next(check for check in present.checks if check.name == "Launch at login")
+    assert available.outcome is Outcome.OK
+    assert str(tmp_path / "config" / "autostart" / "ccc-break.desktop") in available.detail
 
 
 async def test_no_credentials_blocks(

@@ -87,3 +87,31 @@ def test_the_command_line_turns_off_core_dumps_before_anything_else() -> None:
     assert lines[-2 if sys.platform.startswith("linux") else -1] == "(0, 0)"
     if sys.platform.startswith("linux"):
         assert lines[-1] == "0", "the process must not be dumpable"
+
+
+def test_the_settings_folder_is_private(tmp_path: Path) -> None:
+    """Settings name the agent and the instance: their folder is 0700, the file 0600."""
+    from app.core.settings.paths import ConfigPaths
+    from app.core.settings.store import ConfigStore
+
+    folder = tmp_path / "config" / "ccc-break"
+    store = ConfigStore(ConfigPaths(folder / "ccc-break.ini", ()))
+    old_umask = os.umask(0o022)
+    try:
+        store.save(store.load({}).settings.replace(instance_id="ccc-test"))
+    finally:
+        os.umask(old_umask)
+    assert mode(folder) == 0o700
+    assert mode(folder / "ccc-break.ini") == 0o600
+
+
+def test_a_folder_the_agent_pointed_us_at_is_not_tightened(tmp_path: Path) -> None:
+    from app.core.private_files import private_dir
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    private_dir(shared)
+    assert mode(shared) == 0o755
+    private_dir(shared / "ccc-break")
+    assert mode(shared / "ccc-break") == 0o700

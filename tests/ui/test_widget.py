@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
-from app.core.config import default_config_paths
+from app.core.settings.paths import default_config_paths
 from app.simulator import FaultKind
 from app.ui.application import WidgetApp
 from tests.ui.conftest import FakeNow, Loop

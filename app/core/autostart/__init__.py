@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .base import (
-    APP_ID,
     LAUNCH_AGENT_LABEL,
     MINIMIZED_FLAG,
     RUN_VALUE_NAME,
@@ -22,7 +21,6 @@ from .windows import RUN_KEY, RunKeyRegistry, WindowsRunKeyAutoStart, WinRegRunK
 from .xdg import XdgAutoStart
 
 __all__ = [
-    "APP_ID",
     "LAUNCH_AGENT_LABEL",
     "MINIMIZED_FLAG",
     "RUN_KEY",

@@ -7,9 +7,9 @@ import sys
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from app import APP_ID
 from app.core.errors import CccBreakError
 
-APP_ID = "ccc-break"
 #: macOS LaunchAgent label; also the bundle identifier in packaging/ccc-break.spec and the label the
 #: installer package writes to /Library/LaunchAgents.
 LAUNCH_AGENT_LABEL = "com.cccbreak.widget"

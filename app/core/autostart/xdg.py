@@ -7,7 +7,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .base import APP_ID, AutoStart, AutoStartError
+from app import APP_ID
+
+from .base import AutoStart, AutoStartError
 
 logger = logging.getLogger(__name__)
 

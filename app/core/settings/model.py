@@ -1,0 +1,78 @@
+"""The settings an agent's widget runs with: keys, limits and built-in defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from app import APP_ID
+from app.core.models import BreakCode
+from app.core.signing import SignatureScheme
+
+DEFAULT_REGION = "cn-shanghai"
+#: The fastest the agent's state may be polled; the poll scheduler (app.core.tracking) uses it too.
+MIN_POLL_INTERVAL = 5
+# Not in the spec: an upper bound keeps a typo (150000) from silently freezing the live status.
+MAX_POLL_INTERVAL = 3600
+MIN_REQUEST_TIMEOUT = 1.0
+MAX_REQUEST_TIMEOUT = 120.0
+MAX_BREAK_MINUTES = 24 * 60
+DEVICE_ID_PREFIX = f"{APP_ID}-"
+
+DEFAULT_BREAK_CODES: tuple[BreakCode, ...] = (
+    BreakCode("default", "Break", 15),
+    BreakCode("lunch", "Lunch", 60),
+    BreakCode("meeting", "Meeting"),
+    BreakCode("training", "Training"),
+)
+
+# Display order for a settings dialog and for `ccc-break config show`.
+SETTING_KEYS: tuple[str, ...] = (
+    "instance_id",
+    "user_id",
+    "user_domain",
+    "region",
+    "endpoint",
+    "signature",
+    "break_codes",
+    "poll_interval",
+    "request_timeout",
+    "launch_at_login",
+    "device_id",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = DEFAULT_REGION
+    endpoint: str = ""
+    instance_id: str = ""
+    user_id: str = ""
+    user_domain: str = ""
+    device_id: str = ""
+    signature: SignatureScheme = SignatureScheme.V3
+    poll_interval: int = 15
+    request_timeout: float = 10.0
+    launch_at_login: bool = False
+    break_codes: tuple[BreakCode, ...] = DEFAULT_BREAK_CODES
+
+    def endpoint_url(self) -> str:
+        """The base URL requests go to: the explicit endpoint, else the region's public endpoint."""
+        if self.endpoint:
+            return self.endpoint
+        return f"https://ccc.{self.region}.aliyuncs.com"
+
+    def full_user_id(self) -> str:
+        """The user ID as CCC wants it (name@domain); a bare name is completed with the user domain."""
+        user_id = self.user_id.strip()
+        domain = self.user_domain.strip().lstrip("@")
+        if user_id and "@" not in user_id and domain:
+            return f"{user_id}@{domain}"
+        return user_id
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+BUILT_IN = Settings()

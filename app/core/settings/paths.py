@@ -1,0 +1,121 @@
+"""Where the settings files are on each platform, and which of them an administrator owns.
+
+The organisation's file may lock settings; so that an agent cannot lock (or unlock) settings with a
+file of their own, a file found through XDG_CONFIG_DIRS or CCC_BREAK_SYSTEM_CONFIG locks only when
+`is_admin_owned` says so. Every file may still supply defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from app import APP_ID
+from app.core.errors import ConfigError
+
+CONFIG_FILE_NAME = f"{APP_ID}.ini"
+#: For tests and trials: one more organisation file, read before the platform's own (never instead).
+SYSTEM_CONFIG_ENV = "CCC_BREAK_SYSTEM_CONFIG"
+USER_CONFIG_DIR_ENV = "CCC_BREAK_CONFIG_DIR"
+LOG_DIR_ENV = "CCC_BREAK_LOG_DIR"
+LINUX_SYSTEM_DIR = "/etc/xdg"
+
+
+@dataclass(frozen=True)
+class ConfigPaths:
+    user_file: Path
+    system_files: tuple[Path, ...]  # highest priority first
+
+
+_PROFILE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def is_admin_owned(path: Path) -> bool:
+    """True when `path` may lock settings: on Unix the file and its folder are owned by root and not
+    writable by group or others (checked on the resolved path, so a symlink does not help).
+
+    On Windows the rule is unchanged: the file under %ProgramData% is trusted as it is (ownership is not
+    checked there, and cannot be tested on the Linux CI).
+    """
+    if os.name == "nt":
+        return True
+    try:
+        real = path.resolve(strict=True)
+        for target in (real, real.parent):
+            status = os.stat(target)
+            if status.st_uid != 0 or status.st_mode & 0o022:
+                return False
+    except (OSError, RuntimeError):
+        return False
+    return True
+
+
+def _user_config_dir(environ: Mapping[str, str], platform: str) -> Path:
+    override = environ.get(USER_CONFIG_DIR_ENV)
+    if override:
+        return Path(override)
+    if platform == "win32":
+        if sys.platform == "win32":
+            return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+        base = environ.get("LOCALAPPDATA") or (environ.get("USERPROFILE", "C:\\Users\\Default") + "\\AppData\\Local")
+        return Path(base.rstrip("\\") + "\\" + APP_ID)
+    if platform == "darwin":
+        if sys.platform == "darwin":
+            return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+        home = environ.get("HOME") or str(Path.home())
+        return Path(home) / "Library" / "Application Support" / APP_ID
+    # Linux and other Unix: what platformdirs does, but from `environ` so tests can pass their own.
+    config_home = environ.get("XDG_CONFIG_HOME", "").strip()
+    if not config_home or not os.path.isabs(config_home):
+        home = environ.get("HOME") or str(Path.home())
+        config_home = str(Path(home) / ".config")
+    return Path(config_home) / APP_ID
+
+
+def _platform_system_files(environ: Mapping[str, str], platform: str) -> list[Path]:
+    if platform == "win32":
+        program_data = (environ.get("ProgramData") or environ.get("PROGRAMDATA") or "C:\\ProgramData").rstrip("\\")
+        return [Path(f"{program_data}\\{APP_ID}\\{CONFIG_FILE_NAME}")]
+    if platform == "darwin":
+        return [Path("/Library/Application Support") / APP_ID / CONFIG_FILE_NAME]
+    dirs = [d for d in environ.get("XDG_CONFIG_DIRS", "").split(":") if d and os.path.isabs(d)]
+    if LINUX_SYSTEM_DIR not in dirs:
+        dirs.append(LINUX_SYSTEM_DIR)
+    return [Path(directory) / APP_ID / CONFIG_FILE_NAME for directory in dirs]
+
+
+def _system_files(environ: Mapping[str, str], platform: str) -> tuple[Path, ...]:
+    # CCC_BREAK_SYSTEM_CONFIG adds a file; it never removes the organisation's (an empty value is unset).
+    override = environ.get(SYSTEM_CONFIG_ENV, "")
+    candidates = ([Path(override)] if override else []) + _platform_system_files(environ, platform)
+    files: list[Path] = []
+    for path in candidates:
+        if path not in files:
+            files.append(path)
+    return tuple(files)
+
+
+def default_config_paths(
+    profile: str = "default", environ: Mapping[str, str] = os.environ, platform: str = sys.platform
+) -> ConfigPaths:
+    """The user file for `profile` ("demo" keeps demo settings apart) and the system files to read."""
+    if not _PROFILE.match(profile):
+        raise ConfigError(f"'{profile}' is not a valid profile name; use letters, digits, - and _.")
+    name = CONFIG_FILE_NAME if profile == "default" else f"{profile}.ini"
+    return ConfigPaths(
+        user_file=_user_config_dir(environ, platform) / name,
+        system_files=_system_files(environ, platform),
+    )
+
+
+def default_log_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    override = environ.get(LOG_DIR_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))

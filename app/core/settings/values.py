@@ -1,0 +1,302 @@
+"""Parsing and validation of single setting values: the text of the INI files and of the forms, turned
+into typed values or a message an agent can act on."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+from app.core.endpoint import endpoint_problem
+from app.core.errors import ConfigError
+from app.core.models import BreakCode
+from app.core.settings.model import (
+    MAX_BREAK_MINUTES,
+    MAX_POLL_INTERVAL,
+    MAX_REQUEST_TIMEOUT,
+    MIN_POLL_INTERVAL,
+    MIN_REQUEST_TIMEOUT,
+    SETTING_KEYS,
+    Settings,
+)
+from app.core.signing import SignatureScheme
+
+_MSG_INSTANCE_REQUIRED = "Enter the contact centre instance ID (it looks like ccc-xxxx). Ask IT if you do not know it."
+_MSG_INSTANCE = "The instance ID must be one word without spaces, e.g. ccc-test."
+_MSG_USER_ID = "User ID must look like name@domain, e.g. user-test@ccc-test."
+_MSG_USER_ID_REQUIRED = "Enter your user ID (name@domain, e.g. user-test@ccc-test)."
+_MSG_USER_DOMAIN = "User domain is the part after @ in your user ID, e.g. ccc-test."
+_MSG_REGION = "Region must look like cn-shanghai or ap-southeast-1."
+_MSG_ENDPOINT = (
+    "The endpoint must be a full address starting with https:// "
+    "(http:// is allowed only for this computer, e.g. http://127.0.0.1:8080)."
+)
+_MSG_DEVICE_ID = "The device ID must be one word without spaces, at most 128 characters."
+_MSG_SIGNATURE = "Signature must be v2 or v3."
+_MSG_POLL = (
+    f"The status check interval must be a whole number of seconds, at least {MIN_POLL_INTERVAL} "
+    f"(and at most {MAX_POLL_INTERVAL})."
+)
+_MSG_TIMEOUT = "The request timeout must be a number of seconds from 1 to 120."
+_MSG_LAUNCH = "Start at login must be true or false."
+
+_WORD = re.compile(r"^[^\s|;]+$")
+_REGION = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TRUE = frozenset({"true", "yes", "1", "on"})
+_FALSE = frozenset({"false", "no", "0", "off"})
+
+
+def _endpoint_problem(endpoint: str) -> str | None:
+    # Empty means "use the region's endpoint"; the rule itself lives in app.core.endpoint.
+    return _MSG_ENDPOINT if endpoint and endpoint_problem(endpoint) else None
+
+
+def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:
+    if not codes:
+        return "Add at least one break code."
+    seen: set[str] = set()
+    for entry in codes:
+        if not isinstance(entry, BreakCode):
+            return "Break codes must be entries like: lunch | Lunch | 60."
+        code = entry.code
+        if not isinstance(code, str) or not code.strip():
+            return "Every break code needs a code (the text before the first |)."
+        if any(ch in code for ch in "|;") or any(ch in code for ch in "\r\n\t") or code != code.strip():
+            return f"The break code '{code.strip()}' must not contain | or ; or line breaks."
+        label = entry.label
+        if not isinstance(label, str) or any(ch in label for ch in "|;\r\n"):
+            return f"The label of break code '{code}' must not contain | or ; or line breaks."
+        minutes = entry.max_minutes
+        if minutes is not None and (
+            isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_BREAK_MINUTES
+        ):
+            return (
+                f"The break code '{code}' must have its maximum minutes as a whole number "
+                f"from 1 to {MAX_BREAK_MINUTES}, or nothing."
+            )
+        if code in seen:
+            return f"The break code '{code}' is listed twice; each code may appear only once."
+        seen.add(code)
+    return None
+
+
+def parse_break_codes(text: str) -> tuple[BreakCode, ...]:
+    """Parse ``code | label | max minutes`` entries, one per line or separated by ``;``."""
+    codes: list[BreakCode] = []
+    for raw in re.split(r"[;\r\n]", text):
+        entry = raw.strip()
+        if not entry:
+            continue
+        parts = [part.strip() for part in entry.split("|")]
+        if len(parts) > 3:
+            raise ConfigError(f"The break code entry '{entry}' has too many | separators; use: code | label | minutes.")
+        code = parts[0]
+        if not code:
+            raise ConfigError(f"The break code entry '{entry}' has no code before the first |.")
+        label = parts[1] if len(parts) > 1 else ""
+        minutes_text = parts[2] if len(parts) > 2 else ""
+        minutes: int | None = None
+        if minutes_text:
+            try:
+                minutes = int(minutes_text)
+            except ValueError:
+                raise ConfigError(
+                    f"The break code '{code}' has '{minutes_text}' as its maximum minutes; "
+                    "use a whole number or leave it empty."
+                ) from None
+        codes.append(BreakCode(code, label, minutes))
+    result = tuple(codes)
+    problem = _break_code_problem(result)
+    if problem is not None:
+        raise ConfigError(problem)
+    return result
+
+
+def format_break_codes(codes: tuple[BreakCode, ...], separator: str = "\n") -> str:
+    """The INI form of break codes; `separator` "; " gives the one-line form IT tools can write."""
+    entries = []
+    for entry in codes:
+        parts = [entry.code, entry.label, "" if entry.max_minutes is None else str(entry.max_minutes)]
+        while len(parts) > 1 and parts[-1] == "":
+            parts.pop()
+        entries.append("|".join(parts))
+    return separator.join(entries)
+
+
+def _parse_bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ConfigError(_MSG_LAUNCH)
+
+
+def _parse_int(text: str, message: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ConfigError(message) from None
+
+
+def _parse_float(text: str, message: str) -> float:
+    try:
+        number = float(text.strip())
+    except ValueError:
+        raise ConfigError(message) from None
+    if not math.isfinite(number):
+        raise ConfigError(message)
+    return number
+
+
+def _parse_signature(text: str) -> SignatureScheme:
+    try:
+        return SignatureScheme(text.strip().lower())
+    except ValueError:
+        raise ConfigError(_MSG_SIGNATURE) from None
+
+
+_PARSERS: dict[str, Callable[[str], object]] = {
+    "region": lambda text: text.strip(),
+    "endpoint": lambda text: text.strip().rstrip("/"),
+    "instance_id": lambda text: text.strip(),
+    "user_id": lambda text: text.strip(),
+    "user_domain": lambda text: text.strip().lstrip("@"),
+    "device_id": lambda text: text.strip(),
+    "signature": _parse_signature,
+    "poll_interval": lambda text: _parse_int(text, _MSG_POLL),
+    "request_timeout": lambda text: _parse_float(text, _MSG_TIMEOUT),
+    "launch_at_login": _parse_bool,
+    "break_codes": parse_break_codes,
+}
+
+
+def _user_id_problem(value: str, required: bool) -> str | None:
+    if value == "":
+        return _MSG_USER_ID_REQUIRED if required else None
+    if not _WORD.match(value):
+        return _MSG_USER_ID
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        if not name or not domain or "@" in domain:
+            return _MSG_USER_ID
+    return None
+
+
+def _instance_id_problem(value: str, required: bool) -> str | None:
+    if value == "":
+        return _MSG_INSTANCE_REQUIRED if required else None
+    return None if _WORD.match(value) else _MSG_INSTANCE
+
+
+_TEXT_CHECKS: dict[str, Callable[[str, bool], str | None]] = {
+    "region": lambda value, _required: None if _REGION.match(value) else _MSG_REGION,
+    "endpoint": lambda value, _required: _endpoint_problem(value),
+    "instance_id": _instance_id_problem,
+    "user_id": _user_id_problem,
+    "user_domain": lambda value, _required: (
+        None if value == "" or (_WORD.match(value) and "@" not in value) else _MSG_USER_DOMAIN
+    ),
+    "device_id": lambda value, _required: (
+        None if value == "" or (_WORD.match(value) and len(value) <= 128) else _MSG_DEVICE_ID
+    ),
+}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def value_problem(key: str, value: object, *, required: bool) -> str | None:
+    """What is wrong with one typed value; `required` adds the checks only a connection needs."""
+    text_check = _TEXT_CHECKS.get(key)
+    if text_check is not None:
+        return text_check(value, required) if isinstance(value, str) else f"The setting '{key}' must be text."
+    if key == "signature":
+        return None if isinstance(value, SignatureScheme) else _MSG_SIGNATURE
+    if key == "poll_interval":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok and MIN_POLL_INTERVAL <= value <= MAX_POLL_INTERVAL else _MSG_POLL  # type: ignore[operator]
+    if key == "request_timeout":
+        ok = _is_number(value) and MIN_REQUEST_TIMEOUT <= value <= MAX_REQUEST_TIMEOUT  # type: ignore[operator]
+        return None if ok else _MSG_TIMEOUT
+    if key == "launch_at_login":
+        return None if isinstance(value, bool) else _MSG_LAUNCH
+    if key == "break_codes":
+        if not isinstance(value, tuple | list):
+            return "Break codes must be entries like: lunch | Lunch | 60."
+        return _break_code_problem(tuple(value))
+    return f"There is no setting called '{key}'."
+
+
+def coerce_value(key: str, value: object) -> object:
+    if key == "request_timeout" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if key == "break_codes" and isinstance(value, list):
+        return tuple(value)
+    if key == "signature" and isinstance(value, str) and not isinstance(value, SignatureScheme):
+        return _parse_signature(value)
+    return value
+
+
+def parse_value(key: str, text: str) -> object:
+    parser = _PARSERS.get(key)
+    if parser is None:
+        raise ConfigError(f"There is no setting called '{key}'.")
+    value = parser(text)
+    problem = value_problem(key, value, required=False)
+    if problem is not None:
+        raise ConfigError(problem)
+    return value
+
+
+def parse_setting(key: str, text: str) -> object:
+    """Turn the text of one setting into its typed value; ConfigError names the key when it is invalid.
+
+    An empty instance or user ID is accepted here (it means "not set up yet"); validate_settings reports
+    it before connecting.
+    """
+    try:
+        return parse_value(key, text)
+    except ConfigError as error:
+        raise ConfigError(f"{error.user_message} (setting '{key}')") from None
+
+
+def validate_setting(key: str, value: object) -> str | None:
+    """None when `value` (typed, or text as typed in a form) is acceptable for `key`, else a message."""
+    if isinstance(value, str) and key in _PARSERS:
+        try:
+            value = _PARSERS[key](value)
+        except ConfigError as error:
+            return error.user_message
+    else:
+        try:
+            value = coerce_value(key, value)
+        except ConfigError as error:
+            return error.user_message
+    return value_problem(key, value, required=True)
+
+
+def validate_settings(settings: Settings) -> dict[str, str]:
+    """Everything that must be fixed before connecting, as key -> message (empty when all is well)."""
+    problems: dict[str, str] = {}
+    for key in SETTING_KEYS:
+        if key == "device_id" and settings.device_id == "":
+            continue  # generated on load
+        problem = value_problem(key, getattr(settings, key), required=True)
+        if problem is not None:
+            problems[key] = problem
+    if "user_id" not in problems and "@" not in settings.full_user_id():
+        problems["user_id"] = _MSG_USER_ID
+    return problems
+
+
+def format_value(key: str, value: object) -> str:
+    if key == "break_codes":
+        assert isinstance(value, tuple)
+        return format_break_codes(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
