@@ -197,8 +197,10 @@ class CccClient:
         data, request_id = await self._call("ReadyForService", extra)
         return AgentStatus.from_context(data, request_id=request_id)
 
-    async def poll_user_status(self) -> AgentStatus:
-        data, request_id = await self._call("PollUserStatus", {})
+    async def poll_user_status(self, *, retry: bool = True) -> AgentStatus:
+        """The live state. `retry=False` for background polls: one attempt, since the next poll
+        comes anyway, and during an outage retries would triple a whole fleet's load."""
+        data, request_id = await self._call("PollUserStatus", {}, max_attempts=None if retry else 1)
         context = data.get("UserContext") if isinstance(data, Mapping) else None
         if not isinstance(context, Mapping):
             raise ProtocolError(
@@ -209,7 +211,10 @@ class CccClient:
 
     # --- transport --------------------------------------------------------------------------------
 
-    async def _call(self, action: str, extra: Mapping[str, str]) -> tuple[Mapping[str, Any], str | None]:
+    async def _call(
+        self, action: str, extra: Mapping[str, str], *, max_attempts: int | None = None
+    ) -> tuple[Mapping[str, Any], str | None]:
+        attempts_allowed = max_attempts or self._retry.max_attempts
         params = {
             "InstanceId": self._identity.instance_id,
             "UserId": self._identity.user_id,
@@ -234,7 +239,7 @@ class CccClient:
                     clock_corrected = True
                     attempt -= 1
                     continue
-                if not error.retryable or attempt >= self._retry.max_attempts:
+                if not error.retryable or attempt >= attempts_allowed:
                     raise
                 await self._backoff(action, attempt, error.code)
             except (NetworkError, ProtocolError) as error:
@@ -242,7 +247,7 @@ class CccClient:
                     retryable = (error.http_status or 0) >= 500  # a proxy's error page may pass
                 else:
                     retryable = not isinstance(error, CertificateError)
-                if not retryable or attempt >= self._retry.max_attempts:
+                if not retryable or attempt >= attempts_allowed:
                     if isinstance(error, RequestTimeout):
                         raise self._honest_timeout(started, attempt) from None
                     raise

@@ -4,6 +4,7 @@ when to poll next and whether the PC just woke up. Pure logic, so it is tested w
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -114,6 +115,24 @@ class PollSchedule:
         delay = base * self._rng.uniform(1 - POLL_JITTER, 1 + POLL_JITTER)
         floor = MIN_POLL_SECONDS if self.failures == 0 else self.interval
         return min(ceiling, max(float(floor), delay))
+
+    def delay_after_wake(self) -> float:
+        """The wait before the next poll, in place of the one that was due, once an event a whole fleet
+        sees at once (the network coming back, waking from sleep) asks for a fresh state: a random point
+        within about one poll interval. (Keeping an earlier poll that was due anyway would bunch the
+        fleet up: the earlier of two spread-out times is not spread out.)
+
+        The point is drawn from the steady-state time-to-next-poll of the jittered schedule (uniform up
+        to 0.8 of the interval, then tapering off to 1.2 of it), so a fleet that all hears the event in
+        the same second is at once spread as evenly as in steady polling: a plain uniform spread would
+        pile its first and second polls onto each other (1.5x the steady load around one interval)."""
+        shortest = self.interval * (1 - POLL_JITTER)
+        longest = self.interval * (1 + POLL_JITTER)
+        if self._rng.random() < shortest / self.interval:
+            wake = self._rng.uniform(0.0, shortest)
+        else:
+            wake = longest - (longest - shortest) * math.sqrt(self._rng.random())
+        return wake
 
 
 class ResumeDetector:

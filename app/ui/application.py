@@ -206,9 +206,10 @@ class WidgetApp(QObject):
             self._poll_now("network back")
 
     def _poll_now(self, why: str) -> None:
-        logger.info("Polling now: %s", why)
+        # Every desktop of a fleet sees these at once: spread the poll over an interval.
+        logger.info("Polling within one interval: %s", why)
         if self.controller is not None:
-            self.controller.refresh_soon()
+            self.controller.refresh_spread()
 
     # --- notifications ----------------------------------------------------------------------------
 

@@ -91,6 +91,8 @@ class AgentController(QObject):
         self._generation = 0  # bumped by every action, so an older poll answer cannot undo it
         self._wake: asyncio.Future[None] | None = None
         self._wake_pending = False
+        self._spread_pending = False
+        self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._poller: asyncio.Task[None] | None = None
 
@@ -130,11 +132,20 @@ class AgentController(QObject):
         return self._spawn(self._act(lambda client: client.ready_for_service()))
 
     def refresh_soon(self) -> None:
-        """Poll now (after an action, when the window is shown, on resume or network return)."""
+        """Poll now: after the agent's action, when they show the window or press F5."""
         if self._wake is not None and not self._wake.done():
             self._wake.set_result(None)
         else:
             self._wake_pending = True  # a poll is running: poll once more right after it
+
+    def refresh_spread(self) -> None:
+        """Poll soon, at a random point within one interval: for events every desktop of a fleet
+        sees at the same moment (the network coming back, waking from sleep)."""
+        loop = asyncio.get_running_loop()
+        if self._timer is None or self._wake is None or self._wake.done():
+            self._spread_pending = True  # a poll is running: spread the one after it
+            return
+        self._arm(loop, self.schedule.delay_after_wake())
 
     def reconfigure(self, break_codes: list[BreakCode], poll_interval: float) -> None:
         """Settings changed: new client on next use, new codes and interval, and poll at once."""
@@ -181,18 +192,29 @@ class AgentController(QObject):
             if self._wake_pending:
                 continue
             self._wake = loop.create_future()
-            timer = loop.call_later(self.schedule.next_delay(), self.refresh_soon)
+            if self._spread_pending:
+                self._spread_pending = False
+                self._arm(loop, self.schedule.delay_after_wake())
+            else:
+                self._arm(loop, self.schedule.next_delay())
             try:
                 await self._wake
             finally:
-                timer.cancel()
+                if self._timer is not None:
+                    self._timer.cancel()
+                self._timer = None
                 self._wake = None
+
+    def _arm(self, loop: asyncio.AbstractEventLoop, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = loop.call_later(delay, self.refresh_soon)
 
     async def poll_once(self) -> None:
         generation = self._generation
         try:
             client = await self._get_client()
-            status = await client.poll_user_status()
+            status = await client.poll_user_status(retry=False)  # the next poll is the retry
         except asyncio.CancelledError:
             raise
         except Exception as error:  # shown, then backed off

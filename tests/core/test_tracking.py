@@ -156,3 +156,17 @@ def test_the_tracker_clock_defaults_to_utc_now() -> None:
     tracker.apply(status("BREAK", "lunch"), caused_by_us=True)
     elapsed = tracker.time_in_break()
     assert elapsed is not None and timedelta(0) <= elapsed < timedelta(seconds=5)
+
+
+def test_a_fleet_wide_wake_up_is_spread_over_one_interval() -> None:
+    """After the network comes back or the PC wakes, the poll lands at a random point within about one
+    interval, spread as evenly as steady polling, so a fleet does not arrive in the same second."""
+    schedule = PollSchedule(15, random.Random(4))
+    delays = [schedule.delay_after_wake() for _ in range(4000)]
+    assert 0 <= min(delays) < 0.5 and 17 < max(delays) <= 18
+    # As evenly as steady polling: flat up to 12 s (0.8 of the interval), then tapering to 18 s.
+    early = [d for d in delays if d < 12]
+    assert 0.76 < len(early) / len(delays) < 0.84
+    first_half = sum(1 for d in early if d < 6)
+    assert 0.45 < first_half / len(early) < 0.55
+    assert sum(1 for d in delays if 12 <= d < 15) > 2 * sum(1 for d in delays if 15 <= d <= 18)

@@ -4,6 +4,7 @@ follows every moment the shown state may be out of date (an action, the window s
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QPushButton
 import app.ui.application as application
 from app.core.client import CccClient
 from app.core.models import AgentStatus
-from app.core.tracking import ResumeDetector
+from app.core.tracking import PollSchedule, ResumeDetector
 from app.simulator import FaultKind
 from app.ui.application import WidgetApp
 from tests.ui.conftest import Loop
@@ -69,6 +70,32 @@ async def a_poll_follows(qloop: Loop, widget: WidgetApp, trigger: Callable[[], o
     await qloop.until(lambda: poll_count(widget) > before, 2.0, f"a PollUserStatus right after {what}")
 
 
+class SpreadAt(random.Random):
+    """The schedule's random source, fixed: a wake-up poll lands at about this share of the interval."""
+
+    def __init__(self, share: float) -> None:
+        super().__init__(0)
+        self.share = share
+
+    def random(self) -> float:
+        return self.share
+
+    def uniform(self, a: float, b: float) -> float:
+        return a + (b - a) * self.share
+
+
+async def a_spread_poll_follows(qloop: Loop, widget: WidgetApp, trigger: Callable[[], object], what: str) -> None:
+    """A fleet-wide event: the poll comes at its random point within the interval (here 1.2 s of one
+    hour), not at once and not an hour later."""
+    assert widget.controller is not None
+    widget.controller.schedule = PollSchedule(3600, rng=SpreadAt(0.0004))
+    before = poll_count(widget)
+    started = qloop.loop.time()
+    trigger()
+    await qloop.until(lambda: poll_count(widget) > before, 3.0, f"a PollUserStatus soon after {what}")
+    assert qloop.loop.time() - started >= 0.9, f"the poll after {what} was not spread over the interval"
+
+
 class HeldPoll:
     """Holds the next poll's answer (or error) on its way back, as a slow network would, until released."""
 
@@ -78,12 +105,12 @@ class HeldPoll:
         self.release = asyncio.Event()
         self._armed = True
 
-    async def __call__(self) -> AgentStatus:
+    async def __call__(self, **options: bool) -> AgentStatus:
         if not self._armed:
-            return await self._real()
+            return await self._real(**options)
         self._armed = False
         try:
-            return await self._real()
+            return await self._real(**options)
         finally:
             self.answered.set()
             await self.release.wait()
@@ -225,7 +252,7 @@ def test_a_poll_follows_resume_from_sleep(
         def sleep_and_wake() -> None:
             jump[0] = 600.0
 
-        await a_poll_follows(qloop, widget, sleep_and_wake, "resume from sleep")
+        await a_spread_poll_follows(qloop, widget, sleep_and_wake, "resume from sleep")
 
     qloop.run(scenario())
 
@@ -237,7 +264,7 @@ def test_a_poll_follows_the_network_coming_back(qloop: Loop, make_widget: MakeWi
 
     async def scenario() -> None:
         await settled(qloop, widget)
-        await a_poll_follows(
+        await a_spread_poll_follows(
             qloop,
             widget,
             lambda: widget._reachability_changed(QNetworkInformation.Reachability.Online),
@@ -269,3 +296,31 @@ def test_a_new_poll_interval_from_settings_takes_effect(qloop: Loop, make_widget
     spacing = seen_at[1] - seen_at[0]
     # 5 s with ±20 % jitter, never below the 5 s floor; generous for a loaded machine.
     assert 4.5 <= spacing <= 7.5, f"polls {spacing:.1f} s apart"
+
+
+def test_a_background_poll_tries_once_and_the_agents_action_retries(qloop: Loop, make_widget: MakeWidget) -> None:
+    """During an outage 5,000 desktops retrying every background poll three times triple the load on
+    a struggling service; the next poll is the retry. The agent's own click still gets its retries."""
+    widget = make_widget(overrides=NO_TIMED_POLLS)
+    controller = widget.controller
+    assert controller is not None and widget.simulator is not None
+    simulator = widget.simulator
+
+    def codes(action: str) -> list[str]:
+        return [record.code for record in simulator.requests if record.action == action]
+
+    async def scenario() -> None:
+        await settled(qloop, widget)
+        simulator.requests.clear()
+        simulator.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "PollUserStatus", count=1)
+        controller.refresh_soon()
+        await qloop.until(lambda: controller.last_error is not None, 5, "the failed poll to show")
+        await qloop.until(lambda: poller_asleep(widget), 5, "the poller back asleep")
+        assert codes("PollUserStatus") == ["ServiceUnavailable"], "one attempt per background poll"
+        simulator.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "TakeBreak", count=1)
+        choose_code(widget, "lunch")
+        click(widget.window.take_break_button)  # type: ignore[union-attr]
+        await shown_state(qloop, widget, "BREAK")
+        assert codes("TakeBreak") == ["ServiceUnavailable", "OK"], "the agent's action is retried"
+
+    qloop.run(scenario())
