@@ -17,10 +17,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TextIO
 
-from app.core.client import ServerClock, Timeouts, open_session
+from app.core.client import Timeouts, open_session
 from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, ProtocolError
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
+from app.core.server_clock import ServerClock
 from app.core.startup import RunContext, client_for
 from app.core.text import for_terminal
 
@@ -104,36 +105,41 @@ def command_action(args: argparse.Namespace, context: RunContext, stdout: TextIO
 
 
 def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
-    from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator, demo_info
+    from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator, demo_info, serve_forever
 
-    async def serve() -> None:
+    def started(simulator: Simulator) -> None:
+        # The demo key is public and throwaway; printing it is the point of this command.
+        print(demo_info(simulator.url, simulator.control_token), file=stdout)
+        print(
+            "Try it:\n"
+            f"  ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "
+            f"ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_ACCESS_KEY_SECRET} \\\n"
+            f"  ccc-break take-break --code default --endpoint {simulator.url} "
+            "--instance-id ccc-test --user-id user-test@ccc-test\n"
+            "Press Ctrl+C to stop.",
+            file=stdout,
+        )
+        stdout.flush()
+
+    async def serve_until_stopped() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             # Windows has no loop signal handlers; Ctrl+C still raises KeyboardInterrupt there.
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, stop.set)
-        simulator = Simulator()
-        await simulator.start(args.host, args.port)
-        try:
-            # The demo key is public and throwaway; printing it is the point of this command.
-            print(demo_info(simulator.url, simulator.control_token), file=stdout)
-            print(
-                "Try it:\n"
-                f"  ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "
-                f"ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_ACCESS_KEY_SECRET} \\\n"
-                f"  ccc-break take-break --code default --endpoint {simulator.url} "
-                "--instance-id ccc-test --user-id user-test@ccc-test\n"
-                "Press Ctrl+C to stop.",
-                file=stdout,
-            )
-            stdout.flush()
-            await stop.wait()
-        finally:
-            await simulator.stop()
+        server = asyncio.create_task(serve_forever(args.host, args.port, on_started=started))
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({server, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if server.done():
+            server.result()  # could not listen: the OSError goes to the caller
+        server.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await server
 
     try:
-        asyncio.run(serve())
+        asyncio.run(serve_until_stopped())
     except KeyboardInterrupt:
         pass
     except OSError as error:

@@ -12,9 +12,7 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,16 +32,13 @@ from app.core.endpoint import endpoint_problem
 from app.core.errors import ApiError, CertificateError, ConfigError, NetworkError, ProtocolError, RequestTimeout
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
+from app.core.server_clock import ServerClock
 from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_v2, sign_v3
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"{APP_ID}/{__version__} (+Alibaba Cloud CCC 2020-07-01)"
 MAX_FIELD_CHARS = 2000  # any one text the envelope carries (code, message, RequestId)
-# A Date header further off than this is not a clock to believe (year 9999, 1970, a broken proxy).
-MAX_CLOCK_CORRECTION = timedelta(days=1)
-# A successful answer whose Date is this far from our corrected clock re-anchors the correction.
-RESETTLE_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -62,56 +57,6 @@ class RetryPolicy:
 
     def delay(self, retry_number: int, rng: random.Random) -> float:
         return rng.uniform(0.0, min(self.max_delay, self.base_delay * (2**retry_number)))
-
-
-@dataclass
-class ServerClock:
-    """This PC's clock corrected by what the service's Date header said; shared by all clients."""
-
-    local_now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    offset: timedelta = timedelta(0)
-    last_observed_skew: timedelta | None = None
-
-    def now(self) -> datetime:
-        return self.local_now() + self.offset
-
-    def observe(self, date_header: str | None) -> timedelta | None:
-        """Record the skew a Date header shows; an absurd one (over a day) is ignored."""
-        server_time = _parse_http_date(date_header)
-        if server_time is None:
-            return None
-        skew = server_time - self.local_now()
-        if abs(skew) > MAX_CLOCK_CORRECTION:
-            logger.warning("Ignoring a Date header %.0f s away from this PC's clock", skew.total_seconds())
-            return None
-        # The Date header has 1 s resolution: only record a skew, never correct on it alone.
-        self.last_observed_skew = skew
-        return skew
-
-    def correct_from(self, date_header: str | None) -> bool:
-        skew = self.observe(date_header)
-        if skew is None:
-            return False
-        self.offset = skew
-        logger.info("Clock corrected by %.0f s from the service's Date header", skew.total_seconds())
-        return True
-
-    def settle(self, date_header: str | None) -> None:
-        """A good answer: if its Date shows our correction has gone stale, follow the service again."""
-        skew = self.observe(date_header)
-        if skew is not None and abs(skew - self.offset) > RESETTLE_SKEW:
-            self.offset = skew if abs(skew) > RESETTLE_SKEW else timedelta(0)
-            logger.info("Clock correction re-anchored to %.0f s", self.offset.total_seconds())
-
-
-def _parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def open_session(timeouts: Timeouts = Timeouts()) -> aiohttp.ClientSession:

@@ -20,9 +20,10 @@ from urllib.parse import urlsplit
 
 from app import __version__
 from app.core.autostart import AutoStart, autostart_for
-from app.core.client import ServerClock, Timeouts, open_session
+from app.core.client import Timeouts, open_session
 from app.core.errors import CccBreakError
 from app.core.proxy import ProxySettings
+from app.core.server_clock import ServerClock
 from app.core.settings.values import validate_settings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for

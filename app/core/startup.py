@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from app.core.client import AgentIdentity, CccClient, ServerClock, Timeouts
+from app.core.client import AgentIdentity, CccClient, Timeouts
 from app.core.credentials import CredentialStore
 from app.core.memory_keyring import MemoryKeyring
 from app.core.proxy import ProxySettings
+from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
 from app.core.settings.paths import default_config_paths
 from app.core.settings.store import ConfigStore, LoadedConfig

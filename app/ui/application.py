@@ -28,13 +28,14 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from app import APP_ID, PRODUCT_NAME, __version__
 from app.core.autostart import autostart_for
 from app.core.autostart.base import AutoStart, AutoStartError
-from app.core.client import CccClient, ServerClock, Timeouts, open_session
+from app.core.client import CccClient, Timeouts, open_session
 from app.core.credentials import NO_BACKEND_NAME, CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.instance_address import instance_address
 from app.core.logs import redaction
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
+from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for

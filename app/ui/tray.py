@@ -27,7 +27,6 @@ ATTACH_WINDOW_MS = 60_000
 
 class Tray(QObject):
     toggle_window = Signal()
-    show_window = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
     attached_changed = Signal(bool)

@@ -18,9 +18,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.core.client import AgentIdentity, CccClient, RetryPolicy, ServerClock, Timeouts, open_session
+from app.core.client import AgentIdentity, CccClient, RetryPolicy, Timeouts, open_session
 from app.core.errors import ApiError, ProtocolError, RequestTimeout
 from app.core.models import UserState
+from app.core.server_clock import ServerClock
 from app.core.signing import Credentials, SignatureScheme
 from tests.fixtures.hostile import OK_CONTEXT, HostileServer, envelope, json_response
 
