@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from app import APP_ID
 from app.core.errors import CredentialError
+from app.core.keyring_backends import NO_BACKEND_NAME, backend_name, is_system_keyring, is_usable
 from app.core.signing import Credentials
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ ENV_ACCESS_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 ENV_ACCESS_KEY_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"  # noqa: S105 - a name, not a secret
 ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"  # noqa: S105 - a name, not a secret
 
-NO_BACKEND_NAME = "none (memory only)"
 MEMORY_ONLY_SUFFIX = "Your secret is kept only until you quit."
 
 
@@ -68,62 +68,6 @@ class _BackendUnavailable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.locked = locked
-
-
-def _backend_name(backend: KeyringBackend | None) -> str:
-    if backend is None or not _is_usable(backend):
-        return NO_BACKEND_NAME
-    module = type(backend).__module__
-    name = type(backend).__name__
-    if module.endswith(".chainer"):
-        first = _chained(backend)
-        return _backend_name(first[0]) if first else NO_BACKEND_NAME
-    known = {
-        "SecretService": "Secret Service (GNOME Keyring)",
-        "libsecret": "Secret Service (libsecret)",
-        "kwallet": "KDE Wallet",
-        "macOS": "macOS Keychain",
-        "Windows": "Windows Credential Manager",
-    }
-    for part, human in known.items():
-        if f".{part}" in module:
-            return human
-    return str(getattr(backend, "name", name))
-
-
-def _chained(backend: KeyringBackend) -> Sequence[KeyringBackend]:
-    try:
-        return list(getattr(backend, "backends", []))
-    except Exception:  # a backend's priority probe may fail in odd ways
-        return []
-
-
-def _is_usable(backend: KeyringBackend) -> bool:
-    module = type(backend).__module__
-    # fail.Keyring raises on every call; null.Keyring silently drops secrets; an empty chainer does too.
-    if module.endswith((".fail", ".null")):
-        return False
-    return not (module.endswith(".chainer") and not _chained(backend))
-
-
-# keyring's own system backends (Secret Service, KWallet, macOS Keychain, Windows Credential Manager)
-# have priority 1 or more; anything below is a fallback (keyrings.alt plain-text files, an in-process
-# memory keyring) that must not be mistaken for a place that keeps the secret safely across runs.
-MIN_SYSTEM_PRIORITY = 1.0
-
-
-def _priority(backend: KeyringBackend) -> float:
-    try:
-        return float(backend.priority)
-    except Exception:  # priority is a probe that may raise for an unavailable backend
-        return -1.0
-
-
-def _is_system_keyring(backend: KeyringBackend) -> bool:
-    if type(backend).__module__.endswith(".chainer"):
-        chained = _chained(backend)
-        return bool(chained) and _priority(chained[0]) >= MIN_SYSTEM_PRIORITY
-    return _priority(backend) >= MIN_SYSTEM_PRIORITY
 
 
 def _redact(text: str, secrets: Sequence[str]) -> str:
@@ -178,24 +122,24 @@ class CredentialStore:
             except Exception as error:
                 logger.warning("No keyring backend could be loaded: %s", _reason(error, ()))
                 found = None
-            if found is not None and not _is_system_keyring(found):
+            if found is not None and not is_system_keyring(found):
                 logger.info("Not using keyring backend %s: it is not a system keyring", type(found).__name__)
                 found = None
             self._backend = found
             self._backend_resolved = True
-            logger.info("Credential backend: %s", _backend_name(self._backend))
+            logger.info("Credential backend: %s", backend_name(self._backend))
         return self._backend
 
     def _usable_backend(self) -> KeyringBackend:
         backend = self._resolve_backend()
-        if backend is None or not _is_usable(backend):
+        if backend is None or not is_usable(backend):
             raise _BackendUnavailable("none found")
         return backend
 
     @property
     def backend_name(self) -> str:
         with self._lock:
-            return _backend_name(self._resolve_backend())
+            return backend_name(self._resolve_backend())
 
     def _call(self, operation: str, secrets: Sequence[str], func: Callable[..., object], *args: str) -> str | None:
         """Run one keyring call, turning every library, D-Bus and OS failure into _BackendUnavailable."""
@@ -289,7 +233,7 @@ class CredentialStore:
             self._memory = None
             self._memory_problem = None
             self._memory_locked = False
-            logger.info("AccessKey saved in %s", _backend_name(self._backend))
+            logger.info("AccessKey saved in %s", backend_name(self._backend))
             return self._status_locked()
 
     def _keyring_write(self, credentials: Credentials, secrets: Sequence[str]) -> None:
@@ -354,7 +298,7 @@ class CredentialStore:
             return self._status_locked()
 
     def _status_locked(self) -> CredentialStatus:
-        name = _backend_name(self._resolve_backend())
+        name = backend_name(self._resolve_backend())
         backend_ok = name != NO_BACKEND_NAME
         from_env, env_problem = self._from_environment()
         if from_env is not None:

@@ -17,33 +17,31 @@ from dataclasses import dataclass
 from PySide6.QtCore import QT_TR_NOOP, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.credentials import NO_BACKEND_NAME, CredentialSource, CredentialStatus
+from app.core.credentials import CredentialStatus
 from app.core.errors import CccBreakError
-from app.core.models import AgentStatus, BreakCode
+from app.core.models import AgentStatus
 from app.core.settings.model import MIN_POLL_INTERVAL, Settings
 from app.core.settings.store import LoadedConfig
 from app.core.settings.values import validate_setting
 from app.core.signing import SignatureScheme
+from app.ui.break_codes_editor import BreakCodesEditor
 from app.ui.i18n import tr
+from app.ui.keyring_words import keyring_words
 
 logger = logging.getLogger(__name__)
 
@@ -64,43 +62,6 @@ class CredentialInput:
 
 SaveHandler = Callable[[Settings, CredentialInput], Awaitable[str | None]]  # returns a notice to show, or None
 TestHandler = Callable[[Settings, CredentialInput], Awaitable[AgentStatus]]
-
-
-def keyring_words(status: CredentialStatus) -> str:
-    """Where the AccessKey lives, and in plain words what is wrong with that and what to do about it."""
-    if status.backend_name == NO_BACKEND_NAME:
-        return tr(
-            "No system keyring is available, so an AccessKey you save here is kept for this session only: "
-            "it is forgotten when you quit and never written to a file."
-        )
-    lines = [tr("Stored in: {backend}").format(backend=status.backend_name)]
-    if status.locked and status.source is CredentialSource.MEMORY:
-        lines.append(
-            tr(
-                "The system keyring is locked, so your AccessKey is kept for this session only and forgotten "
-                "when you quit. Unlock the keyring (log in again or open your keyring app), then save the "
-                "AccessKey again to keep it."
-            )
-        )
-    elif status.locked:
-        lines.append(
-            tr(
-                "The system keyring is locked, so the saved AccessKey cannot be read. Unlock it (log in again or "
-                "open your keyring app), then open Settings again. If you save an AccessKey now, your system may "
-                "ask you to unlock the keyring; if it stays locked, the AccessKey is kept for this session only."
-            )
-        )
-    else:
-        if status.source is CredentialSource.MEMORY:
-            lines.append(
-                tr(
-                    "The system keyring did not accept your AccessKey, so it is kept for this session only and "
-                    "forgotten when you quit."
-                )
-            )
-        if status.problem:
-            lines.append(status.problem)  # the keyring's own words, for IT
-    return "\n".join(lines)
 
 
 class SettingsDialog(QDialog):
@@ -208,29 +169,10 @@ class SettingsDialog(QDialog):
 
         codes = QWidget()
         codes_layout = QVBoxLayout(codes)
-        self.codes_table = QTableWidget(0, 3)
-        self.codes_table.setObjectName("breakCodesTable")
-        self.codes_table.setHorizontalHeaderLabels([tr("Code"), tr("Label"), tr("Max minutes")])
-        self.codes_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.codes_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for code in settings.break_codes:
-            self._append_code_row(code)
-        self.codes_table.itemChanged.connect(lambda _item: self.validate())
-        self.widgets["break_codes"] = self.codes_table
-        code_buttons = QHBoxLayout()
-        self.code_buttons: list[QPushButton] = []
-        for text, handler in [
-            (tr("Add"), self.add_code),
-            (tr("Remove"), self.remove_code),
-            (tr("Move up"), lambda: self.move_code(-1)),
-            (tr("Move down"), lambda: self.move_code(1)),
-        ]:
-            button = QPushButton(text)
-            button.clicked.connect(handler)
-            code_buttons.addWidget(button)
-            self.code_buttons.append(button)
-        codes_layout.addWidget(self.codes_table)
-        codes_layout.addLayout(code_buttons)
+        self.codes = BreakCodesEditor(settings.break_codes)
+        self.codes.changed.connect(self.validate)
+        self.widgets["break_codes"] = self.codes.table
+        codes_layout.addWidget(self.codes)
         codes_layout.addWidget(self._error_label("break_codes"))
         tabs.addTab(codes, tr("Break codes"))
 
@@ -290,69 +232,13 @@ class SettingsDialog(QDialog):
                 label.setStyleSheet("color:#616161; font-style:italic;")
                 label.show()
         if self._loaded.is_locked("break_codes"):
-            for button in self.code_buttons:
-                button.setEnabled(False)
-
-    # --- break codes ------------------------------------------------------------------------------
-
-    def _append_code_row(self, code: BreakCode) -> None:
-        row = self.codes_table.rowCount()
-        self.codes_table.insertRow(row)
-        minutes = "" if code.max_minutes is None else str(code.max_minutes)
-        for column, text in enumerate((code.code, code.label, minutes)):
-            self.codes_table.setItem(row, column, QTableWidgetItem(text))
-
-    def add_code(self) -> None:
-        self._append_code_row(BreakCode(""))
-        row = self.codes_table.rowCount() - 1
-        self.codes_table.setCurrentCell(row, 0)
-        self.codes_table.editItem(self.codes_table.item(row, 0))
-        self.validate()
-
-    def remove_code(self) -> None:
-        row = self.codes_table.currentRow()
-        if row >= 0:
-            self.codes_table.removeRow(row)
-            self.validate()
-
-    def move_code(self, step: int) -> None:
-        row = self.codes_table.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.codes_table.rowCount():
-            return
-        self.codes_table.blockSignals(True)
-        for column in range(3):
-            here = self.codes_table.takeItem(row, column)
-            there = self.codes_table.takeItem(target, column)
-            self.codes_table.setItem(row, column, there)
-            self.codes_table.setItem(target, column, here)
-        self.codes_table.blockSignals(False)
-        self.codes_table.setCurrentCell(target, 0)
-        self.validate()
-
-    def break_codes(self) -> tuple[BreakCode, ...] | str:
-        """The table as break codes, or a message about the first bad row."""
-        codes: list[BreakCode] = []
-        for row in range(self.codes_table.rowCount()):
-            cells = [
-                (self.codes_table.item(row, c).text().strip() if self.codes_table.item(row, c) else "")
-                for c in range(3)
-            ]
-            code, label, minutes = cells
-            if not minutes:
-                limit = None
-            elif minutes.isdigit() and int(minutes) > 0:
-                limit = int(minutes)
-            else:
-                return tr("Row {n}: max minutes must be a whole number above 0, or empty.").format(n=row + 1)
-            codes.append(BreakCode(code, label, limit))
-        return tuple(codes)
+            self.codes.set_locked(True)
 
     # --- values and validation --------------------------------------------------------------------
 
     def settings(self) -> Settings:
         """The settings as entered (break codes fall back to the loaded ones while the table is invalid)."""
-        codes = self.break_codes()
+        codes = self.codes.codes()
         return self._loaded.settings.replace(
             region=self.region.text().strip(),
             endpoint=self.endpoint.text().strip(),
@@ -385,7 +271,7 @@ class SettingsDialog(QDialog):
             found["user_id"] = tr("User ID must look like name@domain, e.g. user-test@ccc-test.")
         if settings.poll_interval < MIN_POLL_INTERVAL:
             found["poll_interval"] = tr("Check status at most every {n} s.").format(n=MIN_POLL_INTERVAL)
-        codes = self.break_codes()
+        codes = self.codes.codes()
         if isinstance(codes, str):
             found["break_codes"] = codes
         elif not self._loaded.is_locked("break_codes"):

@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="135"/>
+        <location filename="../../app/ui/application.py" line="134"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
@@ -24,119 +24,119 @@
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="265"/>
+        <location filename="../../app/ui/settings_flow.py" line="46"/>
         <source>Enter the AccessKey secret.</source>
         <translation>请输入 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="274"/>
+        <location filename="../../app/ui/settings_flow.py" line="55"/>
         <source>The saved AccessKey cannot be read from the system keyring. Unlock the keyring, or type the AccessKey ID and secret again.</source>
         <translation>无法从系统密钥环读取已保存的 AccessKey。请解锁系统密钥环，或重新输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="329"/>
+        <location filename="../../app/ui/settings_flow.py" line="110"/>
         <source>the system keyring</source>
         <translation>系统密钥环</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="335"/>
+        <location filename="../../app/ui/settings_flow.py" line="116"/>
         <source>The system keyring could not be checked ({reason}).</source>
         <translation>无法检查系统密钥环（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="356"/>
+        <location filename="../../app/ui/settings_flow.py" line="137"/>
         <source>Settings could not be opened</source>
         <translation>无法打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="357"/>
+        <location filename="../../app/ui/settings_flow.py" line="138"/>
         <source>Something unexpected went wrong. Try again; the log file has the details.</source>
         <translation>发生意外错误。请重试；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="398"/>
+        <location filename="../../app/ui/settings_flow.py" line="179"/>
         <source>Your settings could not be saved ({reason}). Check that your home folder is writable.</source>
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="409"/>
+        <location filename="../../app/ui/settings_flow.py" line="190"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="417"/>
+        <location filename="../../app/ui/settings_flow.py" line="198"/>
         <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="422"/>
+        <location filename="../../app/ui/settings_flow.py" line="203"/>
         <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
         <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="425"/>
+        <location filename="../../app/ui/settings_flow.py" line="206"/>
         <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="433"/>
-        <location filename="../../app/ui/application.py" line="435"/>
+        <location filename="../../app/ui/application.py" line="254"/>
+        <location filename="../../app/ui/application.py" line="256"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="478"/>
+        <location filename="../../app/ui/application.py" line="299"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="109"/>
+        <location filename="../../app/ui/controller.py" line="111"/>
         <source>take a break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="112"/>
+        <location filename="../../app/ui/controller.py" line="114"/>
         <source>become ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="116"/>
+        <location filename="../../app/ui/controller.py" line="118"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="122"/>
+        <location filename="../../app/ui/controller.py" line="124"/>
         <source>You cannot {what} while {state}.</source>
         <translation>当前状态为 {state}，无法{what}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="237"/>
+        <location filename="../../app/ui/controller.py" line="259"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="238"/>
+        <location filename="../../app/ui/controller.py" line="260"/>
         <source>Your {code} break has passed {minutes} minutes.</source>
         <translation>您的“{code}”小休已超过 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="242"/>
+        <location filename="../../app/ui/controller.py" line="264"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="243"/>
+        <location filename="../../app/ui/controller.py" line="265"/>
         <source>You are now {state}</source>
         <translation>您当前的状态为 {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="246"/>
+        <location filename="../../app/ui/controller.py" line="268"/>
         <source>, changed outside this app.</source>
         <translation>，此变更并非通过本应用进行。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/tray.py" line="119"/>
+        <location filename="../../app/ui/tray.py" line="118"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -242,7 +242,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="125"/>
-        <location filename="../../app/ui/settings_dialog.py" line="169"/>
+        <location filename="../../app/ui/settings_dialog.py" line="132"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
@@ -318,7 +318,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="294"/>
-        <location filename="../../app/ui/settings_dialog.py" line="451"/>
+        <location filename="../../app/ui/settings_dialog.py" line="339"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
     </message>
@@ -328,259 +328,259 @@
         <translation>由您的组织统一管理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="71"/>
+        <location filename="../../app/ui/keyring_words.py" line="14"/>
         <source>No system keyring is available, so an AccessKey you save here is kept for this session only: it is forgotten when you quit and never written to a file.</source>
         <translation>没有可用的系统密钥环，因此在此保存的 AccessKey 仅在本次会话中保留：退出应用后即被清除，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="78"/>
+        <location filename="../../app/ui/keyring_words.py" line="21"/>
         <source>The system keyring is locked, so your AccessKey is kept for this session only and forgotten when you quit. Unlock the keyring (log in again or open your keyring app), then save the AccessKey again to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅在本次会话中保留，退出应用后即被清除。请解锁系统密钥环（重新登录或打开密钥环应用），然后重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="86"/>
+        <location filename="../../app/ui/keyring_words.py" line="29"/>
         <source>The system keyring is locked, so the saved AccessKey cannot be read. Unlock it (log in again or open your keyring app), then open Settings again. If you save an AccessKey now, your system may ask you to unlock the keyring; if it stays locked, the AccessKey is kept for this session only.</source>
         <translation>系统密钥环已锁定，无法读取已保存的 AccessKey。请解锁系统密钥环（重新登录或打开密钥环应用），然后重新打开设置。如果现在保存 AccessKey，系统可能会要求您解锁密钥环；如果密钥环仍处于锁定状态，AccessKey 将仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="95"/>
+        <location filename="../../app/ui/keyring_words.py" line="38"/>
         <source>The system keyring did not accept your AccessKey, so it is kept for this session only and forgotten when you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅在本次会话中保留，退出应用后即被清除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="116"/>
+        <location filename="../../app/ui/settings_dialog.py" line="79"/>
         <source>CCC Break Settings</source>
         <translation>CCC Break 设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="140"/>
+        <location filename="../../app/ui/settings_dialog.py" line="103"/>
         <source>optional, e.g. https://ccc.cn-shanghai.aliyuncs.com</source>
         <translation>可选，例如 https://ccc.cn-shanghai.aliyuncs.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="144"/>
+        <location filename="../../app/ui/settings_dialog.py" line="107"/>
         <source>optional, completes a bare name</source>
         <translation>可选，用于补全未带域名的坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="148"/>
+        <location filename="../../app/ui/settings_dialog.py" line="111"/>
         <source>V3 (ACS3-HMAC-SHA256, recommended)</source>
         <translation>V3（ACS3-HMAC-SHA256，推荐）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="149"/>
+        <location filename="../../app/ui/settings_dialog.py" line="112"/>
         <source>V2 (HMAC-SHA1)</source>
         <translation>V2（HMAC-SHA1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="155"/>
+        <location filename="../../app/ui/settings_dialog.py" line="118"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="159"/>
+        <location filename="../../app/ui/settings_dialog.py" line="122"/>
         <source>Start CCC Break when I log in</source>
         <translation>登录系统时自动启动 CCC Break</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="164"/>
+        <location filename="../../app/ui/settings_dialog.py" line="127"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="165"/>
+        <location filename="../../app/ui/settings_dialog.py" line="128"/>
         <source>Endpoint</source>
         <translation>服务接入点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="166"/>
+        <location filename="../../app/ui/settings_dialog.py" line="129"/>
         <source>Instance ID</source>
         <translation>实例 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/settings_dialog.py" line="130"/>
         <source>User ID</source>
         <translation>坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="168"/>
+        <location filename="../../app/ui/settings_dialog.py" line="131"/>
         <source>User domain</source>
         <translation>坐席域名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="170"/>
+        <location filename="../../app/ui/settings_dialog.py" line="133"/>
         <source>Signature</source>
         <translation>签名方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="171"/>
+        <location filename="../../app/ui/settings_dialog.py" line="134"/>
         <source>Check status every</source>
         <translation>状态检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="175"/>
+        <location filename="../../app/ui/settings_dialog.py" line="138"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="187"/>
-        <location filename="../../app/ui/settings_dialog.py" line="194"/>
+        <location filename="../../app/ui/settings_dialog.py" line="150"/>
+        <location filename="../../app/ui/settings_dialog.py" line="157"/>
         <source>saved — type to replace</source>
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="187"/>
-        <location filename="../../app/ui/settings_dialog.py" line="197"/>
+        <location filename="../../app/ui/settings_dialog.py" line="150"/>
+        <location filename="../../app/ui/settings_dialog.py" line="160"/>
         <source>AccessKey secret</source>
         <translation>AccessKey Secret</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="194"/>
+        <location filename="../../app/ui/settings_dialog.py" line="157"/>
         <source>optional, for STS credentials</source>
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="196"/>
+        <location filename="../../app/ui/settings_dialog.py" line="159"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="198"/>
+        <location filename="../../app/ui/settings_dialog.py" line="161"/>
         <source>STS token</source>
         <translation>STS Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="74"/>
+        <location filename="../../app/ui/keyring_words.py" line="17"/>
         <source>Stored in: {backend}</source>
         <translation>存储位置：{backend}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="205"/>
+        <location filename="../../app/ui/settings_dialog.py" line="168"/>
         <source>AccessKey</source>
         <translation>AccessKey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="211"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="211"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
         <source>Label</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="211"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
         <source>Max minutes</source>
         <translation>时长上限（分钟）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="221"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="41"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="222"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="42"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="223"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="43"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="224"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="44"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="233"/>
+        <location filename="../../app/ui/settings_dialog.py" line="177"/>
         <source>Break codes</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="235"/>
+        <location filename="../../app/ui/settings_dialog.py" line="179"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="345"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="106"/>
         <source>Row {n}: max minutes must be a whole number above 0, or empty.</source>
         <translation>第 {n} 行：时长上限必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="383"/>
+        <location filename="../../app/ui/settings_dialog.py" line="271"/>
         <source>User ID must look like name@domain, e.g. user-test@ccc-test.</source>
         <translation>坐席 ID 的格式应为 name@domain，例如 user-test@ccc-test。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="385"/>
+        <location filename="../../app/ui/settings_dialog.py" line="273"/>
         <source>Check status at most every {n} s.</source>
         <translation>状态检查间隔不能短于 {n} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="395"/>
+        <location filename="../../app/ui/settings_dialog.py" line="283"/>
         <source>Enter the AccessKey ID that belongs to this secret.</source>
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="397"/>
+        <location filename="../../app/ui/settings_dialog.py" line="285"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="423"/>
+        <location filename="../../app/ui/settings_dialog.py" line="311"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="445"/>
+        <location filename="../../app/ui/settings_dialog.py" line="333"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="458"/>
+        <location filename="../../app/ui/settings_dialog.py" line="346"/>
         <source>Connected. UserState {state}, extension {ext}. RequestId: {id}</source>
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="482"/>
+        <location filename="../../app/ui/settings_dialog.py" line="370"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="94"/>
+        <location filename="../../app/ui/tray.py" line="93"/>
         <source>Code: {code}</source>
         <translation>小休代码：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="97"/>
+        <location filename="../../app/ui/tray.py" line="96"/>
         <source>On break for {time}</source>
         <translation>已小休 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="99"/>
+        <location filename="../../app/ui/tray.py" line="98"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="112"/>
+        <location filename="../../app/ui/tray.py" line="111"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="124"/>
+        <location filename="../../app/ui/tray.py" line="123"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="125"/>
+        <location filename="../../app/ui/tray.py" line="124"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="127"/>
+        <location filename="../../app/ui/tray.py" line="126"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

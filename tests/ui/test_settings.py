@@ -90,10 +90,10 @@ def test_poll_interval_below_five_seconds_and_bad_break_codes_are_rejected(
         assert "5" in dialog.errors["poll_interval"].text() and not save_button(dialog).isEnabled()
         dialog.poll_interval.setValue(5)
         assert save_button(dialog).isEnabled()
-        dialog.codes_table.item(0, 2).setText("soon")
+        dialog.codes.table.item(0, 2).setText("soon")
         assert "max minutes" in dialog.errors["break_codes"].text() and not save_button(dialog).isEnabled()
-        dialog.codes_table.item(0, 2).setText("10")
-        dialog.codes_table.item(1, 0).setText(dialog.codes_table.item(0, 0).text())  # duplicate code
+        dialog.codes.table.item(0, 2).setText("10")
+        dialog.codes.table.item(1, 0).setText(dialog.codes.table.item(0, 0).text())  # duplicate code
         assert dialog.errors["break_codes"].text() and not save_button(dialog).isEnabled()
 
     qloop.run(scenario())
@@ -105,14 +105,14 @@ def test_break_codes_are_added_reordered_removed_and_saved(qloop: Loop, make_wid
 
     async def scenario() -> None:
         dialog = await open_dialog(qloop, widget)
-        dialog.add_code()
-        row = dialog.codes_table.rowCount() - 1
+        dialog.codes.add()
+        row = dialog.codes.table.rowCount() - 1
         for column, text in enumerate(("coaching", "Coaching", "30")):
-            dialog.codes_table.item(row, column).setText(text)
-        dialog.codes_table.setCurrentCell(row, 0)
-        dialog.move_code(-1)
-        dialog.codes_table.setCurrentCell(0, 0)
-        dialog.remove_code()
+            dialog.codes.table.item(row, column).setText(text)
+        dialog.codes.table.setCurrentCell(row, 0)
+        dialog.codes.move(-1)
+        dialog.codes.table.setCurrentCell(0, 0)
+        dialog.codes.remove()
         save_button(dialog).click()
         await qloop.until(lambda: widget.settings_dialog is None, 10, "the dialog to close after saving")
         assert widget.window is not None
@@ -166,7 +166,7 @@ def test_locked_settings_are_read_only_and_win_over_the_user_file(
             assert dialog.widgets[key].toolTip() == "Managed by your organisation"
             assert dialog.errors[key].text() == "Managed by your organisation"
         assert dialog.widgets["instance_id"].isEnabled()
-        assert not any(button.isEnabled() for button in dialog.code_buttons)
+        assert not any(button.isEnabled() for button in dialog.codes.buttons)
 
     qloop.run(scenario())
 

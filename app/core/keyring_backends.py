@@ -1,0 +1,72 @@
+"""What a keyring backend is, in words an agent understands, and whether it keeps a secret safely.
+
+keyring picks a backend by priority; only the system keyrings (Secret Service, KWallet, macOS Keychain,
+Windows Credential Manager) keep the secret across runs. The fail and null backends, an empty chainer,
+and low-priority fallbacks (plain-text files, an in-process memory keyring) do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+NO_BACKEND_NAME = "none (memory only)"
+
+
+def backend_name(backend: KeyringBackend | None) -> str:
+    if backend is None or not is_usable(backend):
+        return NO_BACKEND_NAME
+    module = type(backend).__module__
+    name = type(backend).__name__
+    if module.endswith(".chainer"):
+        first = _chained(backend)
+        return backend_name(first[0]) if first else NO_BACKEND_NAME
+    known = {
+        "SecretService": "Secret Service (GNOME Keyring)",
+        "libsecret": "Secret Service (libsecret)",
+        "kwallet": "KDE Wallet",
+        "macOS": "macOS Keychain",
+        "Windows": "Windows Credential Manager",
+    }
+    for part, human in known.items():
+        if f".{part}" in module:
+            return human
+    return str(getattr(backend, "name", name))
+
+
+def _chained(backend: KeyringBackend) -> Sequence[KeyringBackend]:
+    try:
+        return list(getattr(backend, "backends", []))
+    except Exception:  # a backend's priority probe may fail in odd ways
+        return []
+
+
+def is_usable(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    # fail.Keyring raises on every call; null.Keyring silently drops secrets; an empty chainer does too.
+    if module.endswith((".fail", ".null")):
+        return False
+    return not (module.endswith(".chainer") and not _chained(backend))
+
+
+# keyring's own system backends (Secret Service, KWallet, macOS Keychain, Windows Credential Manager)
+# have priority 1 or more; anything below is a fallback (keyrings.alt plain-text files, an in-process
+# memory keyring) that must not be mistaken for a place that keeps the secret safely across runs.
+MIN_SYSTEM_PRIORITY = 1.0
+
+
+def _priority(backend: KeyringBackend) -> float:
+    try:
+        return float(backend.priority)
+    except Exception:  # priority is a probe that may raise for an unavailable backend
+        return -1.0
+
+
+def is_system_keyring(backend: KeyringBackend) -> bool:
+    if type(backend).__module__.endswith(".chainer"):
+        chained = _chained(backend)
+        return bool(chained) and _priority(chained[0]) >= MIN_SYSTEM_PRIORITY
+    return _priority(backend) >= MIN_SYSTEM_PRIORITY
