@@ -73,7 +73,10 @@ class SettingsDialog(QDialog):
         on_save: SaveHandler,
         on_test: TestHandler,
         parent: QWidget | None = None,
+        *,
+        autostart_unavailable: str | None = None,
     ) -> None:
+        """`autostart_unavailable`: why this desktop cannot launch the app at login, if it cannot."""
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(tr("CCC Break Settings"))
@@ -84,9 +87,12 @@ class SettingsDialog(QDialog):
         self._tasks: set[asyncio.Task[None]] = set()  # everything the dialog started and has not seen end
         self._finished = False  # done() ran: no task may touch the widgets any more
         self.errors: dict[str, QLabel] = {}
+        self._notes: set[str] = set()  # keys whose label shows a fixed note, not validation
         self.widgets: dict[str, QWidget] = {}
         self._build(loaded.settings, credential_status, access_key_id)
         self._apply_locks()
+        if autostart_unavailable is not None:
+            self._show_autostart_unavailable(autostart_unavailable)
         self.validate()
 
     # --- layout -----------------------------------------------------------------------------------
@@ -220,6 +226,15 @@ class SettingsDialog(QDialog):
         column.addWidget(self._error_label(key))
         return box
 
+    def _show_autostart_unavailable(self, reason: str) -> None:
+        # Otherwise ticking the box would do nothing, silently, at every login.
+        self.launch_at_login.setEnabled(False)
+        label = self.errors["launch_at_login"]
+        self._notes.add("launch_at_login")
+        label.setText(tr("Launch at login is not available on this desktop.") + "\n" + reason)
+        label.setStyleSheet("color:#616161;")
+        label.show()
+
     def _apply_locks(self) -> None:
         for key, widget in self.widgets.items():
             if not self._loaded.is_locked(key):
@@ -288,8 +303,8 @@ class SettingsDialog(QDialog):
     def validate(self) -> bool:
         problems = self.problems()
         for key, label in self.errors.items():
-            if self._loaded.is_locked(key):
-                continue
+            if self._loaded.is_locked(key) or key in self._notes:
+                continue  # a fixed note (managed by IT, not available here) stays
             message = problems.get(key)
             label.setText(tr(message) if message else "")
             label.setVisible(bool(message))

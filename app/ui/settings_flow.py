@@ -96,6 +96,7 @@ class SettingsFlow:
             self._save_settings,
             self._test_settings,
             parent=self.window,
+            autostart_unavailable=None if self.autostart.available else self.autostart.describe(),
         )
         self.settings_dialog.finished.connect(self._settings_closed)
         self.settings_dialog.show()

@@ -34,47 +34,47 @@
         <translation>无法从系统密钥环读取已保存的 AccessKey。请解锁系统密钥环，或重新输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="110"/>
+        <location filename="../../app/ui/settings_flow.py" line="111"/>
         <source>the system keyring</source>
         <translation>系统密钥环</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="116"/>
+        <location filename="../../app/ui/settings_flow.py" line="117"/>
         <source>The system keyring could not be checked ({reason}).</source>
         <translation>无法检查系统密钥环（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="137"/>
+        <location filename="../../app/ui/settings_flow.py" line="138"/>
         <source>Settings could not be opened</source>
         <translation>无法打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="138"/>
+        <location filename="../../app/ui/settings_flow.py" line="139"/>
         <source>Something unexpected went wrong. Try again; the log file has the details.</source>
         <translation>发生意外错误。请重试；详细信息见日志文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="179"/>
+        <location filename="../../app/ui/settings_flow.py" line="180"/>
         <source>Your settings could not be saved ({reason}). Check that your home folder is writable.</source>
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="190"/>
+        <location filename="../../app/ui/settings_flow.py" line="191"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="198"/>
+        <location filename="../../app/ui/settings_flow.py" line="199"/>
         <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="203"/>
+        <location filename="../../app/ui/settings_flow.py" line="204"/>
         <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
         <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="206"/>
+        <location filename="../../app/ui/settings_flow.py" line="207"/>
         <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
@@ -242,7 +242,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="125"/>
-        <location filename="../../app/ui/settings_dialog.py" line="132"/>
+        <location filename="../../app/ui/settings_dialog.py" line="137"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
@@ -318,7 +318,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="294"/>
-        <location filename="../../app/ui/settings_dialog.py" line="339"/>
+        <location filename="../../app/ui/settings_dialog.py" line="352"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
     </message>
@@ -348,106 +348,111 @@
         <translation>系统密钥环未接受您的 AccessKey，因此它仅在本次会话中保留，退出应用后即被清除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="79"/>
+        <location filename="../../app/ui/settings_dialog.py" line="82"/>
         <source>CCC Break Settings</source>
         <translation>CCC Break 设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="103"/>
+        <location filename="../../app/ui/settings_dialog.py" line="108"/>
         <source>optional, e.g. https://ccc.cn-shanghai.aliyuncs.com</source>
         <translation>可选，例如 https://ccc.cn-shanghai.aliyuncs.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="107"/>
+        <location filename="../../app/ui/settings_dialog.py" line="112"/>
         <source>optional, completes a bare name</source>
         <translation>可选，用于补全未带域名的坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="111"/>
+        <location filename="../../app/ui/settings_dialog.py" line="116"/>
         <source>V3 (ACS3-HMAC-SHA256, recommended)</source>
         <translation>V3（ACS3-HMAC-SHA256，推荐）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="112"/>
+        <location filename="../../app/ui/settings_dialog.py" line="117"/>
         <source>V2 (HMAC-SHA1)</source>
         <translation>V2（HMAC-SHA1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="118"/>
+        <location filename="../../app/ui/settings_dialog.py" line="123"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="122"/>
+        <location filename="../../app/ui/settings_dialog.py" line="127"/>
         <source>Start CCC Break when I log in</source>
         <translation>登录系统时自动启动 CCC Break</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="127"/>
+        <location filename="../../app/ui/settings_dialog.py" line="132"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="128"/>
+        <location filename="../../app/ui/settings_dialog.py" line="133"/>
         <source>Endpoint</source>
         <translation>服务接入点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="129"/>
+        <location filename="../../app/ui/settings_dialog.py" line="134"/>
         <source>Instance ID</source>
         <translation>实例 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="130"/>
+        <location filename="../../app/ui/settings_dialog.py" line="135"/>
         <source>User ID</source>
         <translation>坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="131"/>
+        <location filename="../../app/ui/settings_dialog.py" line="136"/>
         <source>User domain</source>
         <translation>坐席域名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="133"/>
+        <location filename="../../app/ui/settings_dialog.py" line="138"/>
         <source>Signature</source>
         <translation>签名方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="134"/>
+        <location filename="../../app/ui/settings_dialog.py" line="139"/>
         <source>Check status every</source>
         <translation>状态检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="138"/>
+        <location filename="../../app/ui/settings_dialog.py" line="143"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="150"/>
-        <location filename="../../app/ui/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/settings_dialog.py" line="155"/>
+        <location filename="../../app/ui/settings_dialog.py" line="162"/>
         <source>saved — type to replace</source>
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="150"/>
-        <location filename="../../app/ui/settings_dialog.py" line="160"/>
+        <location filename="../../app/ui/settings_dialog.py" line="155"/>
+        <location filename="../../app/ui/settings_dialog.py" line="165"/>
         <source>AccessKey secret</source>
         <translation>AccessKey Secret</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="157"/>
+        <location filename="../../app/ui/settings_dialog.py" line="162"/>
         <source>optional, for STS credentials</source>
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="159"/>
+        <location filename="../../app/ui/settings_dialog.py" line="164"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="161"/>
+        <location filename="../../app/ui/settings_dialog.py" line="166"/>
         <source>STS token</source>
         <translation>STS Token</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="232"/>
+        <source>Launch at login is not available on this desktop.</source>
+        <translation>此桌面不支持登录时启动。</translation>
     </message>
     <message>
         <location filename="../../app/ui/keyring_words.py" line="17"/>
@@ -455,7 +460,7 @@
         <translation>存储位置：{backend}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="168"/>
+        <location filename="../../app/ui/settings_dialog.py" line="173"/>
         <source>AccessKey</source>
         <translation>AccessKey</translation>
     </message>
@@ -495,12 +500,12 @@
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="177"/>
+        <location filename="../../app/ui/settings_dialog.py" line="182"/>
         <source>Break codes</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="179"/>
+        <location filename="../../app/ui/settings_dialog.py" line="184"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
@@ -510,42 +515,42 @@
         <translation>第 {n} 行：时长上限必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="271"/>
+        <location filename="../../app/ui/settings_dialog.py" line="284"/>
         <source>User ID must look like name@domain, e.g. user-test@ccc-test.</source>
         <translation>坐席 ID 的格式应为 name@domain，例如 user-test@ccc-test。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="273"/>
+        <location filename="../../app/ui/settings_dialog.py" line="286"/>
         <source>Check status at most every {n} s.</source>
         <translation>状态检查间隔不能短于 {n} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="283"/>
+        <location filename="../../app/ui/settings_dialog.py" line="296"/>
         <source>Enter the AccessKey ID that belongs to this secret.</source>
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="285"/>
+        <location filename="../../app/ui/settings_dialog.py" line="298"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="311"/>
+        <location filename="../../app/ui/settings_dialog.py" line="324"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="333"/>
+        <location filename="../../app/ui/settings_dialog.py" line="346"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="346"/>
+        <location filename="../../app/ui/settings_dialog.py" line="359"/>
         <source>Connected. UserState {state}, extension {ext}. RequestId: {id}</source>
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="370"/>
+        <location filename="../../app/ui/settings_dialog.py" line="383"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>

@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit
 
+from app.core.autostart.base import NullAutoStart
 from app.core.autostart.xdg import XdgAutoStart
 from app.core.credentials import CredentialSource, CredentialStore
 from app.core.memory_keyring import MemoryKeyring
@@ -644,3 +645,19 @@ def test_quitting_while_settings_is_opening_stops_it(
 
     qloop.run(scenario())
     assert widget.settings_dialog is None and visible_settings_dialogs() == []
+
+
+def test_settings_say_when_launch_at_login_is_not_available(qloop: Loop, make_widget: MakeWidget) -> None:
+    """On a desktop with no launch-at-login mechanism, the checkbox is off and says why, instead of
+    accepting a tick that would silently do nothing at every login."""
+    widget = make_widget(autostart=NullAutoStart("no autostart folder on this desktop"))
+
+    async def scenario() -> None:
+        dialog = await open_dialog(qloop, widget)
+        assert not dialog.launch_at_login.isEnabled()
+        note = dialog.errors["launch_at_login"]
+        assert note.isVisibleTo(dialog)
+        assert "not available" in note.text() and "no autostart folder on this desktop" in note.text()
+        dialog.reject()
+
+    qloop.run(scenario())
