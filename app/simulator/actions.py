@@ -13,6 +13,19 @@ TAKE_BREAK = "TakeBreak"
 READY_FOR_SERVICE = "ReadyForService"
 POLL_USER_STATUS = "PollUserStatus"
 ACTIONS = frozenset({TAKE_BREAK, READY_FOR_SERVICE, POLL_USER_STATUS})
+# Real CCC actions the widget may call that the simulator does not carry out. They exist on the real
+# service, so a RAM denial for them answers Forbidden.RAM (403); otherwise InvalidAction.NotFound.
+KNOWN_UNSIMULATED_ACTIONS = frozenset(
+    {"ListRealtimeAgentStates", "ListAgentStateLogs", "ListAgentSummaryReportsSinceMidnight", "GetUser"}
+)
+
+
+def effective_user_id(params: Mapping[str, str], mapped_user_id: str | None) -> str:
+    """UserId is optional: left out (or blank), the request acts as the caller's mapped agent."""
+    sent = params.get("UserId")
+    if sent is not None and sent.strip():
+        return sent
+    return mapped_user_id or ""
 
 
 def run(
@@ -21,19 +34,25 @@ def run(
     directory: AgentDirectory,
     now: datetime,
     *,
+    mapped_user_id: str | None = None,
     seed_shapes: bool = False,
 ) -> dict[str, Any]:
-    """Carry out a verified, known action and return its `Data`; raises ApiError."""
+    """Carry out a verified, known action and return its `Data`; raises ApiError.
+
+    `mapped_user_id` is the agent the calling AccessKey's RAM user is mapped to, used without UserId.
+    DeviceId is accepted and ignored: the answer names the agent's own softphone device."""
     instance_id = _required(params, "InstanceId")
-    user_id = _required(params, "UserId")
     code = _required(params, "Code") if action == TAKE_BREAK else ""
     outbound = _optional_bool(params, "OutboundScenario") if action == READY_FOR_SERVICE else None
+    if not directory.has_instance(instance_id):
+        raise errors.instance_not_found(instance_id)
+    user_id = effective_user_id(params, mapped_user_id)
+    if not user_id:
+        # No UserId and no agent mapped to the caller (our choice; ccc-api.md names no error).
+        raise errors.parameter_blank("UserId")
 
     agent = _find(directory, instance_id, user_id)
     agent.heartbeat_ms = epoch_ms(now)
-    device_id = params.get("DeviceId")
-    if device_id:
-        agent.device_id = device_id
 
     if action == TAKE_BREAK:
         agent.take_break(code)

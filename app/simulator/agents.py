@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ SEED_USER_ID = "user-test@ccc-test"
 SEED_EXTENSION = "80011474"
 SEED_MOBILE = "13900000001"
 SEED_SKILL_GROUP = "skill-group@ccc-test"
+SEED_DEVICE_ID = "ACC-YUNBS-1.0.10-bs3b5f22c6d78f000176aebe9471"
 
 # Codes the phone system sets on its own; the agent never picks them.
 SYSTEM_BREAK_CODES = ("Warm-up", "RingingTimeout", "RejectCall")
@@ -36,6 +38,17 @@ class UserState(StrEnum):
 # Allowed source states, in the order the real service prints them in InvalidOperation.UserState.
 TAKE_BREAK_FROM = (UserState.BREAK, UserState.READY, UserState.WORKING)
 READY_FROM = (UserState.BREAK, UserState.READY, UserState.WORKING)
+
+# InvalidOperation.ChannelState's Params when ReadyForService meets an open call channel: the
+# channel's state and the one expected. The real values are not published; these are our choice.
+OPEN_CHANNEL_STATE = "ANSWERED"
+EXPECTED_CHANNEL_STATE = "RELEASED"
+
+
+def softphone_device_id(instance_id: str, user_id: str) -> str:
+    """A fixed, per-agent softphone device in the seed's form (ACC-YUNBS-1.0.10-bs<26 hex>)."""
+    digest = hashlib.sha256(f"{instance_id}/{user_id}".encode()).hexdigest()
+    return f"ACC-YUNBS-1.0.10-bs{digest[:26]}"
 
 
 def epoch_ms(moment: datetime) -> int:
@@ -63,6 +76,11 @@ class Agent:
     context_id: int = 1
     # Emit the seed's JSON example shapes (numbers for Extension/Mobile, the list as a JSON string).
     seed_json_shapes: bool = False
+
+    def __post_init__(self) -> None:
+        # The answer's DeviceId is the agent's softphone device, never an echo of the request's.
+        if not self.device_id:
+            self.device_id = softphone_device_id(self.instance_id, self.user_id)
 
     def context(self, *, seed_shapes: bool = False) -> dict[str, Any]:
         """The agent context exactly as TakeBreak / ReadyForService / PollUserStatus return it."""
@@ -122,9 +140,9 @@ class Agent:
         if self.state not in READY_FROM:
             raise errors.user_state_not_allowed(self.state.value, ",".join(READY_FROM))
         if self.channel_open:
-            raise errors.channel_state_not_allowed(self.user_id)
-        if outbound_scenario is not None:
-            self.outbound_scenario = outbound_scenario
+            raise errors.channel_state_not_allowed(OPEN_CHANNEL_STATE, EXPECTED_CHANNEL_STATE)
+        # The real service reads a missing OutboundScenario as false: outbound-only mode ends.
+        self.outbound_scenario = bool(outbound_scenario)
         self._change(UserState.READY, "")
 
     def set_state(self, state: UserState, break_code: str | None = None) -> None:
@@ -151,6 +169,7 @@ def seed_agent() -> Agent:
         mobile=SEED_MOBILE,
         skill_groups=[SEED_SKILL_GROUP],
         work_mode="ON_SITE",
+        device_id=SEED_DEVICE_ID,
         state=UserState.READY,
     )
 

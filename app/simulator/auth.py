@@ -139,7 +139,7 @@ def _verify_v2(
     stamped = _check_time(params["Timestamp"], "Timestamp", now)
     expected = signing.v2_signature(request.method, params, key.secret)
     if not hmac.compare_digest(expected.encode(), params["Signature"].encode()):
-        raise errors.signature_does_not_match()
+        raise errors.signature_does_not_match(signing.v2_string_to_sign(request.method, params))
     _check_token(key, params.get("SecurityToken"))
     nonces.check_and_remember(access_key_id, params["SignatureNonce"], stamped, now)
     return Caller(access_key_id, key, SignatureScheme.V2)
@@ -169,7 +169,10 @@ def _verify_v3(
     stamped = _check_time(headers["x-acs-date"], "x-acs-date", now)
     body_sha256 = hashlib.sha256(request.body).hexdigest()
     if not hmac.compare_digest(body_sha256.encode(), headers["x-acs-content-sha256"].lower().encode()):
-        raise errors.signature_does_not_match("The x-acs-content-sha256 header does not match the request body.")
+        # The server hashes what it received: its string to sign is over the real body's hash.
+        raise errors.signature_does_not_match(
+            signing.v3_string_to_sign(request.method, "/", request.query, headers, signed, body_sha256)
+        )
     # Recompute over exactly the headers the client says it signed, in the order it listed them
     # (the SDK sorts them; a different order is a different string to sign, as on the real gateway).
     string_to_sign = signing.v3_string_to_sign(
@@ -177,7 +180,7 @@ def _verify_v3(
     )
     expected = signing.v3_signature(string_to_sign, key.secret)
     if not hmac.compare_digest(expected.encode(), auth.signature.lower().encode()):
-        raise errors.signature_does_not_match()
+        raise errors.signature_does_not_match(string_to_sign)
     _check_token(key, headers.get("x-acs-security-token"))
     nonces.check_and_remember(auth.access_key_id, headers["x-acs-signature-nonce"], stamped, now)
     return Caller(auth.access_key_id, key, SignatureScheme.V3)

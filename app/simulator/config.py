@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.simulator.agents import Agent, seed_agent
+from app.simulator.agents import SEED_USER_ID, Agent, seed_agent
 
 # Throwaway, public credentials: the demo and the trainers' simulator accept them, nothing else does.
 DEMO_ACCESS_KEY_ID = "demo-access-key-id"
@@ -25,16 +25,26 @@ class AccessKey:
     allowed_actions: frozenset[str] | None = None
     # When set, requests must carry this STS token (SecurityToken / x-acs-security-token).
     security_token: str | None = None
+    # The agent (UserId) the key's RAM user is mapped to: a request without UserId acts as that agent
+    # in the requested instance. None: such a request gets Parameter.Blank for UserId.
+    user_id: str | None = None
+    # The RAM user's name, shown as AuthPrincipalDisplayName in a Forbidden.RAM denial.
+    ram_user: str = ""
 
     def __repr__(self) -> str:
         return (
             f"AccessKey(secret=<hidden>, active={self.active}, allowed_actions={self.allowed_actions!r}, "
-            f"security_token={'<hidden>' if self.security_token else None})"
+            f"security_token={'<hidden>' if self.security_token else None}, user_id={self.user_id!r}, "
+            f"ram_user={self.ram_user!r})"
         )
 
 
+DEMO_RAM_USER = "user-test"
+
+
 def demo_access_keys() -> dict[str, AccessKey]:
-    return {DEMO_ACCESS_KEY_ID: AccessKey(DEMO_ACCESS_KEY_SECRET)}
+    """The demo key's RAM user is mapped to the demo agent, so UserId may be left out."""
+    return {DEMO_ACCESS_KEY_ID: AccessKey(DEMO_ACCESS_KEY_SECRET, user_id=SEED_USER_ID, ram_user=DEMO_RAM_USER)}
 
 
 @dataclass

@@ -15,8 +15,10 @@ Agents (an agent is keyed by instance_id and user_id; a new instance_id creates 
     POST   /control/agents                          add or replace an agent -> 201 agent
            {"instance_id": "ccc-test", "user_id": "agent2@ccc-test", "extension": "80011475",
             "mobile": "13900000002", "skill_groups": ["skill-group@ccc-test"], "work_mode": "ON_SITE",
-            "state": "READY", "break_code": "", "channel_open": false, "seed_json_shapes": false}
-           (only instance_id and user_id are required)
+            "state": "READY", "break_code": "", "channel_open": false, "seed_json_shapes": false,
+            "device_id": "ACC-YUNBS-1.0.10-bs..."}
+           (only instance_id and user_id are required; device_id, the softphone device every answer
+           names as DeviceId, defaults to a fixed value derived from instance_id and user_id)
     GET    /control/agents/{instance_id}/{user_id}  -> agent
     PATCH  /control/agents/{instance_id}/{user_id}  (POST works too) change it as a supervisor or the
            phone system would; every field is optional -> agent
@@ -46,14 +48,32 @@ Faults ("action": "TakeBreak" | "ReadyForService" | "PollUserStatus", or null / 
     DELETE /control/faults/{id}                     remove one fault -> {"faults": [remaining]}
     Latency adds to any other fault. Drop, html, internal_error and service_unavailable act before
     the signature is checked (they stand for the network and the gateway's front); throttle acts
-    after it.
+    after it, and its Throttling.User answers carry `x-acs-retry-after` (milliseconds).
+
+RAM denials (a RAM policy without `ccc:<Action>`; on top of an AccessKey's allowed_actions)
+    GET    /control/denials                         -> {"denials": [{"access_key_id", "action"}, ...]}
+    POST   /control/denials                         -> 201 denial
+           {"access_key_id": "demo-access-key-id", "action": "TakeBreak"}
+           access_key_id null / absent = every AccessKey; action null / "*" / absent = every action.
+           Also for the read APIs the simulator does not carry out (ListRealtimeAgentStates,
+           ListAgentStateLogs, ListAgentSummaryReportsSinceMidnight, GetUser): denied, they answer
+           403; otherwise InvalidAction.NotFound (404).
+           A denied request, once its signature checks out, gets HTTP 403 in the gateway envelope:
+           {"RequestId", "HostId", "Code": "Forbidden.RAM",
+            "Message": "User not authorized to operate on the specified resource.", "Recommend",
+            "AccessDeniedDetail": {"AuthAction": "ccc:TakeBreak", "AuthPrincipalType": "SubUser",
+             "AuthPrincipalDisplayName": <the key's RAM user>, "AuthPrincipalOwnerId",
+             "NoPermissionType": "ImplicitDeny", "PolicyType": "AccountLevelIdentityBasedPolicy",
+             "EncodedDiagnosticMessage"}}
+    DELETE /control/denials                         remove every denial -> {"denials": []}
 
 Request log and reset
     GET    /control/requests     -> {"requests": [{"action", "scheme": "v2"|"v3"|"none", "method",
                                     "code": "OK"|error Code|"ConnectionDropped"|"NonJsonBody",
                                     "status", "time", "access_key_id", "user_id"}, ...]}
     DELETE /control/requests     empty the log
-    POST   /control/reset        configured agents back, faults cleared, nonces forgotten, log emptied
+    POST   /control/reset        configured agents back, faults and denials cleared, nonces forgotten,
+                                 log emptied
 """
 
 from __future__ import annotations
@@ -171,6 +191,7 @@ def agent_from_json(data: dict[str, Any]) -> Agent:
         break_code=_string(data, "break_code", ""),
         channel_open=bool(_bool(data, "channel_open")),
         seed_json_shapes=bool(_bool(data, "seed_json_shapes")),
+        device_id=_string(data, "device_id", ""),
     )
     job_id = data.get("job_id")
     if job_id is not None:
@@ -256,6 +277,32 @@ async def remove_fault(request: web.Request) -> web.Response:
     return web.json_response({"faults": [f.to_json() for f in faults.all()]})
 
 
+async def list_denials(request: web.Request) -> web.Response:
+    return web.json_response({"denials": [d.to_json() for d in _service(request).denials]})
+
+
+async def add_denial(request: web.Request) -> web.Response:
+    try:
+        data = await _json_body(request)
+        access_key_id = data.get("access_key_id")
+        if access_key_id is not None and (not isinstance(access_key_id, str) or not access_key_id):
+            raise ValueError("access_key_id must be a non-empty string, or null for every AccessKey")
+        action = data.get("action")
+        if action in ("", "*"):
+            action = None
+        if action is not None and not isinstance(action, str):
+            raise ValueError('action must be an action name, or null / "*" for every action')
+    except ValueError as error:
+        return _error(400, str(error))
+    denial = _service(request).deny(action, access_key_id)
+    return web.json_response(denial.to_json(), status=201)
+
+
+async def clear_denials(request: web.Request) -> web.Response:
+    _service(request).denials.clear()
+    return web.json_response({"denials": []})
+
+
 async def list_requests(request: web.Request) -> web.Response:
     return web.json_response({"requests": [r.to_json() for r in _service(request).requests]})
 
@@ -284,6 +331,9 @@ def control_app(service: CccService, token: str) -> web.Application:
     app.router.add_post("/faults", add_fault)
     app.router.add_delete("/faults", clear_faults)
     app.router.add_delete("/faults/{fault_id}", remove_fault)
+    app.router.add_get("/denials", list_denials)
+    app.router.add_post("/denials", add_denial)
+    app.router.add_delete("/denials", clear_denials)
     app.router.add_get("/requests", list_requests)
     app.router.add_delete("/requests", clear_requests)
     app.router.add_post("/reset", reset)

@@ -1,13 +1,17 @@
 """The two error shapes the real service answers with: the API gateway's and CCC's own.
 
 Codes, HTTP statuses and messages follow docs/ccc-api.md; a client branches on `Code`, so the codes
-must be exact. No message ever carries a signature, a secret or a string to sign.
+must be exact. No message ever carries a signature or a secret; SignatureDoesNotMatch carries the
+server's string to sign, as the real gateway's does (older SDKs parse it), which holds neither.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Envelope(Enum):
@@ -24,6 +28,9 @@ class ApiError(Exception):
     message: str
     envelope: Envelope = Envelope.GATEWAY
     params: list[str] = field(default_factory=list)
+    # More fields of the body (e.g. AccessDeniedDetail) and extra response headers (x-acs-retry-after).
+    body_extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -48,9 +55,13 @@ def invalid_security_token() -> ApiError:
     )
 
 
-def signature_does_not_match(detail: str = "") -> ApiError:
-    message = "Specified signature does not match our calculation."
-    return ApiError("SignatureDoesNotMatch", 400, f"{message} {detail}".strip())
+SIGNATURE_MISMATCH_MESSAGE = "Specified signature is not matched with our calculation. server string to sign is:"
+
+
+def signature_does_not_match(string_to_sign: str) -> ApiError:
+    """The real wording: the legacy aliyun-python-sdk-core splits the message at ':' and compares the
+    tail with its own string to sign (a missing tail crashes it with IndexError)."""
+    return ApiError("SignatureDoesNotMatch", 400, f"{SIGNATURE_MISMATCH_MESSAGE}{string_to_sign}")
 
 
 def incomplete_signature(detail: str) -> ApiError:
@@ -82,17 +93,38 @@ def invalid_parameter(name: str, detail: str = "") -> ApiError:
     return ApiError("InvalidParameter", 400, f'The specified parameter "{name}" is not valid. {detail}'.strip())
 
 
-def throttling_user() -> ApiError:
-    return ApiError("Throttling.User", 400, "Request was denied due to user flow control.")
-
-
-def forbidden_ram(action: str) -> ApiError:
+def throttling_user(retry_after_ms: int) -> ApiError:
+    """`x-acs-retry-after` (milliseconds) says when to try again; the official SDK honours it."""
     return ApiError(
-        "Forbidden.RAM",
-        403,
-        f"User not authorized to operate on the specified resource, or this API doesn't support RAM. "
-        f"Action: ccc:{action}",
+        "Throttling.User",
+        400,
+        "Request was denied due to user flow control.",
+        headers={"x-acs-retry-after": str(max(1, retry_after_ms))},
     )
+
+
+FORBIDDEN_RAM_MESSAGE = "User not authorized to operate on the specified resource."
+# A made-up, fixed Alibaba Cloud account ID for the denied principal's owner.
+SIMULATED_ACCOUNT_ID = "1234567890123456"
+
+
+def forbidden_ram(action: str, principal: str) -> ApiError:
+    """A RAM policy without `ccc:<action>`: the gateway's 403 with the AccessDeniedDetail the SDK exposes."""
+    auth_action = f"ccc:{action}"
+    diagnostic = {
+        "AuthAction": auth_action,
+        "AuthPrincipalType": "SubUser",
+        "AuthPrincipalDisplayName": principal,
+        "NoPermissionType": "ImplicitDeny",
+        "PolicyType": "AccountLevelIdentityBasedPolicy",
+    }
+    encoded = base64.b64encode(json.dumps(diagnostic, separators=(",", ":")).encode()).decode()
+    detail = {
+        **diagnostic,
+        "AuthPrincipalOwnerId": SIMULATED_ACCOUNT_ID,
+        "EncodedDiagnosticMessage": encoded,
+    }
+    return ApiError("Forbidden.RAM", 403, FORBIDDEN_RAM_MESSAGE, body_extra={"AccessDeniedDetail": detail})
 
 
 def internal_error() -> ApiError:
@@ -139,7 +171,8 @@ def user_not_found(user_id: str, instance_id: str) -> ApiError:
 
 
 def parameter_blank(name: str) -> ApiError:
-    return ApiError("Parameter.Blank", 400, f"The parameter {name} must not be blank.", Envelope.CCC, [name])
+    # CCC's reference pages: "Parameter.Blank | The parameter %s may not be null or blank." (HTTP 400)
+    return ApiError("Parameter.Blank", 400, f"The parameter {name} may not be null or blank.", Envelope.CCC, [name])
 
 
 def user_state_not_allowed(current: str, allowed: str) -> ApiError:
@@ -152,11 +185,12 @@ def user_state_not_allowed(current: str, allowed: str) -> ApiError:
     )
 
 
-def channel_state_not_allowed(user_id: str) -> ApiError:
+def channel_state_not_allowed(current: str, expected: str) -> ApiError:
+    """ReadyForService while a call channel is open; the template (with its "stats") is the real one."""
     return ApiError(
         "InvalidOperation.ChannelState",
         400,
-        f"The operation is not allowed. The user {user_id} still has an open call channel.",
+        f"Channel stats ({current}) does not meet expectations ({expected}).",
         Envelope.CCC,
-        [user_id],
+        [current, expected],
     )

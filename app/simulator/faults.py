@@ -152,15 +152,22 @@ class FaultPlan:
         return self._fire(action, PRE_AUTH_KINDS)
 
     def throttled(self, action: str, now: datetime) -> bool:
+        return self.throttle_wait_ms(action, now) is not None
+
+    def throttle_wait_ms(self, action: str, now: datetime) -> int | None:
+        """None if a request now passes; else the milliseconds until one would (x-acs-retry-after)."""
+        window = timedelta(seconds=1)
         for fault in self._matching(action, (FaultKind.THROTTLE,)):
-            while fault._passed and now - fault._passed[0] >= timedelta(seconds=1):
+            while fault._passed and now - fault._passed[0] >= window:
                 fault._passed.popleft()
             if len(fault._passed) >= fault.qps:
                 fault.consume()
                 self._expire()
-                return True
+                if not fault._passed:  # qps 0: nothing ever passes; a second is as good as any
+                    return 1000
+                return max(1, int((fault._passed[0] + window - now) / timedelta(milliseconds=1)))
             fault._passed.append(now)
-        return False
+        return None
 
     def seed_json_shapes(self, action: str) -> bool:
         return self._fire(action, (FaultKind.SEED_JSON_SHAPES,)) is not None

@@ -133,7 +133,8 @@ def demo_info(url: str, control_token: str) -> str:
             f"  AccessKey ID:          {DEMO_ACCESS_KEY_ID}",
             f"  AccessKey secret:      {DEMO_ACCESS_KEY_SECRET}   (public demo key, accepted only here)",
             f"  instance:              {SEED_INSTANCE_ID}",
-            f"  user:                  {SEED_USER_ID}   (starts READY)",
+            f"  user:                  {SEED_USER_ID}   (starts READY; the demo AccessKey acts as it"
+            " when UserId is left out)",
             f"  system break codes:    {', '.join(SYSTEM_BREAK_CODES)} (set them via the control API)",
             f"  control API:           {url}/control/agents, /control/faults, /control/requests, /control/reset"
             " (this computer only)",

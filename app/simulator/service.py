@@ -22,7 +22,7 @@ from app.core.signing import API_VERSION, SignatureScheme
 from app.simulator import actions, errors
 from app.simulator.agents import AgentDirectory, epoch_ms
 from app.simulator.auth import IncomingRequest, NonceCache, claimed_action, detect_scheme, verify
-from app.simulator.config import SimulatorConfig
+from app.simulator.config import AccessKey, SimulatorConfig
 from app.simulator.errors import ApiError, Envelope
 from app.simulator.faults import FaultKind, FaultPlan
 
@@ -32,6 +32,20 @@ DEFAULT_HOST_ID = "ccc.cn-shanghai.aliyuncs.com"
 OUTCOME_DROPPED = "ConnectionDropped"
 REQUEST_LOG_LIMIT = 1000
 OUTCOME_HTML = "NonJsonBody"
+
+
+@dataclass(frozen=True)
+class Denial:
+    """A RAM policy that lacks `ccc:<action>` for one AccessKey (None: every key / every action)."""
+
+    access_key_id: str | None = None
+    action: str | None = None
+
+    def matches(self, access_key_id: str, action: str) -> bool:
+        return self.access_key_id in (None, access_key_id) and self.action in (None, action)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"access_key_id": self.access_key_id, "action": self.action}
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,21 @@ class CccService:
         self.nonces = NonceCache()
         # Bounded: a trainer's demo runs all day, and tests only ever look at the latest requests.
         self.requests: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_LIMIT)
+        # RAM denials set through the control API, on top of each AccessKey's allowed_actions.
+        self.denials: list[Denial] = []
         self._stamp_agents()
+
+    def deny(self, action: str | None = None, access_key_id: str | None = None) -> Denial:
+        """Answer Forbidden.RAM to `action` (None: all) for `access_key_id` (None: every key)."""
+        denial = Denial(access_key_id, action)
+        if denial not in self.denials:
+            self.denials.append(denial)
+        return denial
+
+    def is_denied(self, access_key_id: str, access_key: AccessKey, action: str) -> bool:
+        if access_key.allowed_actions is not None and action not in access_key.allowed_actions:
+            return True
+        return any(denial.matches(access_key_id, action) for denial in self.denials)
 
     def _stamp_agents(self) -> None:
         # Configured agents signed in "now": their Heartbeat and Reserved start at the clock.
@@ -103,9 +131,10 @@ class CccService:
         return self.config.clock()
 
     def reset(self) -> None:
-        """Back to the configured agents, no faults, no remembered nonces, an empty log."""
+        """Back to the configured agents, no faults or denials, no remembered nonces, an empty log."""
         self.directory.replace_all(self.config.agents)
         self.faults.clear()
+        self.denials.clear()
         self.nonces.clear()
         self.requests.clear()
         self._stamp_agents()
@@ -164,20 +193,28 @@ class CccService:
             caller = verify(incoming, self.config.access_keys, self.nonces, now)
             record.access_key_id = caller.access_key_id
             self._check_action(incoming, caller.scheme, action)
-            if caller.access_key.allowed_actions is not None and action not in caller.access_key.allowed_actions:
-                raise errors.forbidden_ram(action)
-            if self.faults.throttled(action, now):
-                raise errors.throttling_user()
+            # RAM authorises a real API before it runs, whether or not the simulator carries it out.
+            if self.is_denied(caller.access_key_id, caller.access_key, action):
+                raise errors.forbidden_ram(action, caller.access_key.ram_user or caller.access_key_id)
+            if action not in actions.ACTIONS:
+                raise errors.invalid_action(action)
+            wait_ms = self.faults.throttle_wait_ms(action, now)
+            if wait_ms is not None:
+                raise errors.throttling_user(wait_ms)
+            record.user_id = actions.effective_user_id(incoming.params, caller.access_key.user_id)
             data = actions.run(
                 action,
                 incoming.params,
                 self.directory,
                 now,
+                mapped_user_id=caller.access_key.user_id,
                 seed_shapes=self.faults.seed_json_shapes(action),
             )
         except ApiError as error:
             record(error.code, error.status)
-            return web.json_response(_error_body(error, request_id, host_id), status=error.status)
+            return web.json_response(
+                _error_body(error, request_id, host_id), status=error.status, headers=error.headers or None
+            )
         record("OK", 200)
         return web.json_response(
             {"RequestId": request_id, "HttpStatusCode": 200, "Code": "OK", "Message": "", "Params": [], "Data": data}
@@ -197,7 +234,7 @@ class CccService:
             raise errors.missing_parameter(version_name)
         if version != API_VERSION:
             raise errors.invalid_parameter(version_name, f"This service only speaks {API_VERSION}.")
-        if action not in actions.ACTIONS:
+        if action not in actions.ACTIONS and action not in actions.KNOWN_UNSIMULATED_ACTIONS:
             raise errors.invalid_action(action)
 
 
@@ -209,7 +246,7 @@ class _Recorder:
         self._action = action
         self._scheme = scheme.value if scheme is not None else "none"
         self._method = method
-        self._user_id = user_id
+        self.user_id = user_id
         self.access_key_id = ""
 
     def __call__(self, code: str, status: int) -> None:
@@ -222,7 +259,7 @@ class _Recorder:
                 status=status,
                 time=self._service.now(),
                 access_key_id=self.access_key_id,
-                user_id=self._user_id,
+                user_id=self.user_id,
             )
         )
         logger.debug("CCC simulator: %s (%s) -> %s", self._action or "<no action>", self._scheme, code)
@@ -236,6 +273,7 @@ def _error_body(error: ApiError, request_id: str, host_id: str) -> dict[str, Any
             "Message": error.message,
             "Params": list(error.params),
             "RequestId": request_id,
+            **error.body_extra,
         }
     return {
         "RequestId": request_id,
@@ -243,4 +281,5 @@ def _error_body(error: ApiError, request_id: str, host_id: str) -> dict[str, Any
         "Code": error.code,
         "Message": error.message,
         "Recommend": f"https://api.aliyun.com/troubleshoot?q={error.code}&product=CCC&requestId={request_id}",
+        **error.body_extra,
     }

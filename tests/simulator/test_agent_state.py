@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.simulator import Agent, UserState, seed_agent
+from app.simulator.agents import SEED_DEVICE_ID
 from app.simulator.errors import ApiError
 from tests.simulator.conftest import AGENT, CccCaller, FakeClock, Reply
 
@@ -52,7 +53,7 @@ async def test_take_break_returns_the_seed_agent_context(ccc: CccCaller, clock: 
     assert data["Mobile"] == "13900000001"
     assert data["SignedSkillGroupIdList"] == ["skill-group@ccc-test"]
     assert data["WorkMode"] == "ON_SITE"
-    assert data["DeviceId"] == "test-device"
+    assert data["DeviceId"] == SEED_DEVICE_ID  # the softphone device, not the request's DeviceId
     assert (data["InstanceId"], data["UserId"]) == ("ccc-test", "user-test@ccc-test")
     assert data["OutboundScenario"] is False
     assert data["Heartbeat"] == int(clock.now.timestamp() * 1000)

@@ -13,6 +13,7 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.models import Config
 
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+from app.simulator.agents import SEED_DEVICE_ID
 
 INSTANCE, USER, DEVICE = "ccc-test", "user-test@ccc-test", "sdk-device"
 SCHEMES = ["v2", "v3"]
@@ -42,7 +43,7 @@ async def test_sdk_break_poll_and_ready_round_trip(simulator: Simulator, scheme:
     assert taken.body.code == "OK"
     assert taken.body.data.user_state == "BREAK"
     assert taken.body.data.break_code == "Lunch"
-    assert taken.body.data.device_id == DEVICE
+    assert taken.body.data.device_id == SEED_DEVICE_ID  # the agent's softphone, not the request's DeviceId
     assert taken.body.data.extension == "80011474"
     assert taken.body.data.signed_skill_group_id_list == ["skill-group@ccc-test"]
 
@@ -74,7 +75,7 @@ async def test_sdk_wrong_secret_is_signature_does_not_match(simulator: Simulator
             models.TakeBreakRequest(code="Lunch", device_id=DEVICE, instance_id=INSTANCE, user_id=USER)
         )
     assert caught.value.code == "SignatureDoesNotMatch"
-    assert "Specified signature does not match our calculation." in caught.value.message
+    assert "Specified signature is not matched with our calculation. server string to sign is:" in caught.value.message
     assert simulator.directory.get(INSTANCE, USER) is not None
     assert simulator.directory.get(INSTANCE, USER).state == "READY"  # type: ignore[union-attr]
 
