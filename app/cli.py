@@ -87,7 +87,7 @@ async def run_action(context: RunContext, action: str, code: str | None) -> Agen
         if action == "take-break":
             return await client.take_break(code or "")
         if action == "ready":
-            return await client.ready_for_service()
+            return await client.ready_keeping_mode()
         return await client.poll_user_status()
 
 

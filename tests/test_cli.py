@@ -102,7 +102,7 @@ def test_api_error_exit_code_and_request_id(simulator_url: str, agent_env: dict[
     control(simulator_url, "agents/ccc-test/user-test@ccc-test", {"state": "TALKING"}, method="PATCH")
     result = ccc_break("take-break", "--code", "default", "--endpoint", simulator_url, *AGENT_ARGS)
     assert result.returncode == 1
-    assert "InvalidOperation.UserState" in result.stderr and "current state" in result.stderr
+    assert "InvalidOperation.UserState" in result.stderr and "while your state is" in result.stderr
     assert re.search(r"RequestId: [0-9A-F-]{36}", result.stderr)
     assert result.stdout == ""
 

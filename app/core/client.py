@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from yarl import URL
@@ -28,8 +27,16 @@ from app.core.answer import (
     decode_body,
     parse_json,
 )
-from app.core.endpoint import endpoint_problem
-from app.core.errors import ApiError, CertificateError, ConfigError, NetworkError, ProtocolError, RequestTimeout
+from app.core.endpoint import endpoint_problem, signed_host
+from app.core.errors import (
+    ApiError,
+    CertificateError,
+    ConfigError,
+    DeniedAction,
+    NetworkError,
+    ProtocolError,
+    RequestTimeout,
+)
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
@@ -38,6 +45,7 @@ from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"{APP_ID}/{__version__} (+Alibaba Cloud CCC 2020-07-01)"
+MAX_ASKED_WAIT = 30.0  # s: an agent's click waits at most this long for a throttled retry
 MAX_FIELD_CHARS = 2000  # any one text the envelope carries (code, message, RequestId)
 
 
@@ -78,6 +86,7 @@ class _Reply:
     date_header: str | None
     request_id: str | None
     content_encoding: str = ""
+    retry_after: str | None = None  # x-acs-retry-after, milliseconds, on throttling
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,7 @@ class CccClient:
             raise ConfigError("The AccessKey ID or secret is missing. Enter them in Settings.")
         self._session = session
         self._endpoint = endpoint.rstrip("/")
-        self._host = urlsplit(self._endpoint).netloc
+        self._host = signed_host(self._endpoint)  # what aiohttp puts in Host, so V3 signs the same
         self._identity = identity
         self._credentials = credentials
         self._signature = SignatureScheme(signature)
@@ -141,6 +150,13 @@ class CccClient:
         extra = {} if outbound_scenario is None else {"OutboundScenario": str(outbound_scenario).lower()}
         data, request_id = await self._call("ReadyForService", extra)
         return AgentStatus.from_context(data, request_id=request_id)
+
+    async def ready_keeping_mode(self, known: AgentStatus | None = None) -> AgentStatus:
+        """Ready with the agent's own OutboundScenario (from `known`, else a poll first): the service
+        reads a missing value as false, so a plain Ready takes an outbound-only agent out of that mode."""
+        if known is None:
+            known = await self.poll_user_status()
+        return await self.ready_for_service(known.outbound_scenario)
 
     async def poll_user_status(self, *, retry: bool = True) -> AgentStatus:
         """The live state. `retry=False` for background polls: one attempt, since the next poll
@@ -186,7 +202,7 @@ class CccClient:
                     continue
                 if not error.retryable or attempt >= attempts_allowed:
                     raise
-                await self._backoff(action, attempt, error.code)
+                await self._backoff(action, attempt, error.code, error.retry_after)
             except (NetworkError, ProtocolError) as error:
                 if isinstance(error, ProtocolError):
                     retryable = (error.http_status or 0) >= 500  # a proxy's error page may pass
@@ -210,8 +226,10 @@ class CccClient:
             f"The contact centre did not answer within {shown} s{tries}. Check your network connection and try again."
         )
 
-    async def _backoff(self, action: str, attempt: int, reason: str) -> None:
+    async def _backoff(self, action: str, attempt: int, reason: str, asked: float | None = None) -> None:
         delay = self._retry.delay(attempt - 1, self._rng)
+        if asked is not None:  # the service said how long (x-acs-retry-after): wait that, within reason
+            delay = max(delay, min(asked, MAX_ASKED_WAIT))
         logger.info("%s failed (%s); retry %d in %.2f s", action, reason, attempt, delay)
         await self._sleep(delay)
 
@@ -238,6 +256,7 @@ class CccClient:
                     date_header=response.headers.get("Date"),
                     request_id=_bounded_text(response.headers.get("x-acs-request-id")),
                     content_encoding=response.headers.get("Content-Encoding", ""),
+                    retry_after=response.headers.get("x-acs-retry-after"),
                 )
         except TimeoutError:
             raise RequestTimeout(
@@ -324,9 +343,35 @@ class CccClient:
             request_id=request_id,
             params=[str(p)[:MAX_FIELD_CHARS] for p in params[:10]] if isinstance(params, list) else (),
             server_date=reply.date_header,
+            denied=_denied_action(envelope.get("AccessDeniedDetail")),
+            retry_after=_retry_after_seconds(reply.retry_after),
         )
         logger.debug("%s: %s HTTP %d RequestId=%s", action, error.code, http_status, request_id)
         raise error
+
+
+def _denied_action(detail: object) -> DeniedAction | None:
+    """A RAM denial's AccessDeniedDetail: which action and whose key, for the message to IT."""
+    if not isinstance(detail, Mapping):
+        return None
+    action = _text_or_none(detail.get("AuthAction")) or ""
+    if not action:
+        return None
+    return DeniedAction(
+        action=action[:100],
+        principal=(_text_or_none(detail.get("AuthPrincipalDisplayName")) or "")[:100],
+        policy_type=(_text_or_none(detail.get("PolicyType")) or "")[:100],
+    )
+
+
+def _retry_after_seconds(header: str | None) -> float | None:
+    try:
+        milliseconds = float(header) if header else None
+    except ValueError:
+        return None
+    if milliseconds is None or not 0 < milliseconds < 3_600_000:
+        return None
+    return milliseconds / 1000
 
 
 async def _read_bounded(response: aiohttp.ClientResponse) -> bytes:

@@ -11,7 +11,7 @@ import socket
 import ssl
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -21,9 +21,11 @@ from urllib.parse import urlsplit
 from app import __version__
 from app.core.autostart import AutoStart, autostart_for
 from app.core.client import Timeouts, open_session
+from app.core.endpoint import CENTRAL_HOST, region_host
 from app.core.errors import CccBreakError
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
+from app.core.settings.model import Settings
 from app.core.settings.values import validate_settings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
@@ -135,6 +137,12 @@ async def run_doctor(
         )
     else:
         report.add("Settings", Outcome.OK, f"instance {settings.instance_id}, user {settings.full_user_id()}")
+    report.add(
+        "Endpoint",
+        Outcome.OK,
+        f"{settings.endpoint_url()} ({endpoint_source(settings, loaded.origins)})",
+        endpoint=settings.endpoint_url(),
+    )
 
     loop = asyncio.get_running_loop()
     status = await loop.run_in_executor(None, context.credentials.status)
@@ -216,6 +224,15 @@ def _check_autostart(report: Report, autostart: AutoStart | None) -> None:
             autostart.describe(),
             "Agents start CCC Break themselves after signing in, or IT adds it to the desktop's startup.",
         )
+
+
+def endpoint_source(settings: Settings, origins: Mapping[str, str]) -> str:
+    """Why this endpoint: set explicitly, or the region's, resolved as the official SDK does."""
+    if settings.endpoint:
+        return f"endpoint set by {origins.get('endpoint', 'settings')}"
+    central = region_host(settings.region) == CENTRAL_HOST
+    how = "the central endpoint for this region" if central else "the region's own endpoint"
+    return f"{how}: region {settings.region} from {origins.get('region', 'settings')}"
 
 
 def _without_user_info(url: str) -> str:

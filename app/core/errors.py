@@ -7,6 +7,7 @@ secret, a signature or a full request URL.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from app.core.text import bounded
 
@@ -98,7 +99,27 @@ _ADVICE: dict[str, str] = {
         "and ccc:PollUserStatus."
     ),
     "Forbidden": ("Your AccessKey is not allowed to do this. Ask IT to check its permissions."),
+    "NoPermission": ("Your AccessKey is not allowed to do this. Ask IT to check its RAM permissions."),
+    "Forbidden.AccessKeyDisabled": ("The AccessKey is disabled. Ask IT to enable it or issue a new one."),
+    "InvalidSecurityToken.Malformed": (
+        "The STS security token is damaged or incomplete. Paste it again in Settings or ask IT for a new one."
+    ),
+    "MissingSecurityToken": (
+        "This AccessKey needs an STS security token. Enter it in Settings, or ask IT which key to use."
+    ),
+    "InvalidTimeStamp.Format": (
+        "The request time was not understood. Check this computer's date, time and time zone, then retry; "
+        "if it persists, contact IT."
+    ),
+    "InvalidRegionId": ("The region is not one where Contact Center runs. Check the region in Settings or ask IT."),
+    "InvalidProduct": ("The endpoint is not Contact Center's. Check the region or endpoint in Settings or ask IT."),
+    "Region.NotFound": ("The region was not found. Check the region or endpoint in Settings or ask IT."),
+    "InvalidApi.NotFound": ("The endpoint does not serve Contact Center. Check the endpoint in Settings or ask IT."),
     "InvalidAction.NotFound": ("The service does not know this request. Check the endpoint in Settings."),
+    "Parameter.Null": ("A required value is missing. Check Settings (instance ID, user ID); if it persists, ask IT."),
+    "Parameter.Enumeration": (
+        "A value is not one the service accepts. Check Settings; if it persists, send the RequestId to IT."
+    ),
     "InternalError": ("The contact centre had an internal error. Try again in a minute."),
     "ServiceUnavailable": ("The contact centre is temporarily unavailable. Try again in a minute."),
 }
@@ -107,13 +128,40 @@ _UNKNOWN_4XX = "The contact centre refused the request. Check Settings; if it pe
 _UNKNOWN_5XX = "The contact centre had a problem. Try again in a minute."
 
 
-def advice_for(code: str, http_status: int) -> str:
+_MISSING_NAMED = "A required value ({name}) was not sent. Check it in Settings; if it persists, contact IT."
+_STATE_REFUSED = (
+    "That is not possible while your state is {current}; it is possible only when it is {allowed}. Wait until "
+    "your call or after-call work ends, or sign in to the workbench first."
+)
+_DENIED_ACTION = (
+    "Your AccessKey{who} is not allowed to call {action}. Ask IT to grant {action} on this contact centre "
+    "instance (see the RAM policy in the IT guide)."
+)
+
+
+def advice_for(code: str, http_status: int, params: Sequence[str] = (), denied: DeniedAction | None = None) -> str:
+    if code == "InvalidOperation.UserState" and len(params) == 2:
+        return _STATE_REFUSED.format(current=params[0], allowed=params[1].replace(",", ", "))
+    if denied is not None and denied.action:
+        who = f" ({denied.principal})" if denied.principal else ""
+        return _DENIED_ACTION.format(who=who, action=denied.action)
     advice = _ADVICE.get(code)
     if advice is not None:
         return advice
     if code.startswith("Throttling"):
         return _ADVICE["Throttling"]
+    if code.startswith("Missing") and len(code) > len("Missing"):
+        return _MISSING_NAMED.format(name=code.removeprefix("Missing"))
     return _UNKNOWN_5XX if http_status >= 500 else _UNKNOWN_4XX
+
+
+@dataclass(frozen=True)
+class DeniedAction:
+    """What a RAM denial names (`AccessDeniedDetail`), so IT can fix the policy."""
+
+    action: str  # AuthAction, e.g. ccc:TakeBreak
+    principal: str = ""  # AuthPrincipalDisplayName
+    policy_type: str = ""
 
 
 def is_retryable_code(code: str, http_status: int) -> bool:
@@ -133,14 +181,18 @@ class ApiError(CccBreakError):
         request_id: str | None,
         params: Sequence[str] = (),
         server_date: str | None = None,
+        denied: DeniedAction | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.code = bounded(code, 100)
+        self.denied = denied
+        self.retry_after = retry_after  # seconds the service asked to wait (x-acs-retry-after)
         self.server_date = server_date  # the response's Date header, for clock-skew correction
         self.server_message = bounded(server_message)  # shown to the agent: never a wall of text
         self.http_status = http_status
         self._request_id = request_id
         self.params = tuple(params)
-        super().__init__(advice_for(self.code, http_status))
+        super().__init__(advice_for(self.code, http_status, self.params, denied))
 
     @property
     def request_id(self) -> str | None:

@@ -33,11 +33,6 @@ class UserState(StrEnum):
             return cls.UNKNOWN
 
 
-# Which actions CCC accepts from which state (ccc-api.md); the UI uses this to explain disabled buttons.
-TAKE_BREAK_FROM = frozenset({UserState.READY, UserState.BREAK, UserState.WORKING})
-READY_FROM = frozenset({UserState.READY, UserState.BREAK, UserState.WORKING})
-
-
 @dataclass(frozen=True)
 class BreakCode:
     code: str

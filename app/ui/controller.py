@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.core.client import CccClient
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
-from app.core.models import READY_FROM, TAKE_BREAK_FROM, AgentStatus, BreakCode, UserState
+from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.tracking import AgentTracker, EventKind, PollSchedule, StatusEvent
 from app.ui.i18n import tr
 
@@ -108,20 +108,21 @@ class AgentController(QObject):
         return self.stale and self.status is not None
 
     def can_take_break(self) -> tuple[bool, str]:
-        return self._allowed(TAKE_BREAK_FROM, tr("take a break"))
+        return self._allowed()
 
     def can_get_ready(self) -> tuple[bool, str]:
-        return self._allowed(READY_FROM, tr("become ready"))
+        return self._allowed()
 
-    def _allowed(self, allowed: frozenset[UserState], what: str) -> tuple[bool, str]:
+    def _allowed(self) -> tuple[bool, str]:
+        # The service's rules for which state allows what are not published: the buttons stay usable
+        # and a refusal (InvalidOperation.UserState, with the states it names) explains itself. Only
+        # a request already under way, or being signed out, rules them out here.
         if self.busy:
             return False, tr("Waiting for the contact centre to answer…")
         status = self.status
-        if status is None or status.user_state is UserState.UNKNOWN:
-            return True, ""  # unknown state: let the service decide and explain
-        if status.user_state in allowed:
-            return True, ""
-        return False, tr("You cannot {what} while {state}.").format(what=what, state=status.user_state.value)
+        if status is not None and status.user_state is UserState.OFFLINE:
+            return False, tr("You are signed out of the contact centre. Sign in to the workbench first.")
+        return True, ""
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -129,7 +130,7 @@ class AgentController(QObject):
         return self._spawn(self._act(lambda client: client.take_break(code)))
 
     def get_ready(self) -> asyncio.Task[None]:
-        return self._spawn(self._act(lambda client: client.ready_for_service()))
+        return self._spawn(self._act(lambda client: client.ready_keeping_mode(self.status)))
 
     def refresh_soon(self) -> None:
         """Poll now: after the agent's action, when they show the window or press F5."""

@@ -187,7 +187,7 @@ ERROR_CASES: list[ErrorCase] = [
     ("NotExists.UserId", _unknown_user, ApiError, "user ID was not found"),
     ("Parameter.Blank", _blank_code, ApiError, "required value is empty"),
     ("Parameter.Blank", _blank_user, ApiError, "required value is empty"),
-    ("InvalidOperation.UserState", _while_talking, ApiError, "not possible in your current state"),
+    ("InvalidOperation.UserState", _while_talking, ApiError, "not possible while your state is TALKING"),
     ("InvalidOperation.ChannelState", _channel_open, ApiError, "call is still connected"),
     ("InvalidAccessKeyId.NotFound", _unknown_key, ApiError, "AccessKey ID is wrong"),
     ("InvalidAccessKeyId.Inactive", _inactive_key, ApiError, "AccessKey is disabled"),
@@ -267,7 +267,9 @@ async def test_throttling_backs_off_and_reports(simulator: Simulator, make_clien
         await make_client(sleep=sleep, retry=RetryPolicy(max_attempts=4, base_delay=0.5)).poll_user_status()
     assert caught.value.code == "Throttling.User" and "Too many requests" in caught.value.user_message
     assert attempts(simulator, "PollUserStatus") == 4
-    assert len(sleep.delays) == 3 and sleep.delays[0] <= 0.5 and sleep.delays[2] <= 2.0
+    # The simulator's throttle (qps 0) asks for x-acs-retry-after: 1000 ms, as the real service does;
+    # each wait is at least that, and the jittered backoff (<= 0.5, 1.0, 2.0 s) only lengthens it.
+    assert len(sleep.delays) == 3 and sleep.delays[:2] == [1.0, 1.0] and 1.0 <= sleep.delays[2] <= 2.0
 
 
 async def test_dropped_connection_is_retried(simulator: Simulator, make_client: MakeClient) -> None:
@@ -440,3 +442,21 @@ async def test_tls_verification_refuses_an_untrusted_certificate(
     assert "certificate" in caught.value.user_message
     assert received == [], "no request may reach a server whose certificate is not trusted"
     assert sleep.delays == [], "an untrusted certificate is not retried: it will not change in a second"
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["from-the-last-status", "polled-first"])
+async def test_ready_keeps_an_outbound_only_agent_in_that_mode(
+    simulator: Simulator, make_client: MakeClient, known: bool
+) -> None:
+    """The service reads a missing OutboundScenario as false: a plain Ready would silently switch an
+    agent in outbound-only mode back to taking inbound calls."""
+    agent = simulator.directory.get("ccc-test", "user-test@ccc-test")
+    assert agent is not None
+    agent.outbound_scenario = True
+    client = make_client()
+    status = await client.take_break("lunch")
+    ready = await client.ready_keeping_mode(status if known else None)
+    assert ready.outbound_scenario is True and agent.outbound_scenario is True
+    await client.take_break("lunch")
+    await client.ready_for_service()  # what the widget used to send
+    assert agent.outbound_scenario is False, "the simulator must end the mode as the real service does"

@@ -70,6 +70,7 @@ async def test_healthy_desktop_passes(
     assert names == [
         "Config files",
         "Settings",
+        "Endpoint",
         "Credentials",
         "Proxy",
         "DNS",
@@ -178,3 +179,19 @@ def test_doctor_command_prints_json_and_exits_non_zero(tmp_path: Path) -> None:
     assert result.returncode == 1
     answer = json.loads(result.stdout)
     assert answer["ok"] is False and {c["name"] for c in answer["checks"]} >= {"Credentials", "Connection"}
+
+
+async def test_doctor_says_which_endpoint_is_used_and_why(simulator: Simulator) -> None:
+    """IT sees the endpoint the desktop really talks to, and where it came from."""
+    report = await doctor(simulator.url)
+    endpoint = next(check for check in report.checks if check.name == "Endpoint")
+    assert simulator.url in endpoint.detail and "endpoint set by" in endpoint.detail
+    assert endpoint.data["endpoint"] == simulator.url
+
+
+def test_a_region_endpoint_is_explained_as_the_sdk_resolves_it() -> None:
+    from app.core.doctor import endpoint_source
+    from app.core.settings.model import Settings
+
+    assert "central endpoint" in endpoint_source(Settings(region="ap-southeast-1"), {"region": "user"})
+    assert "region's own endpoint" in endpoint_source(Settings(region="cn-shanghai"), {"region": "built-in"})

@@ -144,7 +144,9 @@ def test_a_locked_region_also_locks_the_endpoint(paths: ConfigPaths) -> None:
     flagged = ConfigStore(paths).load(overrides={"endpoint": "https://flag.example"})
 
     for result in (loaded, flagged):
-        assert result.settings.endpoint_url() == "https://ccc.ap-southeast-1.aliyuncs.com"
+        assert (
+            result.settings.endpoint_url() == "https://ccc.aliyuncs.com"
+        )  # the SDK maps this region to the central endpoint
         assert result.is_locked("endpoint")
         assert result.origins["endpoint"] == "locked by organisation"
     assert "--endpoint was ignored: endpoint is locked by your organisation" in flagged.problems
@@ -172,7 +174,7 @@ def test_a_locked_empty_endpoint_also_locks_the_region(paths: ConfigPaths) -> No
 
     loaded = ConfigStore(paths).load(overrides={"region": "us-west-1"})
 
-    assert loaded.settings.endpoint_url() == "https://ccc.cn-beijing.aliyuncs.com"
+    assert loaded.settings.endpoint_url() == "https://ccc.aliyuncs.com"  # cn-beijing: the central endpoint
     assert loaded.is_locked("region")
     assert "--region was ignored: region is locked by your organisation" in loaded.problems
 
@@ -254,7 +256,7 @@ def test_whatever_the_agent_sets_a_lock_keeps_the_organisation_value(tmp_path: P
     )
 
     assert loaded.settings.region == "cn-beijing" and loaded.is_locked("region")
-    assert loaded.settings.endpoint_url() == "https://ccc.cn-beijing.aliyuncs.com"
+    assert loaded.settings.endpoint_url() == "https://ccc.aliyuncs.com"  # cn-beijing: the central endpoint
     assert "--region was ignored: region is locked by your organisation" in loaded.problems
 
 

@@ -125,7 +125,7 @@ FAULTS = [
     ("throttled", lambda sim: sim.faults.throttle(0, "TakeBreak"), "Too many requests", True),
     ("html_page", lambda sim: sim.faults.html(200, "TakeBreak"), "cannot read", False),
     ("dropped", lambda sim: sim.faults.fail(FaultKind.DROP, "TakeBreak"), "interrupted", False),
-    ("talking", lambda sim: sim.directory.set_state(*AGENT, "TALKING"), None, True),
+    ("talking", lambda sim: sim.directory.set_state(*AGENT, "TALKING"), "while your state is TALKING", True),
 ]
 
 
@@ -156,7 +156,7 @@ def test_each_fault_shows_a_message_and_keeps_the_shown_state(
         assert "BREAK" not in shown and field(widget, "UserState") in ("READY", "TALKING")
         assert window.error_frame.isVisible()
         text = window.error_message.text()
-        expected = message or "not possible in your current state"
+        expected = message
         assert expected in text
         request_id = widget.controller.last_error.request_id  # type: ignore[union-attr]
         if has_request_id:
@@ -310,8 +310,9 @@ def test_heartbeat_age_is_shown_in_local_time() -> None:
     assert format_age(timedelta(hours=2, minutes=1)) == "2 h 1 min ago"
 
 
-def test_buttons_explain_why_they_are_disabled(qloop: Loop, make_widget: MakeWidget) -> None:
-    """On a call, Take Break and Ready are disabled and their tooltip says why."""
+def test_buttons_stay_usable_on_a_call_and_only_signing_out_disables_them(qloop: Loop, make_widget: MakeWidget) -> None:
+    """The service's state rules are not published, so on a call the buttons stay usable (the
+    service's refusal explains itself, naming the states); signed out, they are off and say why."""
     widget = make_widget()
     window = widget.window
     assert window is not None
@@ -321,8 +322,12 @@ def test_buttons_explain_why_they_are_disabled(qloop: Loop, make_widget: MakeWid
         widget.simulator.directory.set_state(*AGENT, "TALKING")
         widget.controller.refresh_soon()
         await shown_state(qloop, widget, "TALKING")
+        assert window.take_break_button.isEnabled() and window.ready_button.isEnabled()
+        widget.simulator.directory.set_state(*AGENT, "OFFLINE")
+        widget.controller.refresh_soon()
+        await shown_state(qloop, widget, "OFFLINE")
         assert not window.take_break_button.isEnabled() and not window.ready_button.isEnabled()
-        assert "while TALKING" in window.take_break_button.toolTip()
+        assert "signed out" in window.take_break_button.toolTip()
 
     qloop.run(scenario())
 
@@ -384,3 +389,24 @@ def test_tray_that_appears_after_start_is_attached(qloop: Loop, make_widget: Mak
         assert not widget.quit_event.is_set(), "with a tray, closing the window keeps the widget running"
 
     qloop.run(scenario())
+
+
+def test_ready_from_the_window_keeps_outbound_only_mode(qloop: Loop, make_widget: MakeWidget) -> None:
+    """An agent in outbound-only mode who takes a break and clicks Ready stays in outbound-only mode."""
+    widget = make_widget()
+    window = widget.window
+    assert window is not None and widget.simulator is not None
+    agent = widget.simulator.directory.get(*AGENT)
+    assert agent is not None
+    agent.outbound_scenario = True
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        choose_code(widget, "lunch")
+        click(window.take_break_button)
+        await shown_state(qloop, widget, "BREAK")
+        click(window.ready_button)
+        await shown_state(qloop, widget, "READY")
+
+    qloop.run(scenario())
+    assert agent.outbound_scenario is True

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import APP_ID
+from app.core.endpoint import region_host
 from app.core.models import BreakCode
 from app.core.signing import SignatureScheme
 
@@ -61,7 +62,7 @@ class Settings:
         """The base URL requests go to: the explicit endpoint, else the region's public endpoint."""
         if self.endpoint:
             return self.endpoint
-        return f"https://ccc.{self.region}.aliyuncs.com"
+        return f"https://{region_host(self.region)}"
 
     def full_user_id(self) -> str:
         """The user ID as CCC wants it (name@domain); a bare name is completed with the user domain."""

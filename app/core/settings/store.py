@@ -60,6 +60,10 @@ class Origin(StrEnum):
     BUILT_IN = "built-in"
 
 
+# Which origin is more specific: a value from a higher one replaces a lower one's.
+_RANK = {Origin.BUILT_IN: 0, Origin.SYSTEM: 1, Origin.USER: 2, Origin.COMMAND_LINE: 3, Origin.LOCKED: 4}
+
+
 @dataclass(frozen=True)
 class LoadedConfig:
     settings: Settings
@@ -152,6 +156,10 @@ class ConfigStore:
             else:
                 values[key], origins[key] = getattr(BUILT_IN, key), Origin.BUILT_IN
 
+        # Region and endpoint name the same thing: a region given more specifically (a flag over a
+        # file, the agent's file over the organisation's default) wins over a less specific endpoint.
+        if values.get("endpoint") and _RANK[origins["region"]] > _RANK[origins["endpoint"]]:
+            values["endpoint"], origins["endpoint"] = "", origins["region"]
         settings = Settings(**values)  # type: ignore[arg-type]
         # Persist a new device ID only where that cannot hide an existing file we failed to read.
         writable = user is not None or not self.paths.user_file.exists()

@@ -27,10 +27,6 @@ _MSG_USER_ID = "User ID must look like name@domain, e.g. user-test@ccc-test."
 _MSG_USER_ID_REQUIRED = "Enter your user ID (name@domain, e.g. user-test@ccc-test)."
 _MSG_USER_DOMAIN = "User domain is the part after @ in your user ID, e.g. ccc-test."
 _MSG_REGION = "Region must look like cn-shanghai or ap-southeast-1."
-_MSG_ENDPOINT = (
-    "The endpoint must be a full address starting with https:// "
-    "(http:// is allowed only for this computer, e.g. http://127.0.0.1:8080)."
-)
 _MSG_DEVICE_ID = "The device ID must be one word without spaces, at most 128 characters."
 _MSG_SIGNATURE = "Signature must be v2 or v3."
 _MSG_POLL = (
@@ -48,7 +44,7 @@ _FALSE = frozenset({"false", "no", "0", "off"})
 
 def _endpoint_problem(endpoint: str) -> str | None:
     # Empty means "use the region's endpoint"; the rule itself lives in app.core.endpoint.
-    return _MSG_ENDPOINT if endpoint and endpoint_problem(endpoint) else None
+    return endpoint_problem(endpoint) if endpoint else None
 
 
 def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:
