@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from alibabacloud_ccc20200701.client import Client
+from alibabacloud_tea_openapi.models import Config
 
 from app.core import signing
 from app.core.signing import Credentials
@@ -160,3 +162,22 @@ async def start_simulator(clock: FakeClock) -> AsyncIterator[StartSimulator]:
             return CccCaller(session, simulator, clock)
 
         yield start
+
+
+# The official SDK as a client of the simulator, signing V3 (its default) or V2.
+def sdk(
+    simulator: Simulator,
+    scheme: str,
+    *,
+    access_key_id: str = DEMO_ACCESS_KEY_ID,
+    secret: str = DEMO_ACCESS_KEY_SECRET,
+) -> Client:
+    config = Config(
+        access_key_id=access_key_id,
+        access_key_secret=secret,
+        endpoint=simulator.endpoint,
+        protocol="HTTP",
+    )
+    if scheme == "v2":
+        config.signature_algorithm = "v2"
+    return Client(config)

@@ -17,9 +17,7 @@ from typing import Any
 import aiohttp
 import pytest
 from alibabacloud_ccc20200701 import models
-from alibabacloud_ccc20200701.client import Client
 from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
-from alibabacloud_tea_openapi.models import Config
 from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest, RpcRequest
@@ -29,30 +27,12 @@ from app.core.errors import ApiError as ClientApiError
 from app.core.signing import Credentials
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, AccessKey, Simulator, SimulatorConfig
 from app.simulator.agents import SEED_DEVICE_ID
-from tests.simulator.conftest import CccCaller, FakeClock, StartSimulator
+from tests.simulator.conftest import CccCaller, FakeClock, StartSimulator, sdk
 
 INSTANCE, USER = "ccc-test", "user-test@ccc-test"
 SCHEMES = ["v2", "v3"]
 SIGNATURE_PREFIX = "Specified signature is not matched with our calculation. server string to sign is:"
 DENIED_MESSAGE = "User not authorized to operate on the specified resource."
-
-
-def sdk(
-    simulator: Simulator,
-    scheme: str,
-    *,
-    access_key_id: str = DEMO_ACCESS_KEY_ID,
-    secret: str = DEMO_ACCESS_KEY_SECRET,
-) -> Client:
-    config = Config(
-        access_key_id=access_key_id,
-        access_key_secret=secret,
-        endpoint=simulator.endpoint,
-        protocol="HTTP",
-    )
-    if scheme == "v2":
-        config.signature_algorithm = "v2"
-    return Client(config)
 
 
 def server_message(error: ClientException) -> str:

@@ -10,25 +10,17 @@ import pytest
 from alibabacloud_ccc20200701 import models
 from alibabacloud_ccc20200701.client import Client
 from alibabacloud_tea_openapi.exceptions import ClientException
-from alibabacloud_tea_openapi.models import Config
 
-from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+from app.simulator import DEMO_ACCESS_KEY_SECRET, Simulator
 from app.simulator.agents import SEED_DEVICE_ID
+from tests.simulator.conftest import sdk as sdk_client
 
 INSTANCE, USER, DEVICE = "ccc-test", "user-test@ccc-test", "sdk-device"
 SCHEMES = ["v2", "v3"]
 
 
 def sdk(simulator: Simulator, scheme: str, secret: str = DEMO_ACCESS_KEY_SECRET) -> Client:
-    config = Config(
-        access_key_id=DEMO_ACCESS_KEY_ID,
-        access_key_secret=secret,
-        endpoint=simulator.endpoint,
-        protocol="HTTP",
-    )
-    if scheme == "v2":
-        config.signature_algorithm = "v2"
-    return Client(config)
+    return sdk_client(simulator, scheme, secret=secret)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

@@ -8,10 +8,7 @@ import random
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtNetwork import QNetworkInformation
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
 
 import app.ui.application as application
 from app.core.client import CccClient
@@ -19,30 +16,12 @@ from app.core.models import AgentStatus
 from app.core.tracking import PollSchedule, ResumeDetector
 from app.simulator import FaultKind
 from app.ui.application import WidgetApp
+from tests.ui.agent_actions import choose_code, click, field, shown_state
 from tests.ui.conftest import Loop
 
 MakeWidget = Callable[..., WidgetApp]
 # As long as Settings allows: the poll timer (capped at 300 s) never fires during a test.
 NO_TIMED_POLLS = {"poll_interval": 3600}
-
-
-def field(widget: WidgetApp, name: str) -> str:
-    assert widget.window is not None
-    return widget.window.fields[name].text()
-
-
-async def shown_state(loop: Loop, widget: WidgetApp, state: str, timeout: float = 8.0) -> None:
-    await loop.until(lambda: field(widget, "UserState") == state, timeout, f"UserState {state} on screen")
-
-
-def click(button: QPushButton) -> None:
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def choose_code(widget: WidgetApp, code: str) -> None:
-    assert widget.window is not None
-    box = widget.window.code_box
-    box.setCurrentIndex(box.findData(code))
 
 
 def poll_count(widget: WidgetApp) -> int:

@@ -11,34 +11,16 @@ import aiohttp
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication
 
 from app.core.settings.paths import default_config_paths
 from app.simulator import FaultKind
 from app.ui.application import WidgetApp
+from tests.ui.agent_actions import choose_code, click, field, shown_state
 from tests.ui.conftest import FakeNow, Loop
 
 MakeWidget = Callable[..., WidgetApp]
 AGENT = ("ccc-test", "user-test@ccc-test")
-
-
-def field(widget: WidgetApp, name: str) -> str:
-    assert widget.window is not None
-    return widget.window.fields[name].text()
-
-
-async def shown_state(loop: Loop, widget: WidgetApp, state: str, timeout: float = 8.0) -> None:
-    await loop.until(lambda: field(widget, "UserState") == state, timeout, f"UserState {state} on screen")
-
-
-def click(button: QPushButton) -> None:
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def choose_code(widget: WidgetApp, code: str) -> None:
-    assert widget.window is not None
-    box = widget.window.code_box
-    box.setCurrentIndex(box.findData(code))
 
 
 def test_take_break_then_ready(qloop: Loop, make_widget: MakeWidget) -> None:
