@@ -1,4 +1,5 @@
-"""An embedded Alibaba Cloud Contact Center (CCC 2020-07-01) for TakeBreak, ReadyForService and PollUserStatus.
+"""An embedded Alibaba Cloud Contact Center (CCC 2020-07-01) for TakeBreak, ReadyForService and PollUserStatus,
+and the read APIs ListRealtimeAgentStates, ListAgentStateLogs, ListAgentSummaryReportsSinceMidnight and GetUser.
 
 No Alibaba account needed: the product's demo mode, its tests, trainers and IT run against it. The
 control API is described in app.simulator.control.

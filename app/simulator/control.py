@@ -27,11 +27,37 @@ Agents (an agent is keyed by instance_id and user_id; a new instance_id creates 
            {"state": "BREAK", "break_code": "RingingTimeout"}   system break (also Warm-up, RejectCall)
            {"channel_open": true}                       ReadyForService -> InvalidOperation.ChannelState
            {"seed_json_shapes": true}                   answer with the seed's JSON shapes for this agent
+           {"state": "BREAK", "break_code": "lunch", "since_ms": 1767225600000}
+                                                        the (new) current state began at since_ms
+                                                        (epoch ms, not after the simulator's now):
+                                                        "a break started 25 minutes ago elsewhere";
+                                                        StateTime, Duration, the state log and the
+                                                        since-midnight totals all follow it
     An agent reads back as {"instance_id", "user_id", "extension", "mobile", "skill_groups",
     "work_mode", "state", "break_code", "device_id", "job_id", "outbound_scenario", "channel_open",
-    "heartbeat_ms", "reserved_ms", "context_id", "seed_json_shapes"}.
+    "heartbeat_ms", "reserved_ms", "context_id", "seed_json_shapes", "display_name",
+    "state_since_ms", "state_log": [{"state", "break_code", "start_ms", "work_mode",
+    "outbound_scenario"}, ...], "call": null | {"job_id", "direction", "other_party", "started_ms",
+    "answered_ms"}}. POST /control/agents also takes "display_name" (GetUser's DisplayName; default
+    the login name, the part of user_id before "@").
+    Every state change (TakeBreak, ReadyForService, these changes, calls) appends to the agent's state
+    log at the simulator clock's now; the read APIs (ListRealtimeAgentStates, ListAgentStateLogs,
+    ListAgentSummaryReportsSinceMidnight, GetUser; see app.simulator.reports) are computed from it.
 
-Faults ("action": "TakeBreak" | "ReadyForService" | "PollUserStatus", or null / "*" / absent for all;
+Calls (the phone system; each step is logged in the state log; while a call is up PollUserStatus
+answers a CallContext with two ChannelContexts, the customer's and the agent's, and
+UserContext.ParallelJobList; no call: CallContext null)
+    POST   /control/agents/{instance_id}/{user_id}/call     -> 201 agent
+           {"direction": "INBOUND", "other_party": "13900001111"}   RINGING (agent channel RINGING)
+           {"direction": "OUTBOUND", "other_party": "13900001111"}  DIALING (customer channel RINGING)
+           optional "job_id" (default a fresh job-<digits>); 409 when the agent is already on a call
+           or OFFLINE
+    POST   /control/agents/{instance_id}/{user_id}/call/answer  -> agent   TALKING, both ANSWERED
+    POST   /control/agents/{instance_id}/{user_id}/call/end     -> agent   WORKING (after-call work,
+           JobId kept) or, with {"after_call_work": false}, READY; CallContext null again
+    answer / end without a call in progress: 409.
+
+Faults ("action": "TakeBreak" | "ReadyForService" | "PollUserStatus" | a read API, or null / "*" / absent for all;
 "count": N applies the fault to the next N matching requests, then it expires; absent = until cleared)
     GET    /control/faults                          -> {"faults": [fault with its "id", ...]}
     POST   /control/faults                          -> 201 fault
@@ -55,9 +81,8 @@ RAM denials (a RAM policy without `ccc:<Action>`; on top of an AccessKey's allow
     POST   /control/denials                         -> 201 denial
            {"access_key_id": "demo-access-key-id", "action": "TakeBreak"}
            access_key_id null / absent = every AccessKey; action null / "*" / absent = every action.
-           Also for the read APIs the simulator does not carry out (ListRealtimeAgentStates,
-           ListAgentStateLogs, ListAgentSummaryReportsSinceMidnight, GetUser): denied, they answer
-           403; otherwise InvalidAction.NotFound (404).
+           Also for the read APIs (ListRealtimeAgentStates, ListAgentStateLogs,
+           ListAgentSummaryReportsSinceMidnight, GetUser): denied, they answer 403.
            A denied request, once its signature checks out, gets HTTP 403 in the gateway envelope:
            {"RequestId", "HostId", "Code": "Forbidden.RAM",
             "Message": "User not authorized to operate on the specified resource.", "Recommend",
@@ -81,12 +106,13 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import json
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
-from app.simulator.agents import WORK_MODES, Agent, UserState
+from app.simulator.agents import CALL_DIRECTIONS, WORK_MODES, Agent, UserState
 from app.simulator.faults import Fault
 from app.simulator.service import CccService
 
@@ -192,6 +218,7 @@ def agent_from_json(data: dict[str, Any]) -> Agent:
         channel_open=bool(_bool(data, "channel_open")),
         seed_json_shapes=bool(_bool(data, "seed_json_shapes")),
         device_id=_string(data, "device_id", ""),
+        display_name=_string(data, "display_name", ""),
     )
     job_id = data.get("job_id")
     if job_id is not None:
@@ -211,6 +238,7 @@ async def add_agent(request: web.Request) -> web.Response:
         return _error(400, str(error))
     now_ms = int(service.now().timestamp() * 1000)
     agent.heartbeat_ms = agent.reserved_ms = now_ms
+    agent.start_log(now_ms)
     service.directory.add(agent)
     return web.json_response(agent.to_control_json(), status=201)
 
@@ -239,13 +267,78 @@ async def change_agent(request: web.Request) -> web.Response:
             raise ValueError("job_id must be a string (empty to clear)")
         channel_open = _bool(data, "channel_open")
         seed_shapes = _bool(data, "seed_json_shapes")
+        since_ms = data.get("since_ms")
+        if since_ms is not None and (
+            isinstance(since_ms, bool) or not isinstance(since_ms, int) or not 0 <= since_ms <= directory.now_ms()
+        ):
+            raise ValueError("since_ms must be epoch milliseconds, not after the simulator's now")
     except ValueError as error:
         return _error(400, str(error))
     agent = directory.set_state(
-        instance_id, user_id, state, break_code=break_code, channel_open=channel_open, job_id=job_id
+        instance_id, user_id, state, break_code=break_code, channel_open=channel_open, job_id=job_id, since_ms=since_ms
     )
     if seed_shapes is not None:
         agent.seed_json_shapes = seed_shapes
+    return web.json_response(agent.to_control_json())
+
+
+def _new_job_id() -> str:
+    return f"job-{secrets.randbelow(10**18):018d}"
+
+
+async def start_call(request: web.Request) -> web.Response:
+    """The phone system offers the agent an inbound call (RINGING) or the agent dials out (DIALING)."""
+    instance_id, user_id = request.match_info["instance_id"], request.match_info["user_id"]
+    directory = _service(request).directory
+    agent = directory.get(instance_id, user_id)
+    if agent is None:
+        return _error(404, f"no agent {user_id} in instance {instance_id}")
+    try:
+        data = await _json_body(request)
+        direction = _string(data, "direction", "INBOUND").upper()
+        if direction not in CALL_DIRECTIONS:
+            raise ValueError(f"direction must be one of {', '.join(CALL_DIRECTIONS)}")
+        other_party = _string(data, "other_party")
+        job_id = _string(data, "job_id", "") or _new_job_id()
+    except ValueError as error:
+        return _error(400, str(error))
+    now_ms = directory.now_ms()
+    agent.start_log(now_ms)
+    try:
+        agent.start_call(direction, other_party, job_id, at_ms=now_ms)
+    except ValueError as error:
+        return _error(409, str(error))
+    return web.json_response(agent.to_control_json(), status=201)
+
+
+async def answer_call(request: web.Request) -> web.Response:
+    instance_id, user_id = request.match_info["instance_id"], request.match_info["user_id"]
+    directory = _service(request).directory
+    agent = directory.get(instance_id, user_id)
+    if agent is None:
+        return _error(404, f"no agent {user_id} in instance {instance_id}")
+    try:
+        agent.answer_call(at_ms=directory.now_ms())
+    except ValueError as error:
+        return _error(409, str(error))
+    return web.json_response(agent.to_control_json())
+
+
+async def end_call(request: web.Request) -> web.Response:
+    instance_id, user_id = request.match_info["instance_id"], request.match_info["user_id"]
+    directory = _service(request).directory
+    agent = directory.get(instance_id, user_id)
+    if agent is None:
+        return _error(404, f"no agent {user_id} in instance {instance_id}")
+    try:
+        data = await _json_body(request) if request.can_read_body else {}
+        after_call_work = _bool(data, "after_call_work")
+    except ValueError as error:
+        return _error(400, str(error))
+    try:
+        agent.end_call(after_call_work=after_call_work is not False, at_ms=directory.now_ms())
+    except ValueError as error:
+        return _error(409, str(error))
     return web.json_response(agent.to_control_json())
 
 
@@ -327,6 +420,9 @@ def control_app(service: CccService, token: str) -> web.Application:
     app.router.add_get("/agents/{instance_id}/{user_id}", get_agent)
     app.router.add_patch("/agents/{instance_id}/{user_id}", change_agent)
     app.router.add_post("/agents/{instance_id}/{user_id}", change_agent)
+    app.router.add_post("/agents/{instance_id}/{user_id}/call", start_call)
+    app.router.add_post("/agents/{instance_id}/{user_id}/call/answer", answer_call)
+    app.router.add_post("/agents/{instance_id}/{user_id}/call/end", end_call)
     app.router.add_get("/faults", list_faults)
     app.router.add_post("/faults", add_fault)
     app.router.add_delete("/faults", clear_faults)

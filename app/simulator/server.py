@@ -8,6 +8,7 @@ import os
 import secrets
 from collections import deque
 from collections.abc import Callable
+from datetime import UTC
 from types import TracebackType
 
 from aiohttp import web
@@ -72,7 +73,10 @@ class Simulator:
             # The Date header is how clients detect a skewed PC clock, so it must be the clock
             # signatures are checked against (real time unless a test injected another).
             response = await handler(request)
-            response.headers["Date"] = email.utils.format_datetime(self.service.now(), usegmt=True)
+            # A clock in a local timezone (the since-midnight reports use it) still says GMT here.
+            now = self.service.now()
+            now = now.astimezone(UTC) if now.tzinfo is not None else now.replace(tzinfo=UTC)
+            response.headers["Date"] = email.utils.format_datetime(now, usegmt=True)
             return response
 
         app = web.Application(middlewares=[date_from_clock])

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from app.core.signing import API_VERSION, SignatureScheme
-from app.simulator import actions, errors
+from app.simulator import actions, errors, reports
 from app.simulator.agents import AgentDirectory, epoch_ms
 from app.simulator.auth import IncomingRequest, NonceCache, claimed_action, detect_scheme, verify
 from app.simulator.config import AccessKey, SimulatorConfig
@@ -99,7 +99,7 @@ class CccService:
 
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
-        self.directory = AgentDirectory(copy.deepcopy(agent) for agent in config.agents)
+        self.directory = AgentDirectory((copy.deepcopy(agent) for agent in config.agents), clock=config.clock)
         self.faults = FaultPlan()
         self.nonces = NonceCache()
         # Bounded: a trainer's demo runs all day, and tests only ever look at the latest requests.
@@ -126,6 +126,7 @@ class CccService:
         for agent in self.directory.all():
             agent.heartbeat_ms = agent.heartbeat_ms or now_ms
             agent.reserved_ms = agent.reserved_ms or now_ms
+            agent.start_log(now_ms)  # the state log begins with the sign-in
 
     def now(self) -> datetime:
         return self.config.clock()
@@ -196,20 +197,24 @@ class CccService:
             # RAM authorises a real API before it runs, whether or not the simulator carries it out.
             if self.is_denied(caller.access_key_id, caller.access_key, action):
                 raise errors.forbidden_ram(action, caller.access_key.ram_user or caller.access_key_id)
-            if action not in actions.ACTIONS:
+            if action not in actions.SERVED_ACTIONS:
                 raise errors.invalid_action(action)
             wait_ms = self.faults.throttle_wait_ms(action, now)
             if wait_ms is not None:
                 raise errors.throttling_user(wait_ms)
             record.user_id = actions.effective_user_id(incoming.params, caller.access_key.user_id)
-            data = actions.run(
-                action,
-                incoming.params,
-                self.directory,
-                now,
-                mapped_user_id=caller.access_key.user_id,
-                seed_shapes=self.faults.seed_json_shapes(action),
-            )
+            if action in reports.READ_ACTIONS:
+                answer = reports.run(action, incoming.params, self.directory, now)
+            else:
+                data = actions.run(
+                    action,
+                    incoming.params,
+                    self.directory,
+                    now,
+                    mapped_user_id=caller.access_key.user_id,
+                    seed_shapes=self.faults.seed_json_shapes(action),
+                )
+                answer = {"Data": data}
         except ApiError as error:
             record(error.code, error.status)
             return web.json_response(
@@ -217,7 +222,7 @@ class CccService:
             )
         record("OK", 200)
         return web.json_response(
-            {"RequestId": request_id, "HttpStatusCode": 200, "Code": "OK", "Message": "", "Params": [], "Data": data}
+            {"RequestId": request_id, "HttpStatusCode": 200, "Code": "OK", "Message": "", "Params": [], **answer}
         )
 
     @staticmethod
@@ -234,7 +239,7 @@ class CccService:
             raise errors.missing_parameter(version_name)
         if version != API_VERSION:
             raise errors.invalid_parameter(version_name, f"This service only speaks {API_VERSION}.")
-        if action not in actions.ACTIONS and action not in actions.KNOWN_UNSIMULATED_ACTIONS:
+        if action not in actions.SERVED_ACTIONS and action not in actions.KNOWN_UNSIMULATED_ACTIONS:
             raise errors.invalid_action(action)
 
 
