@@ -14,10 +14,12 @@ import logging
 import signal
 import sys
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TextIO
 
-from app.core.client import Timeouts, open_session
+from app.core.agent_reports import realtime_state
+from app.core.client import CccClient, Timeouts, open_session
 from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, ProtocolError
 from app.core.models import AgentStatus
 from app.core.proxy import ProxySettings
@@ -36,7 +38,14 @@ def format_local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").strip()
 
 
-def format_status(status: AgentStatus) -> str:
+def format_age(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s ago"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min ago"
+
+
+def format_status(status: AgentStatus, since: StateStart | None = None, now: datetime | None = None) -> str:
     # UserState, Extension and Heartbeat lead: they are what an agent and IT look at first.
     rows = [
         ("UserState", status.raw_user_state or status.user_state.value),
@@ -49,6 +58,18 @@ def format_status(status: AgentStatus) -> str:
         ("UserId", status.user_id or "-"),
         ("RequestId", status.request_id or "-"),
     ]
+    if since is not None:
+        if since.at is None:
+            shown = f"unknown: {since.source}"
+        else:
+            shown = (
+                f"{format_local_time(since.at)} ({format_age(((now or datetime.now(UTC)) - since.at).total_seconds())})"
+            )
+        rows.insert(1, ("StateSince", shown))
+    if status.call is not None:
+        call = status.call
+        party = f" with {call.other_party}" if call.other_party else ""
+        rows.insert(2, ("Call", f"{call.call_type or 'call'}{party}, since {format_local_time(call.since)}"))
     width = max(len(name) for name, _ in rows) + 1
     # Every value came from the service: no escape sequence of its may reach the terminal.
     return "\n".join(f"{name + ':':<{width}} {for_terminal(value)}" for name, value in rows)
@@ -73,7 +94,27 @@ def report_error(error: CccBreakError, stderr: TextIO) -> None:
         print(f"RequestId: {for_terminal(error.request_id)}", file=stderr)
 
 
-async def run_action(context: RunContext, action: str, code: str | None) -> AgentStatus:
+@dataclass(frozen=True)
+class StateStart:
+    """When the agent's current state began, from ListRealtimeAgentStates, or why it is not known."""
+
+    at: datetime | None
+    source: str  # "ListRealtimeAgentStates", or "not available (<code>)"
+
+
+async def state_start(client: CccClient, status: AgentStatus) -> StateStart:
+    # A read API the agent's key may not call: its absence is said, and never fails the command.
+    agent = status.user_id or client.identity.user_id
+    try:
+        found = await realtime_state(client, agent) if agent else None
+    except CccBreakError as error:
+        return StateStart(None, f"not available ({getattr(error, 'code', type(error).__name__)})")
+    if found is None or found.state_time is None:
+        return StateStart(None, "not available (the service did not list this agent)")
+    return StateStart(found.state_time, "ListRealtimeAgentStates")
+
+
+async def run_action(context: RunContext, action: str, code: str | None) -> tuple[AgentStatus, StateStart | None]:
     settings = context.loaded.settings
     credentials = await asyncio.get_running_loop().run_in_executor(None, context.credentials.load)
     if credentials is None:
@@ -85,22 +126,31 @@ async def run_action(context: RunContext, action: str, code: str | None) -> Agen
     async with open_session(timeouts) as session:
         client = client_for(session, settings, credentials, ServerClock(), ProxySettings.from_system())
         if action == "take-break":
-            return await client.take_break(code or "")
+            return await client.take_break(code or ""), None
         if action == "ready":
-            return await client.ready_keeping_mode()
-        return await client.poll_user_status()
+            return await client.ready_keeping_mode(), None
+        status = await client.poll_user_status()
+        return status, await state_start(client, status)
 
 
 def command_action(args: argparse.Namespace, context: RunContext, stdout: TextIO, stderr: TextIO) -> int:
     try:
-        status = asyncio.run(run_action(context, args.command, getattr(args, "code", None)))
+        status, since = asyncio.run(run_action(context, args.command, getattr(args, "code", None)))
     except CccBreakError as error:
         report_error(error, stderr)
         return exit_code_for(error)
+    now = datetime.now(UTC)
     if args.json:
-        print(json.dumps({"RequestId": status.request_id, "Data": status.to_api_dict()}, indent=2), file=stdout)
+        answer: dict[str, object] = {"RequestId": status.request_id, "Data": status.to_api_dict()}
+        if since is not None:
+            answer["StateStartedAt"] = None if since.at is None else int(since.at.timestamp() * 1000)
+            answer["StateAgeSeconds"] = None if since.at is None else max(0, int((now - since.at).total_seconds()))
+            answer["StateStartSource"] = since.source
+        if status.call is not None:
+            answer["Call"] = status.call.to_json()
+        print(json.dumps(answer, indent=2), file=stdout)
     else:
-        print(format_status(status), file=stdout)
+        print(format_status(status, since, now), file=stdout)
     return EXIT_OK
 
 

@@ -140,3 +140,42 @@ def test_settings_file_supplies_what_flags_do_not(simulator_url: str, agent_env:
     )
     assert ccc_break("status").returncode == 0
     assert ccc_break("status", "--instance-id", "ccc-nope").returncode == 1
+
+
+def test_status_without_a_user_id_acts_as_the_keys_agent(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """UserId is optional: the demo key is mapped to the demo agent, and the command says who it is."""
+    result = ccc_break("status", "--endpoint", simulator_url, "--instance-id", "ccc-test", env=agent_env)
+    assert result.returncode == 0, result.stderr
+    assert "user-test@ccc-test" in result.stdout
+
+
+def test_status_json_carries_when_the_state_began(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """`status --json` says when the current state began (ListRealtimeAgentStates) and how long ago."""
+    result = ccc_break("status", "--json", "--endpoint", simulator_url, *AGENT_ARGS, env=agent_env)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["StateStartSource"] == "ListRealtimeAgentStates"
+    assert isinstance(answer["StateStartedAt"], int) and answer["StateAgeSeconds"] >= 0
+
+
+def test_a_denied_read_api_falls_back_and_the_actions_still_work(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """An agent's key without ccc:ListRealtimeAgentStates still takes breaks and reads its status; the
+    state start is then said to be unavailable, with the code, instead of failing the command."""
+    control(simulator_url, "denials", {"access_key_id": "demo-access-key-id", "action": "ListRealtimeAgentStates"})
+    try:
+        status = ccc_break("status", "--json", "--endpoint", simulator_url, *AGENT_ARGS, env=agent_env)
+        assert status.returncode == 0, status.stderr
+        answer = json.loads(status.stdout)
+        assert answer["StateStartedAt"] is None and "Forbidden.RAM" in answer["StateStartSource"]
+        took = ccc_break("take-break", "--code", "lunch", "--endpoint", simulator_url, *AGENT_ARGS, env=agent_env)
+        assert took.returncode == 0, took.stderr
+        doctor = ccc_break("doctor", "--json", "--endpoint", simulator_url, *AGENT_ARGS, env=agent_env, timeout=120)
+        checks = {check["name"]: check for check in json.loads(doctor.stdout)["checks"]}
+        read = checks["Read APIs"]
+        assert read["outcome"] == "warn"
+        assert "ListRealtimeAgentStates" in read["data"]["denied"]
+        assert {"ListAgentStateLogs", "ListAgentSummaryReportsSinceMidnight", "GetUser"} <= set(
+            read["data"]["permitted"]
+        )
+    finally:
+        control(simulator_url, "reset")

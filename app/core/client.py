@@ -7,6 +7,7 @@ built for it; a client is cheap and is rebuilt when settings or credentials chan
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import random
 import time
@@ -37,7 +38,7 @@ from app.core.errors import (
     ProtocolError,
     RequestTimeout,
 )
-from app.core.models import AgentStatus
+from app.core.models import AgentStatus, CallInfo, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_v2, sign_v3
@@ -168,20 +169,34 @@ class CccClient:
                 "The contact centre's status answer had no agent context. Try again; if it persists, contact IT.",
                 request_id=request_id,
             )
-        return AgentStatus.from_context(context, request_id=request_id)
+        status = AgentStatus.from_context(context, request_id=request_id)
+        return dataclasses.replace(
+            status,
+            call=CallInfo.from_context(data.get("CallContext"), status.user_id),
+            parallel_jobs=as_text_list(context.get("ParallelJobList")),
+        )
 
     # --- transport --------------------------------------------------------------------------------
 
     async def _call(
         self, action: str, extra: Mapping[str, str], *, max_attempts: int | None = None
-    ) -> tuple[Mapping[str, Any], str | None]:
+    ) -> tuple[Any, str | None]:
+        """One of the agent's three actions, on behalf of this client's agent and device."""
+        agent = {"UserId": self._identity.user_id} if self._identity.user_id else {}  # else: the key's own agent
+        params = {"InstanceId": self._identity.instance_id, **agent, "DeviceId": self._identity.device_id, **extra}
+        return await self.request(action, params, max_attempts=max_attempts)
+
+    async def request(
+        self,
+        action: str,
+        params: Mapping[str, str],
+        *,
+        data_key: str = "Data",
+        max_attempts: int | None = None,
+    ) -> tuple[Any, str | None]:
+        """Any CCC action with these parameters: the answer's `data_key` value and its RequestId.
+        Signed, bounded, retried and clock-corrected like the three actions."""
         attempts_allowed = max_attempts or self._retry.max_attempts
-        params = {
-            "InstanceId": self._identity.instance_id,
-            "UserId": self._identity.user_id,
-            "DeviceId": self._identity.device_id,
-            **extra,
-        }
         clock_corrected = False
         attempt = 0
         started = self._monotonic()
@@ -189,7 +204,7 @@ class CccClient:
             attempt += 1
             try:
                 reply = await self._send_once(action, params, attempt)
-                answer = self._parse(action, reply)
+                answer = self._parse(action, reply, data_key)
             except ApiError as error:
                 if (
                     error.code == "InvalidTimeStamp.Expired"
@@ -289,7 +304,7 @@ class CccClient:
         self.clock.observe(reply.date_header)
         return reply
 
-    def _parse(self, action: str, reply: _Reply) -> tuple[Mapping[str, Any], str | None]:
+    def _parse(self, action: str, reply: _Reply, data_key: str = "Data") -> tuple[Any, str | None]:
         status, header_request_id = reply.status, reply.request_id
         if 300 <= status < 400:
             # CCC never redirects; following one could hand a forged answer (or our request) elsewhere.
@@ -325,8 +340,8 @@ class CccClient:
         request_id = _text_or_none(envelope.get("RequestId")) or header_request_id
         code = _text_or_none(envelope.get("Code"))
         if status == 200 and code in (None, "OK", "200"):
-            data = envelope.get("Data")
-            if not isinstance(data, Mapping):
+            data = envelope.get(data_key)
+            if not isinstance(data, Mapping | list):
                 raise ProtocolError(
                     "The contact centre's answer had no data. Try again; if it persists, contact IT.",
                     http_status=status,

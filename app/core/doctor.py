@@ -11,16 +11,17 @@ import socket
 import ssl
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from app import __version__
+from app.core.agent_reports import realtime_state, state_logs_between, totals_since_midnight, user_record
 from app.core.autostart import AutoStart, autostart_for
-from app.core.client import Timeouts, open_session
+from app.core.client import CccClient, Timeouts, open_session
 from app.core.endpoint import CENTRAL_HOST, region_host
 from app.core.errors import CccBreakError
 from app.core.proxy import ProxySettings
@@ -226,6 +227,41 @@ def _check_autostart(report: Report, autostart: AutoStart | None) -> None:
         )
 
 
+async def _check_read_apis(report: Report, client: CccClient, agent_id: str) -> None:
+    """Which of the read APIs (true state start, today's totals) this key may call: each is tried once.
+    Denied ones only make the widget fall back, so this is a warning, never a failure."""
+    now = datetime.now(UTC)
+    midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    tries: dict[str, Callable[[], Awaitable[object]]] = {
+        "ListRealtimeAgentStates": lambda: realtime_state(client, agent_id),
+        "ListAgentStateLogs": lambda: state_logs_between(client, agent_id, midnight, now),
+        "ListAgentSummaryReportsSinceMidnight": lambda: totals_since_midnight(client, agent_id),
+        "GetUser": lambda: user_record(client, agent_id),
+    }
+    permitted: list[str] = []
+    denied: dict[str, str] = {}
+    for action, call in tries.items():
+        try:
+            await call()
+        except CccBreakError as error:
+            denied[action] = str(getattr(error, "code", type(error).__name__))
+        else:
+            permitted.append(action)
+    detail = "may call " + (", ".join(permitted) or "none of them")
+    if denied:
+        detail += "; not: " + ", ".join(f"{action} ({code})" for action, code in denied.items())
+    report.add(
+        "Read APIs",
+        Outcome.WARN if denied else Outcome.OK,
+        detail,
+        "Without them the widget estimates when a state began. To allow them, see the RAM policy in the IT guide."
+        if denied
+        else "",
+        permitted=permitted,
+        denied=denied,
+    )
+
+
 def endpoint_source(settings: Settings, origins: Mapping[str, str]) -> str:
     """Why this endpoint: set explicitly, or the region's, resolved as the official SDK does."""
     if settings.endpoint:
@@ -314,6 +350,7 @@ async def _check_service(report: Report, context: RunContext, credentials: Crede
                 request_id=status.request_id,
                 user_state=status.raw_user_state,
             )
+            await _check_read_apis(report, client, status.user_id or client.identity.user_id)
     skew = clock.last_observed_skew
     if skew is None:
         report.add("Clock", Outcome.WARN, "the service sent no Date header to compare with")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,23 +48,25 @@ class BreakCode:
 MAX_FIELD_CHARS = 200  # far above any real ID or code; keeps a hostile answer from flooding the window
 
 
-def _text(value: object) -> str:
+def as_text(value: object) -> str:
     """A scalar as text; a list or object where text belongs is not text (and shows as empty)."""
     if value is None or isinstance(value, Mapping | list | tuple):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value))[:MAX_FIELD_CHARS]
     return str(value)[:MAX_FIELD_CHARS]
 
 
-def _epoch_ms(value: object) -> datetime | None:
+def as_moment(value: object) -> datetime | None:
     if value in (None, "", 0, "0"):
         return None
     try:
-        millis = int(str(value))
+        millis = float(str(value))  # epoch ms; some answers carry it as a float (1609249563836.0)
     except ValueError:
+        return None
+    if not math.isfinite(millis) or millis <= 0:
         return None
     try:
         return datetime.fromtimestamp(millis / 1000, tz=UTC)
@@ -71,13 +74,13 @@ def _epoch_ms(value: object) -> datetime | None:
         return None
 
 
-def _bool(value: object) -> bool:
+def as_bool(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() == "true"
     return bool(value)
 
 
-def _string_list(value: object) -> tuple[str, ...]:
+def as_text_list(value: object) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
@@ -87,10 +90,48 @@ def _string_list(value: object) -> tuple[str, ...]:
         except json.JSONDecodeError:
             return tuple(part.strip() for part in text.split(",") if part.strip())
     if isinstance(value, list | tuple):
-        return tuple(text for text in (_text(item) for item in value[:100]) if text)
+        return tuple(text for text in (as_text(item) for item in value[:100]) if text)
     if isinstance(value, Mapping):
         return ()
-    return (_text(value),)
+    return (as_text(value),)
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """The call in progress (PollUserStatus `CallContext`): which way, with whom, since when."""
+
+    job_id: str
+    call_type: str  # INBOUND, OUTBOUND, INTERNAL, ...
+    other_party: str
+    since: datetime | None
+    channel_state: str
+
+    @classmethod
+    def from_context(cls, context: object, agent_user_id: str) -> CallInfo | None:
+        if not isinstance(context, Mapping):
+            return None
+        raw_channels = context.get("ChannelContexts")
+        channels = [c for c in raw_channels if isinstance(c, Mapping)][:20] if isinstance(raw_channels, list) else []
+        call_type = as_text(context.get("CallType"))
+        ours = next((c for c in channels if as_text(c.get("UserId")) == agent_user_id), channels[0] if channels else {})
+        other_field = "Destination" if call_type.upper() == "OUTBOUND" else "Originator"
+        starts = [moment for c in channels if (moment := as_moment(c.get("Timestamp"))) is not None]
+        return cls(
+            job_id=as_text(context.get("JobId")),
+            call_type=call_type,
+            other_party=as_text(ours.get(other_field)),
+            since=min(starts) if starts else None,
+            channel_state=as_text(ours.get("ChannelState")),
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "JobId": self.job_id,
+            "CallType": self.call_type,
+            "OtherParty": self.other_party,
+            "Since": None if self.since is None else int(self.since.timestamp() * 1000),
+            "ChannelState": self.channel_state,
+        }
 
 
 @dataclass(frozen=True)
@@ -111,6 +152,8 @@ class AgentStatus:
     user_id: str
     request_id: str | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    call: CallInfo | None = None  # PollUserStatus only: the call in progress
+    parallel_jobs: tuple[str, ...] = ()  # UserContext.ParallelJobList
 
     @classmethod
     def from_context(
@@ -118,22 +161,22 @@ class AgentStatus:
     ) -> AgentStatus:
         if not isinstance(data, Mapping):
             raise ProtocolError("The contact centre sent an agent status this app cannot read.", request_id=request_id)
-        raw_state = _text(data.get("UserState"))
+        raw_state = as_text(data.get("UserState"))
         return cls(
             user_state=UserState.parse(raw_state),
             raw_user_state=raw_state,
-            break_code=_text(data.get("BreakCode")),
-            extension=_text(data.get("Extension")),
-            heartbeat=_epoch_ms(data.get("Heartbeat")),
-            reserved=_epoch_ms(data.get("Reserved")),
-            work_mode=_text(data.get("WorkMode")),
-            device_id=_text(data.get("DeviceId")),
-            job_id=_text(data.get("JobId")),
-            mobile=_text(data.get("Mobile")),
-            outbound_scenario=_bool(data.get("OutboundScenario")),
-            signed_skill_groups=_string_list(data.get("SignedSkillGroupIdList")),
-            instance_id=_text(data.get("InstanceId")),
-            user_id=_text(data.get("UserId")),
+            break_code=as_text(data.get("BreakCode")),
+            extension=as_text(data.get("Extension")),
+            heartbeat=as_moment(data.get("Heartbeat")),
+            reserved=as_moment(data.get("Reserved")),
+            work_mode=as_text(data.get("WorkMode")),
+            device_id=as_text(data.get("DeviceId")),
+            job_id=as_text(data.get("JobId")),
+            mobile=as_text(data.get("Mobile")),
+            outbound_scenario=as_bool(data.get("OutboundScenario")),
+            signed_skill_groups=as_text_list(data.get("SignedSkillGroupIdList")),
+            instance_id=as_text(data.get("InstanceId")),
+            user_id=as_text(data.get("UserId")),
             request_id=request_id,
             received_at=received_at or datetime.now(UTC),
         )

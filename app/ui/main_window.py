@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import PRODUCT_NAME
-from app.core.models import BreakCode, UserState
+from app.core.models import BreakCode, CallInfo, UserState
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
@@ -42,6 +42,20 @@ def format_duration(delta: timedelta) -> str:
 
 def local_clock(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M:%S")
+
+
+def describe_call(call: CallInfo) -> str:
+    """'Inbound call with 13900001111, since 10:04:05': which way, with whom, since when."""
+    directions = {"INBOUND": tr("Inbound call"), "OUTBOUND": tr("Outbound call"), "INTERNAL": tr("Internal call")}
+    kind = directions.get(call.call_type.upper(), tr("Call"))
+    since = local_clock(call.since) if call.since is not None else ""
+    if call.other_party and since:
+        return tr("{call} with {party}, since {time}").format(call=kind, party=call.other_party, time=since)
+    if call.other_party:
+        return tr("{call} with {party}").format(call=kind, party=call.other_party)
+    if since:
+        return tr("{call}, since {time}").format(call=kind, time=since)
+    return kind
 
 
 class MainWindow(QWidget):
@@ -120,6 +134,7 @@ class MainWindow(QWidget):
             ("Heartbeat", tr("Heartbeat")),
             ("BreakCode", tr("Break code")),
             ("TimeInBreak", tr("Time in break")),
+            ("Call", tr("Call")),
             ("WorkMode", tr("Work mode")),
             ("SkillGroups", tr("Skill groups")),
             ("DeviceId", tr("Device ID")),
@@ -237,6 +252,7 @@ class MainWindow(QWidget):
             self.fields["WorkMode"].setText(status.work_mode or "–")
             self.fields["SkillGroups"].setText(", ".join(status.signed_skill_groups) or "–")
             self.fields["DeviceId"].setText(status.device_id or "–")
+            self.fields["Call"].setText(describe_call(status.call) if status.call else "–")
         self._tick()
         self._refresh_buttons()
 

@@ -181,133 +181,169 @@
         <translation>{h} 小时 {m} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="65"/>
+        <location filename="../../app/ui/main_window.py" line="49"/>
+        <source>Inbound call</source>
+        <translation>呼入通话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="49"/>
+        <source>Outbound call</source>
+        <translation>外呼通话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="49"/>
+        <source>Internal call</source>
+        <translation>内部通话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="50"/>
+        <location filename="../../app/ui/main_window.py" line="137"/>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="53"/>
+        <source>{call} with {party}, since {time}</source>
+        <translation>{call}，对方 {party}，开始于 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="55"/>
+        <source>{call} with {party}</source>
+        <translation>{call}，对方 {party}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="57"/>
+        <source>{call}, since {time}</source>
+        <translation>{call}，开始于 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="79"/>
         <source> (demo)</source>
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="88"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="114"/>
+        <location filename="../../app/ui/main_window.py" line="128"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119"/>
+        <location filename="../../app/ui/main_window.py" line="133"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="134"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121"/>
+        <location filename="../../app/ui/main_window.py" line="135"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122"/>
+        <location filename="../../app/ui/main_window.py" line="136"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123"/>
+        <location filename="../../app/ui/main_window.py" line="138"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124"/>
+        <location filename="../../app/ui/main_window.py" line="139"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="140"/>
         <location filename="../../app/ui/settings_dialog.py" line="138"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126"/>
+        <location filename="../../app/ui/main_window.py" line="141"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137"/>
+        <location filename="../../app/ui/main_window.py" line="152"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146"/>
+        <location filename="../../app/ui/main_window.py" line="161"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148"/>
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="176"/>
+        <location filename="../../app/ui/main_window.py" line="191"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="178"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="180"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="182"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="274"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="310"/>
         <location filename="../../app/ui/settings_dialog.py" line="354"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>

@@ -76,6 +76,7 @@ async def test_healthy_desktop_passes(
         "DNS",
         "Connection",
         "PollUserStatus",
+        "Read APIs",
         "Clock",
         "Qt platform plugin",
         "System tray",

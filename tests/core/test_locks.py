@@ -215,8 +215,10 @@ def test_a_bad_organisation_config_reports_every_problem_and_leaves_no_empty_loc
     assert loaded.settings.poll_interval == 15 and loaded.is_locked("poll_interval")
     assert loaded.settings.signature is SignatureScheme.V3 and loaded.is_locked("signature")
     text = "\n".join(loaded.problems)
-    for needle in ("'poll_interval'", "'signature'", "'instance_id'", "'user_id'", "'colour'", "'request_timeout'"):
+    for needle in ("'poll_interval'", "'signature'", "'instance_id'", "'colour'", "'request_timeout'"):
         assert needle in text, needle
+    # A locked empty user ID is usable (the key's own agent acts), so it is no problem.
+    assert loaded.is_locked("user_id") and loaded.settings.user_id == ""
     assert "[extra]" in text
     assert str(first) in text and str(second) in text
 

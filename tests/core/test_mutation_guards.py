@@ -272,3 +272,14 @@ def test_the_moment_an_answer_arrived_is_kept_and_is_timezone_aware() -> None:
     stamped = AgentStatus.from_context(OK_CONTEXT, request_id=None).received_at
     assert stamped.tzinfo is not None
     assert before <= stamped <= datetime.now(UTC)
+
+
+def test_a_timestamp_sent_as_a_float_still_shows() -> None:
+    """The seed's JSON mixes numbers and strings: a Heartbeat of 1609249563836.0 is still a heartbeat."""
+    from app.core.models import as_moment, as_text
+
+    moment = as_moment(1609249563836.0)
+    assert moment is not None and moment.year == 2020
+    assert as_moment("1609249563836.0") == moment
+    assert as_moment(float("inf")) is None and as_moment(-5) is None
+    assert len(as_text(1e300)) <= 200, "a huge whole float must be capped like any text"

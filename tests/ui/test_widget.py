@@ -392,3 +392,51 @@ def test_ready_from_the_window_keeps_outbound_only_mode(qloop: Loop, make_widget
 
     qloop.run(scenario())
     assert agent.outbound_scenario is True
+
+
+def test_without_a_user_id_the_keys_own_agent_is_shown(qloop: Loop, make_widget: MakeWidget) -> None:
+    """UserId is optional: a RAM user mapped to an agent acts as that agent, and the window shows who
+    the service says it is."""
+    widget = make_widget(overrides={"user_id": ""})
+    assert widget.context.loaded.settings.user_id == ""
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        choose_code(widget, "lunch")
+        click(widget.window.take_break_button)  # type: ignore[union-attr]
+        await shown_state(qloop, widget, "BREAK")
+
+    qloop.run(scenario())
+    assert widget.controller is not None and widget.controller.status is not None
+    assert widget.controller.status.user_id == "user-test@ccc-test"
+    assert all(not record.user_id or record.user_id == "user-test@ccc-test" for record in widget.simulator.requests)  # type: ignore[union-attr]
+
+
+def test_a_call_in_progress_is_shown_with_direction_party_and_start(qloop: Loop, make_widget: MakeWidget) -> None:
+    """While the phone system puts a call through, the window says which way, with whom and since
+    when; after the call the row is empty again."""
+    widget = make_widget(overrides={"poll_interval": 5})
+    assert widget.simulator is not None
+    base = f"{widget.simulator.url}/control/agents/ccc-test/user-test@ccc-test/call"
+    headers = widget.simulator.control_headers
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        async with aiohttp.ClientSession(headers=headers) as session:
+            async with session.post(base, json={"direction": "INBOUND", "other_party": "13900001111"}) as reply:
+                assert reply.status == 201
+            widget.controller.refresh_soon()  # type: ignore[union-attr]
+            await shown_state(qloop, widget, "RINGING")
+            async with session.post(f"{base}/answer", json={}) as reply:
+                assert reply.status == 200
+            widget.controller.refresh_soon()  # type: ignore[union-attr]
+            await shown_state(qloop, widget, "TALKING")
+            shown = field(widget, "Call")
+            assert "Inbound call" in shown and "13900001111" in shown and "since" in shown
+            async with session.post(f"{base}/end", json={"after_call_work": False}) as reply:
+                assert reply.status == 200
+            widget.controller.refresh_soon()  # type: ignore[union-attr]
+            await shown_state(qloop, widget, "READY")
+            assert field(widget, "Call") == "–"
+
+    qloop.run(scenario())

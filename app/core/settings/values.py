@@ -24,7 +24,6 @@ from app.core.signing import SignatureScheme
 _MSG_INSTANCE_REQUIRED = "Enter the contact centre instance ID (it looks like ccc-xxxx). Ask IT if you do not know it."
 _MSG_INSTANCE = "The instance ID must be one word without spaces, e.g. ccc-test."
 _MSG_USER_ID = "User ID must look like name@domain, e.g. user-test@ccc-test."
-_MSG_USER_ID_REQUIRED = "Enter your user ID (name@domain, e.g. user-test@ccc-test)."
 _MSG_USER_DOMAIN = "User domain is the part after @ in your user ID, e.g. ccc-test."
 _MSG_REGION = "Region must look like cn-shanghai or ap-southeast-1."
 _MSG_DEVICE_ID = "The device ID must be one word without spaces, at most 128 characters."
@@ -169,7 +168,7 @@ _PARSERS: dict[str, Callable[[str], object]] = {
 
 def _user_id_problem(value: str, required: bool) -> str | None:
     if value == "":
-        return _MSG_USER_ID_REQUIRED if required else None
+        return None  # optional: a RAM user mapped to an agent acts as that agent
     if not _WORD.match(value):
         return _MSG_USER_ID
     if "@" in value:
@@ -282,7 +281,7 @@ def validate_settings(settings: Settings) -> dict[str, str]:
         problem = value_problem(key, getattr(settings, key), required=True)
         if problem is not None:
             problems[key] = problem
-    if "user_id" not in problems and "@" not in settings.full_user_id():
+    if "user_id" not in problems and settings.user_id and "@" not in settings.full_user_id():
         problems["user_id"] = _MSG_USER_ID
     return problems
 
