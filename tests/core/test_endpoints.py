@@ -4,6 +4,7 @@ is entered with a message about the endpoint (not a misleading 'wrong secret' la
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -133,3 +134,51 @@ def test_a_region_given_on_the_command_line_beats_an_endpoint_in_a_file(tmp_path
     assert store.load({"region": "cn-hangzhou"}).settings.endpoint_url() == "https://ccc.cn-hangzhou.aliyuncs.com"
     explicit = store.load({"region": "cn-hangzhou", "endpoint": "https://ccc.example.com"}).settings
     assert explicit.endpoint_url() == "https://ccc.example.com"
+
+
+@pytest.fixture
+async def tls_simulator_on_port_443(tmp_path: Path) -> AsyncIterator[Path]:
+    """The simulator over TLS at https://127.0.0.3:443, with a certificate only this test's CA file
+    trusts (the client's TLS verification stays on). Binding 443 needs root; CI is root."""
+    import ssl
+
+    from aiohttp import web
+
+    if os.geteuid() != 0:
+        pytest.fail("this test binds port 443 on 127.0.0.3: run it as root (CI does)")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.3", "-addext", "subjectAltName=IP:127.0.0.3"],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    runner = web.AppRunner(Simulator().build_app(), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.3", 443, ssl_context=context).start()
+    yield cert
+    await runner.cleanup()
+
+
+@pytest.mark.parametrize("scheme", ["v3", "v2"])
+async def test_an_https_endpoint_written_with_port_443_works(tls_simulator_on_port_443: Path, scheme: str) -> None:
+    """`https://host:443` was signed with the port while the HTTP client sends the Host without it:
+    the agent was told the secret was wrong. The real command line, V3 and V2."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app", "status", "--endpoint", "https://127.0.0.3:443", "--signature", scheme,
+        "--instance-id", "ccc-test", "--user-id", "user-test@ccc-test",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            **os.environ,
+            "SSL_CERT_FILE": str(tls_simulator_on_port_443),
+            "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
+        },
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    assert "user-test@ccc-test" in out.decode()

@@ -400,3 +400,30 @@ async def test_throttle_everything_retry_after_is_one_second(simulator: Simulato
     with pytest.raises(ThrottlingException) as caught:
         await client.take_break_async(models.TakeBreakRequest(code="Lunch", instance_id=INSTANCE, user_id=USER))
     assert caught.value.retry_after == 1000
+
+
+async def test_the_legacy_sdk_drives_every_action_and_read_api(simulator: Simulator) -> None:
+    """Desktops and scripts built on the older aliyun-python-sdk-core (CommonRequest, V2) get the same
+    answers: a break, Ready keeping outbound-only mode, the live state, and each read API."""
+    client = AcsClient(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, "cn-shanghai")
+
+    async def call(action: str, **params: str) -> dict[str, Any]:
+        request = legacy_request(simulator, action, InstanceId=INSTANCE, **params)
+        answer: dict[str, Any] = json.loads(await asyncio.to_thread(client.do_action_with_exception, request))
+        assert answer["Code"] == "OK", answer
+        return answer
+
+    taken = await call("TakeBreak", UserId=USER, DeviceId="legacy", Code="lunch")
+    assert taken["Data"]["UserState"] == "BREAK" and taken["Data"]["BreakCode"] == "lunch"
+    ready = await call("ReadyForService", UserId=USER, DeviceId="legacy", OutboundScenario="true")
+    assert ready["Data"]["UserState"] == "READY" and ready["Data"]["OutboundScenario"] is True
+    polled = await call("PollUserStatus", DeviceId="legacy")  # no UserId: the key's own agent
+    assert polled["Data"]["UserContext"]["UserId"] == USER
+    realtime = await call("ListRealtimeAgentStates", AgentIdList=json.dumps([USER]))
+    assert realtime["Data"]["List"][0]["AgentId"] == USER and realtime["Data"]["List"][0]["StateTime"] > 0
+    logs = await call("ListAgentStateLogs", AgentId=USER)
+    assert [entry["BreakCode"] for entry in logs["Data"] if entry["BreakCode"]] == ["lunch"]
+    totals = await call("ListAgentSummaryReportsSinceMidnight", AgentIds=USER)
+    assert totals["PagedAgentSummaryReport"]["List"][0]["AgentId"] == USER
+    user = await call("GetUser", UserId=USER)
+    assert user["Data"]["UserId"] == USER
