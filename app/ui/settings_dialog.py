@@ -141,6 +141,14 @@ class SettingsDialog(QDialog):
             ("launch_at_login", "", self.launch_at_login),
         ]:
             form.addRow(label, self._with_error(key, widget))
+            if key == "endpoint":
+                # Which address requests really go to, as the official SDK resolves the region.
+                self.endpoint_in_use = QLabel()
+                self.endpoint_in_use.setObjectName("endpointInUse")
+                self.endpoint_in_use.setTextFormat(Qt.TextFormat.PlainText)
+                self.endpoint_in_use.setWordWrap(True)
+                self.endpoint_in_use.setStyleSheet("color:#616161;")
+                form.addRow("", self.endpoint_in_use)
         tabs.addTab(connection, tr("Connection"))
 
         keys = QWidget()
@@ -302,6 +310,10 @@ class SettingsDialog(QDialog):
 
     def validate(self) -> bool:
         problems = self.problems()
+        if "endpoint" not in problems and "region" not in problems:
+            self.endpoint_in_use.setText(tr("Requests go to {url}").format(url=self.settings().endpoint_url()))
+        else:
+            self.endpoint_in_use.setText("")
         for key, label in self.errors.items():
             if self._loaded.is_locked(key) or key in self._notes:
                 continue  # a fixed note (managed by IT, not available here) stays

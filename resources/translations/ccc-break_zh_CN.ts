@@ -344,7 +344,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="310"/>
-        <location filename="../../app/ui/settings_dialog.py" line="354"/>
+        <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
     </message>
@@ -444,39 +444,39 @@
         <translation>状态检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="144"/>
+        <location filename="../../app/ui/settings_dialog.py" line="152"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="156"/>
-        <location filename="../../app/ui/settings_dialog.py" line="163"/>
+        <location filename="../../app/ui/settings_dialog.py" line="164"/>
+        <location filename="../../app/ui/settings_dialog.py" line="171"/>
         <source>saved — type to replace</source>
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="156"/>
-        <location filename="../../app/ui/settings_dialog.py" line="166"/>
+        <location filename="../../app/ui/settings_dialog.py" line="164"/>
+        <location filename="../../app/ui/settings_dialog.py" line="174"/>
         <source>AccessKey secret</source>
         <translation>AccessKey Secret</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="163"/>
+        <location filename="../../app/ui/settings_dialog.py" line="171"/>
         <source>optional, for STS credentials</source>
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="165"/>
+        <location filename="../../app/ui/settings_dialog.py" line="173"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="167"/>
+        <location filename="../../app/ui/settings_dialog.py" line="175"/>
         <source>STS token</source>
         <translation>STS Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="234"/>
+        <location filename="../../app/ui/settings_dialog.py" line="242"/>
         <source>Launch at login is not available on this desktop.</source>
         <translation>此桌面不支持登录时启动。</translation>
     </message>
@@ -486,7 +486,7 @@
         <translation>存储位置：{backend}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="174"/>
+        <location filename="../../app/ui/settings_dialog.py" line="182"/>
         <source>AccessKey</source>
         <translation>AccessKey</translation>
     </message>
@@ -526,12 +526,12 @@
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="183"/>
+        <location filename="../../app/ui/settings_dialog.py" line="191"/>
         <source>Break codes</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="185"/>
+        <location filename="../../app/ui/settings_dialog.py" line="193"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
@@ -541,42 +541,47 @@
         <translation>第 {n} 行：时长上限必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="286"/>
+        <location filename="../../app/ui/settings_dialog.py" line="294"/>
         <source>User ID must look like name@domain, e.g. user-test@ccc-test.</source>
         <translation>坐席 ID 的格式应为 name@domain，例如 user-test@ccc-test。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="288"/>
+        <location filename="../../app/ui/settings_dialog.py" line="296"/>
         <source>Check status at most every {n} s.</source>
         <translation>状态检查间隔不能短于 {n} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="298"/>
+        <location filename="../../app/ui/settings_dialog.py" line="306"/>
         <source>Enter the AccessKey ID that belongs to this secret.</source>
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="300"/>
+        <location filename="../../app/ui/settings_dialog.py" line="308"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="326"/>
+        <location filename="../../app/ui/settings_dialog.py" line="314"/>
+        <source>Requests go to {url}</source>
+        <translation>请求发往 {url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="338"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="348"/>
+        <location filename="../../app/ui/settings_dialog.py" line="360"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="361"/>
+        <location filename="../../app/ui/settings_dialog.py" line="373"/>
         <source>Connected. UserState {state}, extension {ext}. RequestId: {id}</source>
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="385"/>
+        <location filename="../../app/ui/settings_dialog.py" line="397"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>

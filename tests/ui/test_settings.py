@@ -661,3 +661,22 @@ def test_settings_say_when_launch_at_login_is_not_available(qloop: Loop, make_wi
         dialog.reject()
 
     qloop.run(scenario())
+
+
+def test_settings_show_where_requests_go_as_the_region_resolves(qloop: Loop, make_widget: MakeWidget) -> None:
+    """An agent choosing a region sees the address the app will use (the SDK's central endpoint for
+    ap-southeast-1, the regional one for cn-hangzhou), before saving."""
+    widget = make_widget()
+
+    async def scenario() -> None:
+        dialog = await open_dialog(qloop, widget)
+        dialog.endpoint.setText("")
+        dialog.region.setText("ap-southeast-1")
+        assert dialog.endpoint_in_use.text().endswith("https://ccc.aliyuncs.com")
+        dialog.region.setText("cn-hangzhou")
+        assert dialog.endpoint_in_use.text().endswith("https://ccc.cn-hangzhou.aliyuncs.com")
+        dialog.endpoint.setText("https://ccc.example.com/path")
+        assert dialog.endpoint_in_use.text() == ""
+        dialog.reject()
+
+    qloop.run(scenario())
