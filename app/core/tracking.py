@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.settings.model import MIN_POLL_INTERVAL as MIN_POLL_SECONDS
+from app.core.state_memory import RememberedStart
 
 MAX_BACKOFF_SECONDS = 300
 POLL_JITTER = 0.2
@@ -36,15 +37,30 @@ def _state_key(status: AgentStatus) -> tuple[UserState, str]:
     return status.user_state, code
 
 
+def state_label(status: AgentStatus) -> str:
+    """The state key as text, e.g. "BREAK:lunch" (what a remembered start belongs to)."""
+    state, code = _state_key(status)
+    return f"{state.value}:{code}" if code else state.value
+
+
 class AgentTracker:
     """Keeps the last known status and turns new answers into events an agent should hear about."""
 
-    def __init__(self, break_codes: Sequence[BreakCode] = (), now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        break_codes: Sequence[BreakCode] = (),
+        now: Callable[[], datetime] | None = None,
+        remembered: RememberedStart | None = None,
+    ) -> None:
         self._now = now or (lambda: datetime.now(UTC))
         self._limits: dict[str, int] = {}
         self.set_break_codes(break_codes)
         self.status: AgentStatus | None = None
-        self.break_started_at: datetime | None = None
+        # When the current state began: from the service (exact), else from when this widget (or its
+        # last run, `remembered`) first saw it (approximate).
+        self.state_started_at: datetime | None = None
+        self.start_is_exact = False
+        self._remembered = remembered
         self._overrun_reported = False
 
     def set_break_codes(self, break_codes: Sequence[BreakCode]) -> None:
@@ -56,8 +72,14 @@ class AgentTracker:
         events: list[StatusEvent] = []
         changed = previous is None or _state_key(previous) != _state_key(status)
         if changed:
-            # The API gives no break start time; the moment we first see the break is the best we know.
-            self.break_started_at = self._now() if status.user_state is UserState.BREAK else None
+            # Until the service says (learn_start), the moment we first saw this state is our best guess;
+            # after a restart, the start the last run remembered for this same state.
+            remembered = self._remembered
+            same = remembered is not None and remembered.state == state_label(status)
+            same = same and remembered is not None and remembered.agent in ("", status.user_id)
+            self.state_started_at = remembered.since if same and remembered is not None else self._now()
+            self.start_is_exact = False
+            self._remembered = None
             self._overrun_reported = False
             if previous is not None and not caused_by_us:
                 events.append(StatusEvent(EventKind.CHANGED_ELSEWHERE, previous, status))
@@ -66,10 +88,29 @@ class AgentTracker:
             events.append(overrun)
         return events
 
-    def time_in_break(self) -> timedelta | None:
-        if self.break_started_at is None:
+    def learn_start(self, for_state: str, at: datetime) -> bool:
+        """The service's own start of the state `for_state` (ListRealtimeAgentStates' StateTime).
+        Ignored when the agent has moved on since it was asked."""
+        if self.status is None or state_label(self.status) != for_state:
+            return False
+        self.state_started_at, self.start_is_exact = at, True
+        return True
+
+    def remembered_start(self) -> RememberedStart | None:
+        """What to keep on disk so a restart knows when the current state began."""
+        if self.status is None or self.state_started_at is None:
             return None
-        return max(timedelta(0), self._now() - self.break_started_at)
+        return RememberedStart(self.status.user_id, state_label(self.status), self.state_started_at)
+
+    def time_in_state(self) -> timedelta | None:
+        if self.state_started_at is None:
+            return None
+        return max(timedelta(0), self._now() - self.state_started_at)
+
+    def time_in_break(self) -> timedelta | None:
+        if self.status is None or self.status.user_state is not UserState.BREAK:
+            return None
+        return self.time_in_state()
 
     def break_limit_minutes(self) -> int | None:
         if self.status is None or self.status.user_state is not UserState.BREAK:

@@ -36,6 +36,7 @@ from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
+from app.core.state_memory import StateStartFile
 from app.core.tracking import AgentTracker, ResumeDetector
 from app.ui.controller import AgentController
 from app.ui.i18n import install_translator, tr
@@ -108,11 +109,15 @@ class WidgetApp(SettingsFlow, QObject):
         if self.context.demo:
             await self._start_demo_simulator()
         settings = self.context.loaded.settings
+        user_file = self.context.config_store.paths.user_file
+        state_memory = StateStartFile(user_file.with_name(user_file.stem + ".state.json"))
+        remembered = await self._in_executor(state_memory.recall)
         self.controller = AgentController(
             self._client_for_current_settings,
             list(settings.break_codes),
             settings.poll_interval,
-            tracker=AgentTracker(settings.break_codes, now=self._now),
+            tracker=AgentTracker(settings.break_codes, now=self._now, remembered=remembered),
+            state_memory=state_memory,
         )
         self.tray = Tray(self.controller, tray_available=self._tray_available)
         self.window = MainWindow(

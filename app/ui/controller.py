@@ -16,10 +16,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.agent_reports import realtime_state
 from app.core.client import CccClient
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
 from app.core.models import AgentStatus, BreakCode, UserState
-from app.core.tracking import AgentTracker, EventKind, PollSchedule, StatusEvent
+from app.core.state_memory import StateStartFile
+from app.core.tracking import AgentTracker, EventKind, PollSchedule, StatusEvent, state_label
 from app.ui.i18n import tr
 
 logger = logging.getLogger(__name__)
@@ -77,8 +79,11 @@ class AgentController(QObject):
         tracker: AgentTracker | None = None,
         schedule: PollSchedule | None = None,
         parent: QObject | None = None,
+        state_memory: StateStartFile | None = None,
     ) -> None:
         super().__init__(parent)
+        self._state_memory = state_memory  # where a state's start is kept for the next run
+        self._read_api_refused = False  # the key may not call ListRealtimeAgentStates: do not ask again
         self._client_provider = client_provider
         self._client: CccClient | None = None
         self.break_codes = list(break_codes)
@@ -249,9 +254,39 @@ class AgentController(QObject):
     def _accept(self, status: AgentStatus, *, caused_by_us: bool) -> None:
         self.last_refreshed = datetime.now(UTC)
         self._set_stale(False)
+        before = self.tracker.status
         for event in self.tracker.apply(status, caused_by_us=caused_by_us):
             self._announce(event)
+        if before is None or state_label(before) != state_label(status):
+            self._spawn(self._learn_state_start(state_label(status), status))
         self.status_changed.emit()
+
+    async def _learn_state_start(self, label: str, status: AgentStatus) -> None:
+        """Ask the service when this state really began (a break taken in the web workbench, or before
+        a restart); keep the start for the next run either way."""
+        agent = status.user_id or (self._client.identity.user_id if self._client else "")
+        if not self._read_api_refused and agent:
+            try:
+                found = await realtime_state(await self._get_client(), agent)
+            except ApiError as error:
+                if error.http_status in (400, 403, 404):  # denied or not served here: it will stay so
+                    self._read_api_refused = True
+                    logger.info("The state's start is approximate: ListRealtimeAgentStates gave %s", error.code)
+                found = None
+            except CccBreakError as error:
+                logger.info("Could not learn when the state began: %s", error.user_message)
+                found = None
+            if (
+                found is not None
+                and found.state_time is not None
+                and UserState.parse(found.state) is status.user_state
+                and self.tracker.learn_start(label, found.state_time)
+            ):
+                self.status_changed.emit()
+        remembered = self.tracker.remembered_start()
+        if self._state_memory is not None and remembered is not None:
+            memory = self._state_memory
+            await asyncio.get_running_loop().run_in_executor(None, memory.remember, remembered)
 
     def _announce(self, event: StatusEvent) -> None:
         current = event.current

@@ -270,6 +270,9 @@ class MainWindow(QWidget):
             in_break = self.controller.tracker.time_in_break()
             limit = self.controller.tracker.break_limit_minutes()
             text = format_duration(in_break) if in_break is not None else "–"
+            if in_break is not None and not self.controller.tracker.start_is_exact:
+                # The service did not say when the break began: counted from when this app saw it.
+                text += tr(" (approx.)")
             if in_break is not None and limit:
                 text += tr(" (limit {n} min)").format(n=limit)
                 over = in_break >= timedelta(minutes=limit)

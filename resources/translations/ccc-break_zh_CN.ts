@@ -4,22 +4,22 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="134"/>
+        <location filename="../../app/ui/application.py" line="139"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="242"/>
+        <location filename="../../app/ui/application.py" line="247"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="244"/>
+        <location filename="../../app/ui/application.py" line="249"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="246"/>
+        <location filename="../../app/ui/application.py" line="251"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -79,48 +79,48 @@
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="254"/>
-        <location filename="../../app/ui/application.py" line="256"/>
+        <location filename="../../app/ui/application.py" line="259"/>
+        <location filename="../../app/ui/application.py" line="261"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="299"/>
+        <location filename="../../app/ui/application.py" line="304"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="121"/>
+        <location filename="../../app/ui/controller.py" line="126"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="124"/>
+        <location filename="../../app/ui/controller.py" line="129"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="260"/>
+        <location filename="../../app/ui/controller.py" line="295"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="261"/>
+        <location filename="../../app/ui/controller.py" line="296"/>
         <source>Your {code} break has passed {minutes} minutes.</source>
         <translation>您的“{code}”小休已超过 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="265"/>
+        <location filename="../../app/ui/controller.py" line="300"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="266"/>
+        <location filename="../../app/ui/controller.py" line="301"/>
         <source>You are now {state}</source>
         <translation>您当前的状态为 {state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="269"/>
+        <location filename="../../app/ui/controller.py" line="304"/>
         <source>, changed outside this app.</source>
         <translation>，此变更并非通过本应用进行。</translation>
     </message>
@@ -323,27 +323,32 @@
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
+        <source> (approx.)</source>
+        <translation> (约)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="285"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/main_window.py" line="302"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="310"/>
+        <location filename="../../app/ui/main_window.py" line="313"/>
         <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from app.core.models import AgentStatus, BreakCode
 from app.core.tracking import (
@@ -170,3 +171,39 @@ def test_a_fleet_wide_wake_up_is_spread_over_one_interval() -> None:
     first_half = sum(1 for d in early if d < 6)
     assert 0.45 < first_half / len(early) < 0.55
     assert sum(1 for d in delays if 12 <= d < 15) > 2 * sum(1 for d in delays if 15 <= d <= 18)
+
+
+def test_the_services_start_wins_and_a_remembered_one_survives_a_restart() -> None:
+    """A state's start comes from the service when it says (exact); else from when the widget first
+    saw it, kept for the next run of the same state only (approximate)."""
+    from app.core.state_memory import RememberedStart
+
+    clock = FakeClock()
+    tracker = AgentTracker(now=clock)
+    tracker.apply(status("BREAK", "lunch"), caused_by_us=False)
+    assert tracker.time_in_break() == timedelta(0) and not tracker.start_is_exact
+    assert tracker.learn_start("BREAK:lunch", clock.moment - timedelta(minutes=25))
+    assert tracker.time_in_break() == timedelta(minutes=25) and tracker.start_is_exact
+    assert not tracker.learn_start("READY", clock.moment), "an answer about another state is ignored"
+    kept = tracker.remembered_start()
+    assert kept is not None and kept.state == "BREAK:lunch"
+
+    restarted = AgentTracker(now=clock, remembered=kept)
+    restarted.apply(status("BREAK", "lunch"), caused_by_us=False)
+    assert restarted.time_in_break() == timedelta(minutes=25) and not restarted.start_is_exact
+    other = AgentTracker(now=clock, remembered=RememberedStart("", "BREAK:meeting", kept.since))
+    other.apply(status("BREAK", "lunch"), caused_by_us=False)
+    assert other.time_in_break() == timedelta(0), "a start remembered for another state is not used"
+
+
+def test_the_remembered_start_file_is_private_and_survives_damage(tmp_path: Path) -> None:
+    from app.core.state_memory import RememberedStart, StateStartFile
+
+    memory = StateStartFile(tmp_path / "ccc-break" / "ccc-break.state.json")
+    assert memory.recall() is None
+    start = RememberedStart("user-test@ccc-test", "BREAK:lunch", datetime(2026, 12, 3, 9, 0, tzinfo=UTC))
+    memory.remember(start)
+    assert memory.recall() == start
+    assert (memory.path.stat().st_mode & 0o777) == 0o600
+    memory.path.write_text("{not json", encoding="utf-8")
+    assert memory.recall() is None
