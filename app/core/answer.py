@@ -13,6 +13,7 @@ from typing import Any
 
 MAX_ANSWER_BYTES = 1 << 20  # 1 MiB, after decompression
 ACCEPT_ENCODING = "gzip, deflate"  # what `decode_body` can undo
+MAX_ENCODINGS = 2  # layers undone at most: each one costs time on the GUI thread
 
 
 class AnswerTooLarge(Exception):
@@ -26,6 +27,8 @@ class AnswerUnreadable(Exception):
 def decode_body(raw: bytes, content_encoding: str, limit: int = MAX_ANSWER_BYTES) -> bytes:
     """Undo the Content-Encoding of `raw` without inflating more than `limit` bytes."""
     encodings = [part.strip().lower() for part in content_encoding.split(",") if part.strip()]
+    if len([e for e in encodings if e != "identity"]) > MAX_ENCODINGS:
+        raise AnswerUnreadable("more content encodings than any real answer has")
     body = raw
     for encoding in reversed(encodings):  # applied in order, so undone last-first
         if encoding == "identity":

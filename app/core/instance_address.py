@@ -31,11 +31,14 @@ def _tag(text: str) -> str:
 
 
 def session_tag(environ: Mapping[str, str]) -> str:
-    """This login session: systemd-logind's id, else the display the widget shows on."""
+    """This login session: the display the widget shows on (the same for the autostart entry and the
+    app launcher, which may differ in XDG_SESSION_ID), else systemd-logind's session id."""
+    display = environ.get("WAYLAND_DISPLAY") or environ.get("DISPLAY") or ""
+    if display:
+        return "display" + _tag(display)
     if environ.get("XDG_SESSION_ID"):
         return _tag(environ["XDG_SESSION_ID"])
-    display = environ.get("WAYLAND_DISPLAY") or environ.get("DISPLAY") or ""
-    return "display" + _tag(display) if display else "default"
+    return "default"
 
 
 def private_dir_problem(path: Path, uid: int) -> str | None:

@@ -38,12 +38,12 @@ class ProxySettings:
         if not host or is_loopback_host(host):
             return None  # the demo simulator and test servers are this machine: never via a proxy
         bypass_environment = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+        proxy = self.proxies.get(parts.scheme) or self.proxies.get("all")
+        if not proxy:
+            return None  # before any bypass check: the OS's may look names up (DNS), on the GUI thread
         if "no" in self.proxies and bypass_environment(host, dict(self.proxies)):
             return None
         if self.system_bypass(host):
-            return None
-        proxy = self.proxies.get(parts.scheme) or self.proxies.get("all")
-        if not proxy:
             return None
         return proxy if "://" in proxy else f"http://{proxy}"
 

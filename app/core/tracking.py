@@ -152,7 +152,7 @@ class PollSchedule:
         # Back-off never waits longer than five minutes, nor less than the interval IT set (which
         # may itself be longer than five minutes).
         ceiling = max(float(MAX_BACKOFF_SECONDS), self.interval)
-        base = min(ceiling, self.interval * (2.0**self.failures))
+        base = min(ceiling, self.interval * (2.0 ** min(self.failures, 16)))  # 2**1024 would overflow
         delay = base * self._rng.uniform(1 - POLL_JITTER, 1 + POLL_JITTER)
         floor = MIN_POLL_SECONDS if self.failures == 0 else self.interval
         return min(ceiling, max(float(floor), delay))

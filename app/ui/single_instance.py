@@ -54,6 +54,7 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.name = address.name
         self.problem = address.problem  # shown to the agent when set: the guard is off for this run
+        self.forwarded = False  # a widget that started at the same moment won the name: we deferred to it
         self._server: QLocalServer | None = None
 
     def forward_to_running(self) -> bool:
@@ -61,26 +62,38 @@ class SingleInstance(QObject):
         if self.problem is not None:
             logger.warning("%s", self.problem)
             return False
+        if self._answered():
+            return True
+        if self.problem is not None:
+            return False
+        self._listen()
+        return self.forwarded
+
+    def _answered(self) -> bool:
+        """Our own running widget is there: it was asked to come forward."""
         connection = QLocalSocket()
         connection.connectToServer(self.name)
-        if connection.waitForConnected(CONNECT_TIMEOUT_MS):
-            if not _is_ours(connection):
-                connection.abort()
-                self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
-                logger.warning("%s", self.problem)
-                return False
-            connection.write(MESSAGE)
-            connection.waitForBytesWritten(CONNECT_TIMEOUT_MS)
-            connection.disconnectFromServer()
-            return True
-        self._listen()
-        return False
+        if not connection.waitForConnected(CONNECT_TIMEOUT_MS):
+            return False
+        if not _is_ours(connection):
+            connection.abort()
+            self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
+            logger.warning("%s", self.problem)
+            return False
+        connection.write(MESSAGE)
+        connection.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+        connection.disconnectFromServer()
+        return True
 
     def _listen(self) -> None:
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            # A socket left by a crashed instance: nobody answered above, so it is stale.
+            # Another start may have begun listening since we looked: ask once more before treating
+            # the socket as one left by a crashed instance.
+            if self._answered():
+                self.forwarded = True
+                return
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
                 self.problem = f"The check for a second CCC Break is off for this run ({server.errorString()})."

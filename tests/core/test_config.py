@@ -606,3 +606,18 @@ def test_bad_profile_name_is_refused() -> None:
 def test_log_dir_env_override(tmp_path: Path) -> None:
     assert default_log_dir({"CCC_BREAK_LOG_DIR": str(tmp_path)}) == tmp_path
     assert default_log_dir({}).name in ("log", "Logs", "ccc-break")
+
+
+def test_changing_the_region_keeps_the_endpoint_settings_showed(tmp_path: Path) -> None:
+    """The organisation sets an endpoint as a default; the agent changes only the region in Settings:
+    after saving, requests still go to the endpoint Settings showed, not silently elsewhere."""
+    from app.core.settings.paths import ConfigPaths
+    from app.core.settings.store import ConfigStore
+
+    org = tmp_path / "org.ini"
+    org.write_text("[ccc-break]\nendpoint = https://ccc-vpc.cn-shanghai.aliyuncs.com\n", encoding="utf-8")
+    store = ConfigStore(ConfigPaths(tmp_path / "user" / "ccc-break.ini", (org,)))
+    shown = store.load({}).settings.replace(region="cn-hangzhou")
+    assert shown.endpoint_url() == "https://ccc-vpc.cn-shanghai.aliyuncs.com"
+    store.save(shown)
+    assert store.load({}).settings.endpoint_url() == "https://ccc-vpc.cn-shanghai.aliyuncs.com"

@@ -283,3 +283,21 @@ def test_a_timestamp_sent_as_a_float_still_shows() -> None:
     assert as_moment("1609249563836.0") == moment
     assert as_moment(float("inf")) is None and as_moment(-5) is None
     assert len(as_text(1e300)) <= 200, "a huge whole float must be capped like any text"
+
+
+def test_more_encoding_layers_than_any_real_answer_are_refused() -> None:
+    """Each layer costs time on the GUI thread: a header naming gzip a thousand times is not undone."""
+    from app.core.answer import AnswerUnreadable, decode_body
+
+    with pytest.raises(AnswerUnreadable):
+        decode_body(b"x", ", ".join(["gzip"] * 1000))
+
+
+def test_no_proxy_configured_means_no_bypass_lookup() -> None:
+    """The OS bypass check may resolve names (DNS) and ran on the GUI thread even with no proxy."""
+    from app.core.proxy import ProxySettings
+
+    def must_not_run(_host: str) -> bool:
+        raise AssertionError("the bypass list was consulted with no proxy to bypass")
+
+    assert ProxySettings({}, system_bypass=must_not_run).proxy_for("https://ccc.aliyuncs.com") is None

@@ -207,3 +207,12 @@ def test_the_remembered_start_file_is_private_and_survives_damage(tmp_path: Path
     assert (memory.path.stat().st_mode & 0o777) == 0o600
     memory.path.write_text("{not json", encoding="utf-8")
     assert memory.recall() is None
+
+
+def test_polling_survives_a_long_weekend_of_failures() -> None:
+    """An expired key on a PC left on over a weekend: thousands of failures in a row must not stop
+    the poller (2**1024 overflowed and killed it for good)."""
+    schedule = PollSchedule(15, random.Random(5))
+    for _ in range(2000):
+        schedule.record_failure()
+    assert 15 <= schedule.next_delay() <= MAX_BACKOFF_SECONDS

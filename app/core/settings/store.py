@@ -361,6 +361,11 @@ class ConfigStore:
                     removals.add(key)
                 else:
                     updates[key] = format_value(key, value)
+            if "region" in updates and settings.endpoint and "endpoint" not in system.locked:
+                # An endpoint kept as the organisation's default would lose to the agent's own region
+                # on reload: keep it the agent's own too, as Settings showed it.
+                updates["endpoint"] = format_value("endpoint", settings.endpoint)
+                removals.discard("endpoint")
             self._write_user_file(updates, removals)
 
     def _write_user_file(self, updates: Mapping[str, str], removals: set[str]) -> None:
