@@ -44,8 +44,8 @@ def run(
 
     `mapped_user_id` is the agent the calling AccessKey's RAM user is mapped to, used without UserId.
     DeviceId is accepted and ignored: the answer names the agent's own softphone device."""
-    instance_id = _required(params, "InstanceId")
-    code = _required(params, "Code") if action == TAKE_BREAK else ""
+    instance_id = errors.required(params, "InstanceId")
+    code = errors.required(params, "Code") if action == TAKE_BREAK else ""
     outbound = _optional_bool(params, "OutboundScenario") if action == READY_FOR_SERVICE else None
     if not directory.has_instance(instance_id):
         raise errors.instance_not_found(instance_id)
@@ -131,15 +131,6 @@ def parallel_jobs_of(agent: Agent) -> list[dict[str, Any]]:
         return []
     status = "TALKING" if agent.state is UserState.TALKING else "RINGING"
     return [{"JobId": call.job_id, "Status": status, "Timestamp": agent.state_since_ms}]
-
-
-def _required(params: Mapping[str, str], name: str) -> str:
-    value = params.get(name)
-    if value is None:
-        raise errors.missing_parameter(name)
-    if not value.strip():
-        raise errors.parameter_blank(name)
-    return value
 
 
 def _optional_bool(params: Mapping[str, str], name: str) -> bool | None:

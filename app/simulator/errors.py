@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -194,3 +195,13 @@ def channel_state_not_allowed(current: str, expected: str) -> ApiError:
         Envelope.CCC,
         [current, expected],
     )
+
+
+def required(params: Mapping[str, str], name: str) -> str:
+    """A required request parameter: absent is MissingParameter, empty is Parameter.Blank (as CCC)."""
+    value = params.get(name)
+    if value is None:
+        raise missing_parameter(name)
+    if not value.strip():
+        raise parameter_blank(name)
+    return value

@@ -60,7 +60,7 @@ def local_midnight(now: datetime) -> datetime:
 
 def run(action: str, params: Mapping[str, str], directory: AgentDirectory, now: datetime) -> dict[str, Any]:
     """The answer's business part (merged into the CCC envelope) for a read API; raises ApiError."""
-    instance_id = _required(params, "InstanceId")
+    instance_id = errors.required(params, "InstanceId")
     if not directory.has_instance(instance_id):
         raise errors.instance_not_found(instance_id)
     agents = [agent for agent in directory.all() if agent.instance_id == instance_id]
@@ -161,7 +161,7 @@ def _state_code(state: UserState, break_code: str) -> str:
 def _state_logs(
     params: Mapping[str, str], directory: AgentDirectory, instance_id: str, now: datetime
 ) -> list[dict[str, Any]]:
-    agent_id = _required(params, "AgentId")
+    agent_id = errors.required(params, "AgentId")
     agent = directory.get(instance_id, agent_id)
     if agent is None:
         raise errors.user_not_found(agent_id, instance_id)
@@ -294,15 +294,6 @@ def _user(params: Mapping[str, str], directory: AgentDirectory, instance_id: str
 
 
 # --- parameters -----------------------------------------------------------------------------------
-
-
-def _required(params: Mapping[str, str], name: str) -> str:
-    value = params.get(name)
-    if value is None:
-        raise errors.missing_parameter(name)
-    if not value.strip():
-        raise errors.parameter_blank(name)
-    return value
 
 
 def _page(params: Mapping[str, str], name: str, default: int) -> int:
