@@ -282,17 +282,24 @@ async def change_agent(request: web.Request) -> web.Response:
     return web.json_response(agent.to_control_json())
 
 
+def _agent_in_path(request: web.Request) -> Agent | None:
+    return _service(request).directory.get(request.match_info["instance_id"], request.match_info["user_id"])
+
+
+def _no_such_agent(request: web.Request) -> web.Response:
+    return _error(404, f"no agent {request.match_info['user_id']} in instance {request.match_info['instance_id']}")
+
+
 def _new_job_id() -> str:
     return f"job-{secrets.randbelow(10**18):018d}"
 
 
 async def start_call(request: web.Request) -> web.Response:
     """The phone system offers the agent an inbound call (RINGING) or the agent dials out (DIALING)."""
-    instance_id, user_id = request.match_info["instance_id"], request.match_info["user_id"]
     directory = _service(request).directory
-    agent = directory.get(instance_id, user_id)
+    agent = _agent_in_path(request)
     if agent is None:
-        return _error(404, f"no agent {user_id} in instance {instance_id}")
+        return _no_such_agent(request)
     try:
         data = await _json_body(request)
         direction = _string(data, "direction", "INBOUND").upper()
@@ -312,11 +319,10 @@ async def start_call(request: web.Request) -> web.Response:
 
 
 async def answer_call(request: web.Request) -> web.Response:
-    instance_id, user_id = request.match_info["instance_id"], request.match_info["user_id"]
     directory = _service(request).directory
-    agent = directory.get(instance_id, user_id)
+    agent = _agent_in_path(request)
     if agent is None:
-        return _error(404, f"no agent {user_id} in instance {instance_id}")
+        return _no_such_agent(request)
     try:
         agent.answer_call(at_ms=directory.now_ms())
     except ValueError as error:
@@ -325,11 +331,10 @@ async def answer_call(request: web.Request) -> web.Response:
 
 
 async def end_call(request: web.Request) -> web.Response:
-    instance_id, user_id = request.match_info["instance_id"], request.match_info["user_id"]
     directory = _service(request).directory
-    agent = directory.get(instance_id, user_id)
+    agent = _agent_in_path(request)
     if agent is None:
-        return _error(404, f"no agent {user_id} in instance {instance_id}")
+        return _no_such_agent(request)
     try:
         data = await _json_body(request) if request.can_read_body else {}
         after_call_work = _bool(data, "after_call_work")

@@ -113,12 +113,12 @@ def _realtime_states(params: Mapping[str, str], agents: list[Agent], now_ms: int
             continue
         selected.append(agent)
     page = selected[(page_number - 1) * page_size : page_number * page_size]
-    return {
-        "List": [_realtime_state(agent, now_ms) for agent in page],
-        "PageNumber": page_number,
-        "PageSize": page_size,
-        "TotalCount": len(selected),
-    }
+    return _paged([_realtime_state(agent, now_ms) for agent in page], page_number, page_size, len(selected))
+
+
+def _paged(items: list[dict[str, Any]], page_number: int, page_size: int, total: int) -> dict[str, Any]:
+    """A page of a listing, in the shape every CCC List* answer has."""
+    return {"List": items, "PageNumber": page_number, "PageSize": page_size, "TotalCount": total}
 
 
 def _realtime_state(agent: Agent, now_ms: int) -> dict[str, Any]:
@@ -221,12 +221,7 @@ def _summary_reports(params: Mapping[str, str], agents: list[Agent], now: dateti
     ]
     # With AgentIds the real service answers every listed agent and ignores paging (the model says so).
     page = selected if wanted_ids else selected[(page_number - 1) * page_size : page_number * page_size]
-    return {
-        "List": [_summary(agent, now) for agent in page],
-        "PageNumber": page_number,
-        "PageSize": page_size,
-        "TotalCount": len(selected),
-    }
+    return _paged([_summary(agent, now) for agent in page], page_number, page_size, len(selected))
 
 
 def _summary(agent: Agent, now: datetime) -> dict[str, Any]:
