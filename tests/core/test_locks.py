@@ -301,3 +301,29 @@ def test_the_demo_is_not_aimed_at_the_real_service_by_a_lock(tmp_path: Path) -> 
     assert not any("ignored" in problem for problem in demo.problems), demo.problems
     real = build_context({"endpoint": "http://127.0.0.1:8787"}, environ=environ).loaded
     assert real.settings.instance_id == "ccc-prod" and real.settings.endpoint.startswith("https://ccc.cn-shanghai")
+
+
+def test_on_windows_a_file_the_agent_names_cannot_lock_or_replace_locked_values(tmp_path: Path) -> None:
+    """Windows does not check who owns the settings files, so the file CCC_BREAK_SYSTEM_CONFIG names
+    (read first, and an agent can set that variable) may give defaults but never locks or a locked
+    value: IT's %ProgramData% file keeps its locks."""
+    program_data = tmp_path / "ProgramData"
+    mine = write(
+        tmp_path / "mine.ini",
+        "[ccc-break]\nendpoint = https://ccc-mine.example\npoll_interval = 5\nsignature = v2\nlocked = signature\n",
+    )
+    environ = {
+        "ProgramData": str(program_data),
+        "LOCALAPPDATA": str(tmp_path / "local"),
+        "CCC_BREAK_SYSTEM_CONFIG": str(mine),
+    }
+    paths = default_config_paths(environ=environ, platform="win32")
+    assert paths.system_files[0] == mine and str(program_data) in str(paths.system_files[-1])
+    write(  # IT's file, at the path a Windows build reads (a Windows path is one file name here)
+        paths.system_files[-1],
+        "[ccc-break]\nendpoint = https://ccc-org.example\npoll_interval = 60\nlocked = endpoint, poll_interval\n",
+    )
+    loaded = ConfigStore(paths, is_admin_owned=lambda _path: True).load()  # Windows: owners are not checked
+    assert loaded.settings.endpoint == "https://ccc-org.example" and loaded.settings.poll_interval == 60
+    assert loaded.is_locked("endpoint") and not loaded.is_locked("signature")
+    assert loaded.settings.signature is SignatureScheme.V2, "its values still serve as defaults"

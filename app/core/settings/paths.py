@@ -31,6 +31,9 @@ LINUX_SYSTEM_DIR = "/etc/xdg"
 class ConfigPaths:
     user_file: Path
     system_files: tuple[Path, ...]  # highest priority first
+    # Files that may give defaults but never lock, whoever owns them: on Windows, where ownership is
+    # not checked, the file CCC_BREAK_SYSTEM_CONFIG names (an agent can set that variable).
+    defaults_only: frozenset[Path] = frozenset()
 
 
 _PROFILE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -80,7 +83,7 @@ def _user_config_dir(environ: Mapping[str, str], platform: str) -> Path:
 
 def _platform_system_files(environ: Mapping[str, str], platform: str) -> list[Path]:
     if platform == "win32":
-        program_data = (environ.get("ProgramData") or environ.get("PROGRAMDATA") or "C:\\ProgramData").rstrip("\\")
+        program_data = _windows_program_data(environ).rstrip("\\")
         return [Path(f"{program_data}\\{APP_ID}\\{CONFIG_FILE_NAME}")]
     if platform == "darwin":
         return [Path("/Library/Application Support") / APP_ID / CONFIG_FILE_NAME]
@@ -88,6 +91,29 @@ def _platform_system_files(environ: Mapping[str, str], platform: str) -> list[Pa
     if LINUX_SYSTEM_DIR not in dirs:
         dirs.append(LINUX_SYSTEM_DIR)
     return [Path(directory) / APP_ID / CONFIG_FILE_NAME for directory in dirs]
+
+
+def _windows_program_data(environ: Mapping[str, str]) -> str:
+    """%ProgramData% as Windows knows it: an agent can set the environment variable for their own
+    session, so on Windows the shell is asked (FOLDERID_ProgramData); elsewhere (tests) the environment."""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        class _Guid(ctypes.Structure):
+            _fields_ = [("a", wintypes.DWORD), ("b", wintypes.WORD), ("c", wintypes.WORD), ("d", ctypes.c_ubyte * 8)]
+
+        program_data_id = _Guid(
+            0x62AB5D82, 0xFDC1, 0x4DC3, (ctypes.c_ubyte * 8)(0xA9, 0xDD, 0x07, 0x0D, 0x1D, 0x49, 0x5D, 0x97)
+        )
+        found = ctypes.c_wchar_p()
+        shell32 = ctypes.windll.shell32  # type: ignore[attr-defined]
+        if shell32.SHGetKnownFolderPath(ctypes.byref(program_data_id), 0, None, ctypes.byref(found)) == 0:
+            try:
+                return str(found.value)
+            finally:
+                ctypes.windll.ole32.CoTaskMemFree(found)  # type: ignore[attr-defined]
+    return environ.get("ProgramData") or environ.get("PROGRAMDATA") or "C:\\ProgramData"
 
 
 def _system_files(environ: Mapping[str, str], platform: str) -> tuple[Path, ...]:
@@ -108,9 +134,11 @@ def default_config_paths(
     if not _PROFILE.match(profile):
         raise ConfigError(f"'{profile}' is not a valid profile name; use letters, digits, - and _.")
     name = CONFIG_FILE_NAME if profile == "default" else f"{profile}.ini"
+    override = environ.get(SYSTEM_CONFIG_ENV, "")
     return ConfigPaths(
         user_file=_user_config_dir(environ, platform) / name,
         system_files=_system_files(environ, platform),
+        defaults_only=frozenset({Path(override)}) if override and platform == "win32" else frozenset(),
     )
 
 

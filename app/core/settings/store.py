@@ -215,7 +215,7 @@ class ConfigStore:
             system.sources.append(path)
             for key, value in layer.values.items():
                 system.defaults.setdefault(key, value)  # the first file that sets a key wins
-            if self._is_admin_owned(real):
+            if self._is_admin_owned(real) and path not in self.paths.defaults_only:
                 for key, value in layer.values.items():
                     system.trusted.setdefault(key, value)
                 system.locked |= layer.locked
