@@ -134,6 +134,7 @@ class WidgetApp(SettingsFlow, QObject):
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.quit_requested.connect(self.quit)
         self.controller.notify.connect(self.notify)
+        self.controller.error_changed.connect(self._tell_about_a_failed_action)
         self.tray.start()
         for problem in problems:
             self.notify(tr("Settings problem"), problem)
@@ -216,6 +217,17 @@ class WidgetApp(SettingsFlow, QObject):
             self.controller.refresh_spread()
 
     # --- notifications ----------------------------------------------------------------------------
+
+    def _tell_about_a_failed_action(self) -> None:
+        """An action started from the tray (or a shortcut) while the window is hidden must not fail
+        silently: the agent gets the plain message and the RequestId as a notification."""
+        error = self.controller.last_error if self.controller else None
+        if error is None or error.from_poll or (self.window is not None and self.window.isVisible()):
+            return
+        text = error.message
+        if error.request_id:
+            text += "\n" + tr("RequestId: {id}").format(id=error.request_id)
+        self.notify(tr("Your request did not go through"), text)
 
     def notify(self, title: str, text: str) -> None:
         self.notifications.append((title, text))

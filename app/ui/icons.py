@@ -97,7 +97,9 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
 
 
 @cache
-def state_icon(state: UserState | None, stale: bool = False) -> QIcon:
+def state_icon(state: UserState | None, stale: bool = False, failed: bool = False) -> QIcon:
+    """The state's colour and shape; a yellow dot when it may be out of date, a red "!" mark when the
+    agent's last action failed (until the next one succeeds)."""
     icon = QIcon()
     for size in (16, 22, 24, 32, 48, 64):
         pixmap = QPixmap(size, size)
@@ -105,6 +107,20 @@ def state_icon(state: UserState | None, stale: bool = False) -> QIcon:
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _draw(painter, look_for(state), size, stale)
+        if failed:
+            _draw_failure_mark(painter, size)
         painter.end()
         icon.addPixmap(pixmap)
     return icon
+
+
+def _draw_failure_mark(painter: QPainter, size: int) -> None:
+    mark = QRectF(size * 0.56, 0, size * 0.44, size * 0.44)
+    painter.setPen(QPen(QColor("white"), size * 0.05))
+    painter.setBrush(QColor("#c62828"))
+    painter.drawEllipse(mark)
+    font = painter.font()
+    font.setPixelSize(max(6, int(size * 0.34)))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(mark, Qt.AlignmentFlag.AlignCenter, "!")

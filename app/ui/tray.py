@@ -47,6 +47,7 @@ class Tray(QObject):
         self.icon.activated.connect(self._activated)
         controller.status_changed.connect(self.refresh)
         controller.stale_changed.connect(lambda _stale: self.refresh())
+        controller.error_changed.connect(self.refresh)
         self._attach_timer = QTimer(self)
         self._attach_timer.setInterval(ATTACH_RETRY_MS)
         self._attach_timer.timeout.connect(self._try_attach)
@@ -98,9 +99,16 @@ class Tray(QObject):
             lines.append(tr("May be out of date: the last refresh failed"))
         return "\n".join(lines)
 
+    @property
+    def shows_failure(self) -> bool:
+        """The agent's own last action failed (a poll's failure is the 'out of date' dot instead)."""
+        error = self.controller.last_error
+        return error is not None and not error.from_poll
+
     def refresh(self) -> None:
         status = self.controller.status
-        self.icon.setIcon(state_icon(status.user_state if status else None, self.controller.out_of_date))
+        state = status.user_state if status else None
+        self.icon.setIcon(state_icon(state, self.controller.out_of_date, failed=self.shows_failure))
         self.icon.setToolTip(self.tooltip_text())
 
     def rebuild_menu(self) -> None:

@@ -4,22 +4,27 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="139"/>
+        <location filename="../../app/ui/application.py" line="140"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="247"/>
+        <location filename="../../app/ui/application.py" line="230"/>
+        <source>Your request did not go through</source>
+        <translation>您的请求未成功</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="259"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="249"/>
+        <location filename="../../app/ui/application.py" line="261"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="251"/>
+        <location filename="../../app/ui/application.py" line="263"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -79,13 +84,13 @@
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="259"/>
-        <location filename="../../app/ui/application.py" line="261"/>
+        <location filename="../../app/ui/application.py" line="271"/>
+        <location filename="../../app/ui/application.py" line="273"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="304"/>
+        <location filename="../../app/ui/application.py" line="316"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
@@ -126,7 +131,7 @@
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/tray.py" line="118"/>
+        <location filename="../../app/ui/tray.py" line="126"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -348,6 +353,7 @@
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
+        <location filename="../../app/ui/application.py" line="229"/>
         <location filename="../../app/ui/main_window.py" line="313"/>
         <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>RequestId: {id}</source>
@@ -591,37 +597,37 @@
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="93"/>
+        <location filename="../../app/ui/tray.py" line="94"/>
         <source>Code: {code}</source>
         <translation>小休代码：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="96"/>
+        <location filename="../../app/ui/tray.py" line="97"/>
         <source>On break for {time}</source>
         <translation>已小休 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="98"/>
+        <location filename="../../app/ui/tray.py" line="99"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="111"/>
+        <location filename="../../app/ui/tray.py" line="119"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="123"/>
+        <location filename="../../app/ui/tray.py" line="131"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="124"/>
+        <location filename="../../app/ui/tray.py" line="132"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="126"/>
+        <location filename="../../app/ui/tray.py" line="134"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

@@ -440,3 +440,25 @@ def test_a_call_in_progress_is_shown_with_direction_party_and_start(qloop: Loop,
             assert field(widget, "Call") == "–"
 
     qloop.run(scenario())
+
+
+def test_a_tray_action_that_fails_notifies_and_marks_the_icon(qloop: Loop, make_widget: MakeWidget) -> None:
+    """Take Break from the tray menu with the window hidden, and the service answers 503: the agent
+    gets a notification with the plain message and the RequestId, and the icon carries a failure mark
+    until the next action succeeds (it used to fail silently, the icon staying green)."""
+    widget = make_widget(tray=True, minimized=True)
+    assert widget.window is not None and widget.tray is not None and widget.simulator is not None
+    widget.window.hide()
+
+    async def scenario() -> None:
+        await qloop.until(lambda: widget.controller.status is not None, 8, "the first state")  # type: ignore[union-attr]
+        widget.simulator.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "TakeBreak")  # type: ignore[union-attr]
+        await widget.controller.take_break("lunch")  # type: ignore[union-attr]  # what the tray menu calls
+        assert widget.tray.shows_failure  # type: ignore[union-attr]
+        title, text = widget.notifications[-1]
+        assert "did not go through" in title and "unavailable" in text and "RequestId" in text
+        widget.simulator.faults.clear()  # type: ignore[union-attr]
+        await widget.controller.take_break("lunch")  # type: ignore[union-attr]
+        assert not widget.tray.shows_failure  # type: ignore[union-attr]
+
+    qloop.run(scenario())
