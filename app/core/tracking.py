@@ -21,7 +21,44 @@ POLL_JITTER = 0.2
 
 class EventKind(StrEnum):
     CHANGED_ELSEWHERE = "changed_elsewhere"
+    SYSTEM_BREAK = "system_break"  # a break the agent did not choose (a missed or rejected call)
     BREAK_OVERRUN = "break_overrun"
+
+
+# Breaks the phone system sets by itself; each deserves its own explanation.
+SYSTEM_BREAK_CODES = frozenset({"RingingTimeout", "RejectCall"})
+CALL_STATES = frozenset({UserState.RINGING, UserState.DIALING, UserState.TALKING, UserState.WORKING})
+# Where a change made elsewhere is worth a notification: the rest is call progress, shown in the
+# window and the tray but never announced.
+ANNOUNCED_STATES = frozenset({UserState.BREAK, UserState.READY, UserState.OFFLINE})
+NOTIFICATION_GAP = timedelta(seconds=30)
+
+
+def is_worth_announcing(previous: AgentStatus, current: AgentStatus) -> EventKind | None:
+    """Which notification a change made outside this app deserves, if any."""
+    if current.user_state is UserState.BREAK and current.break_code in SYSTEM_BREAK_CODES:
+        return EventKind.SYSTEM_BREAK
+    if current.user_state not in ANNOUNCED_STATES or previous.user_state in CALL_STATES:
+        return None  # a call's own progress (ringing, talking, after-call work, back to ready)
+    return EventKind.CHANGED_ELSEWHERE
+
+
+class NotificationGate:
+    """At most one notification per 30 s, so a burst of changes does not bury the agent; a system
+    break, an overrun and the agent's own failed action always get through."""
+
+    URGENT = frozenset({EventKind.SYSTEM_BREAK, EventKind.BREAK_OVERRUN})
+
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self._now = now
+        self._last: datetime | None = None
+
+    def allow(self, kind: EventKind) -> bool:
+        moment = self._now()
+        if kind not in self.URGENT and self._last is not None and moment - self._last < NOTIFICATION_GAP:
+            return False
+        self._last = moment
+        return True
 
 
 @dataclass(frozen=True)
@@ -63,6 +100,9 @@ class AgentTracker:
         self._remembered = remembered
         self._overrun_reported = False
 
+    def now(self) -> datetime:
+        return self._now()
+
     def set_break_codes(self, break_codes: Sequence[BreakCode]) -> None:
         self._limits = {c.code: c.max_minutes for c in break_codes if c.max_minutes}
 
@@ -82,7 +122,9 @@ class AgentTracker:
             self._remembered = None
             self._overrun_reported = False
             if previous is not None and not caused_by_us:
-                events.append(StatusEvent(EventKind.CHANGED_ELSEWHERE, previous, status))
+                kind = is_worth_announcing(previous, status)
+                if kind is not None:
+                    events.append(StatusEvent(kind, previous, status))
         overrun = self.check_overrun()
         if overrun:
             events.append(overrun)

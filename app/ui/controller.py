@@ -21,8 +21,9 @@ from app.core.client import CccClient
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.state_memory import StateStartFile
-from app.core.tracking import AgentTracker, EventKind, PollSchedule, StatusEvent, state_label
+from app.core.tracking import AgentTracker, EventKind, NotificationGate, PollSchedule, StatusEvent, state_label
 from app.ui.i18n import tr
+from app.ui.icons import look_for
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class AgentController(QObject):
         self._client: CccClient | None = None
         self.break_codes = list(break_codes)
         self.tracker = tracker or AgentTracker(break_codes)
+        self._gate = NotificationGate(self.tracker.now)
         self.schedule = schedule or PollSchedule(poll_interval)
         self.busy = False
         self.stale = False
@@ -289,19 +291,30 @@ class AgentController(QObject):
             await asyncio.get_running_loop().run_in_executor(None, memory.remember, remembered)
 
     def _announce(self, event: StatusEvent) -> None:
+        if not self._gate.allow(event.kind):
+            logger.info("Notification held back (one per 30 s): %s", event.kind)
+            return
         current = event.current
-        state = current.user_state.value
+        state = tr(look_for(current.user_state).label)
         if event.kind is EventKind.BREAK_OVERRUN:
             title = tr("Break is over time")
             text = tr("Your {code} break has passed {minutes} minutes.").format(
                 code=self.label_for(current.break_code), minutes=event.limit_minutes
             )
+        elif event.kind is EventKind.SYSTEM_BREAK:
+            title = tr("You were put on a break")
+            if current.break_code == "RingingTimeout":
+                text = tr("A call rang unanswered, so the system put you on a break. Click Ready to take calls again.")
+            else:
+                text = tr("A call was rejected, so the system put you on a break. Click Ready to take calls again.")
         else:
             title = tr("Your state changed")
-            text = tr("You are now {state}").format(state=state)
             if current.user_state is UserState.BREAK and current.break_code:
-                text += f" ({self.label_for(current.break_code)})"
-            text += tr(", changed outside this app.")
+                text = tr("You are now {state} ({code}): changed outside this app.").format(
+                    state=state, code=self.label_for(current.break_code)
+                )
+            else:
+                text = tr("You are now {state}: changed outside this app.").format(state=state)
         logger.info("Notification: %s — %s", title, text)
         self.notify.emit(title, text)
 

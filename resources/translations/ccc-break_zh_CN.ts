@@ -95,39 +95,54 @@
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="126"/>
+        <location filename="../../app/ui/controller.py" line="128"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="129"/>
+        <location filename="../../app/ui/controller.py" line="131"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="295"/>
+        <location filename="../../app/ui/controller.py" line="300"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="296"/>
+        <location filename="../../app/ui/controller.py" line="301"/>
         <source>Your {code} break has passed {minutes} minutes.</source>
         <translation>您的“{code}”小休已超过 {minutes} 分钟。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="300"/>
+        <location filename="../../app/ui/controller.py" line="305"/>
+        <source>You were put on a break</source>
+        <translation>系统已将您置为小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="307"/>
+        <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
+        <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="309"/>
+        <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
+        <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="311"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="301"/>
-        <source>You are now {state}</source>
-        <translation>您当前的状态为 {state}</translation>
+        <location filename="../../app/ui/controller.py" line="313"/>
+        <source>You are now {state} ({code}): changed outside this app.</source>
+        <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="304"/>
-        <source>, changed outside this app.</source>
-        <translation>，此变更并非通过本应用进行。</translation>
+        <location filename="../../app/ui/controller.py" line="317"/>
+        <source>You are now {state}: changed outside this app.</source>
+        <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>

@@ -34,10 +34,10 @@ def test_change_made_elsewhere_is_an_event_but_our_own_action_is_not() -> None:
     tracker = AgentTracker()
     assert tracker.apply(status("READY"), caused_by_us=False) == []  # first sight: nothing to compare
     assert tracker.apply(status("BREAK", "lunch"), caused_by_us=True) == []
-    events = tracker.apply(status("BREAK", "RingingTimeout"), caused_by_us=False)
+    events = tracker.apply(status("BREAK", "meeting"), caused_by_us=False)
     assert [e.kind for e in events] == [EventKind.CHANGED_ELSEWHERE]
     assert events[0].previous is not None and events[0].previous.break_code == "lunch"
-    assert tracker.apply(status("BREAK", "RingingTimeout"), caused_by_us=False) == []
+    assert tracker.apply(status("BREAK", "meeting"), caused_by_us=False) == []
 
 
 def test_overrun_is_raised_once_per_break() -> None:
@@ -216,3 +216,32 @@ def test_polling_survives_a_long_weekend_of_failures() -> None:
     for _ in range(2000):
         schedule.record_failure()
     assert 15 <= schedule.next_delay() <= MAX_BACKOFF_SECONDS
+
+
+def test_a_whole_call_cycle_raises_no_notification_but_a_missed_call_break_does() -> None:
+    """Call progress (ringing, talking, after-call work, back to ready) is shown, never announced; a
+    break the system set for a missed call is announced with its own reason; a supervisor's break is."""
+    tracker = AgentTracker()
+    tracker.apply(status("READY"), caused_by_us=True)
+    for state in ("RINGING", "TALKING", "WORKING", "READY"):
+        assert tracker.apply(status(state), caused_by_us=False) == [], state
+    tracker.apply(status("RINGING"), caused_by_us=False)
+    missed = tracker.apply(status("BREAK", "RingingTimeout"), caused_by_us=False)
+    assert [e.kind for e in missed] == [EventKind.SYSTEM_BREAK]
+    tracker.apply(status("READY"), caused_by_us=True)
+    assert [e.kind for e in tracker.apply(status("BREAK", "meeting"), caused_by_us=False)] == [
+        EventKind.CHANGED_ELSEWHERE
+    ]
+
+
+def test_notifications_are_at_most_one_per_30_seconds_except_urgent_ones() -> None:
+    from app.core.tracking import NotificationGate
+
+    clock = FakeClock()
+    gate = NotificationGate(clock)
+    assert gate.allow(EventKind.CHANGED_ELSEWHERE)
+    clock.moment += timedelta(seconds=10)
+    assert not gate.allow(EventKind.CHANGED_ELSEWHERE), "a burst of changes must not bury the agent"
+    assert gate.allow(EventKind.SYSTEM_BREAK) and gate.allow(EventKind.BREAK_OVERRUN)
+    clock.moment += timedelta(seconds=31)
+    assert gate.allow(EventKind.CHANGED_ELSEWHERE)

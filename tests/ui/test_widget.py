@@ -164,7 +164,8 @@ def test_state_set_elsewhere_appears_within_one_poll_and_notifies(qloop: Loop, m
         # One poll interval is 5 s ± 20 %; allow for the poll's own time.
         await shown_state(qloop, widget, "BREAK", timeout=7.5)
         assert field(widget, "BreakCode") == "RingingTimeout"
-        assert any("changed outside this app" in text for _title, text in widget.notifications)
+        # A break the agent did not choose: said why, and what to do, in plain words.
+        assert any("rang unanswered" in text and "Ready" in text for _t, text in widget.notifications)
         assert widget.window is not None and widget.window.notice.isVisible()
 
     qloop.run(scenario())
