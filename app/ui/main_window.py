@@ -87,6 +87,7 @@ class MainWindow(QWidget):
         self._ticker.setInterval(tick_ms)
         self._ticker.timeout.connect(self._tick)
         self._ticker.start()
+        self._name_for_screen_readers()
         # Server text is data, never markup: a message carrying <a href> must not become a link.
         for label in self.findChildren(QLabel):
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -128,6 +129,7 @@ class MainWindow(QWidget):
         panel = QGroupBox(tr("Status"))
         form = QFormLayout(panel)
         self.fields: dict[str, QLabel] = {}
+        self.field_labels: dict[str, str] = {}
         for key, label in [
             ("UserState", tr("User state")),
             ("Extension", tr("Extension")),
@@ -146,6 +148,7 @@ class MainWindow(QWidget):
             value.setWordWrap(key == "SkillGroups")  # IDs must show whole, not cut at a hyphen
             form.addRow(label + ":", value)
             self.fields[key] = value
+            self.field_labels[key] = label
         layout.addWidget(panel)
 
         code_row = QHBoxLayout()
@@ -174,6 +177,7 @@ class MainWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+Q"), self, self.quit_requested.emit)
         QShortcut(QKeySequence("F5"), self, self.controller.refresh_soon)
         QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
+        QShortcut(QKeySequence("Escape"), self, self._escape)
 
         self.error_frame = QFrame()
         self.error_frame.setObjectName("errorArea")
@@ -196,6 +200,7 @@ class MainWindow(QWidget):
         self.error_settings_button.clicked.connect(self.settings_requested.emit)
         dismiss = QPushButton(tr("Dismiss"))
         dismiss.clicked.connect(self.controller.dismiss_error)
+        self.dismiss_button = dismiss
         error_buttons.addWidget(self.copy_button)
         error_buttons.addWidget(self.error_settings_button)
         error_buttons.addStretch(1)
@@ -207,6 +212,7 @@ class MainWindow(QWidget):
 
         footer = QHBoxLayout()
         settings_button = QPushButton(tr("&Settings…"))
+        self.settings_button = settings_button
         settings_button.setObjectName("settingsButton")
         settings_button.clicked.connect(self.settings_requested.emit)
         footer.addStretch(1)
@@ -359,6 +365,30 @@ class MainWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.controller.refresh_soon()
+
+    def _escape(self) -> None:
+        """Escape puts the window away to the tray; without a tray the window is the app and stays."""
+        if self._hide_on_close():
+            self.hide()
+
+    def _name_for_screen_readers(self) -> None:
+        # What a screen reader says for each control: its purpose, and for values their field.
+        named = [
+            (self.take_break_button, tr("Take a break"), tr("Puts you on a break with the chosen break code")),
+            (self.ready_button, tr("Ready"), tr("Ends your break: you take calls again")),
+            (self.code_box, tr("Break code"), tr("The break to take")),
+            (self.copy_button, tr("Copy error"), tr("Copy the message and RequestId, to send to IT")),
+            (self.error_settings_button, tr("Open Settings"), ""),
+            (self.dismiss_button, tr("Dismiss error"), ""),
+            (self.settings_button, tr("Settings"), tr("Connection, AccessKey and break codes")),
+            (self.badge_text, tr("Your state"), ""),
+        ]
+        for widget, name, description in named:
+            widget.setAccessibleName(name)
+            if description:
+                widget.setAccessibleDescription(description)
+        for key, label in self.field_labels.items():
+            self.fields[key].setAccessibleName(label)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._hide_on_close():

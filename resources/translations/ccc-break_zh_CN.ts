@@ -146,6 +146,7 @@
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <location filename="../../app/ui/tray.py" line="126"/>
         <source>Ready</source>
         <translation>就绪</translation>
@@ -217,7 +218,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="50"/>
-        <location filename="../../app/ui/main_window.py" line="137"/>
+        <location filename="../../app/ui/main_window.py" line="139"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
@@ -242,134 +243,186 @@
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132"/>
+        <location filename="../../app/ui/main_window.py" line="134"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133"/>
+        <location filename="../../app/ui/main_window.py" line="135"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="136"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135"/>
+        <location filename="../../app/ui/main_window.py" line="137"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136"/>
+        <location filename="../../app/ui/main_window.py" line="138"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="140"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="141"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="142"/>
         <location filename="../../app/ui/settings_dialog.py" line="138"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141"/>
+        <location filename="../../app/ui/main_window.py" line="143"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152"/>
+        <location filename="../../app/ui/main_window.py" line="155"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="161"/>
+        <location filename="../../app/ui/main_window.py" line="164"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="163"/>
+        <location filename="../../app/ui/main_window.py" line="166"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191"/>
+        <location filename="../../app/ui/main_window.py" line="195"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193"/>
+        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="199"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="283"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299"/>
+        <location filename="../../app/ui/main_window.py" line="305"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302"/>
+        <location filename="../../app/ui/main_window.py" line="308"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
+        <location filename="../../app/ui/main_window.py" line="377"/>
+        <source>Take a break</source>
+        <translation>小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="377"/>
+        <source>Puts you on a break with the chosen break code</source>
+        <translation>按所选小休代码进入小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="378"/>
+        <source>Ends your break: you take calls again</source>
+        <translation>结束小休，重新接听电话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="379"/>
+        <source>The break to take</source>
+        <translation>要进入的小休类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="380"/>
+        <source>Copy error</source>
+        <translation>复制错误信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="381"/>
+        <source>Open Settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="382"/>
+        <source>Dismiss error</source>
+        <translation>关闭错误信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="383"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="383"/>
+        <source>Connection, AccessKey and break codes</source>
+        <translation>连接、AccessKey 和小休代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="384"/>
+        <source>Your state</source>
+        <translation>您的状态</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/application.py" line="229"/>
-        <location filename="../../app/ui/main_window.py" line="313"/>
+        <location filename="../../app/ui/main_window.py" line="319"/>
         <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
