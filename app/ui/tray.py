@@ -48,6 +48,7 @@ class Tray(QObject):
         controller.status_changed.connect(self.refresh)
         controller.stale_changed.connect(lambda _stale: self.refresh())
         controller.error_changed.connect(self.refresh)
+        controller.busy_changed.connect(lambda _busy: self.refresh())
         self._attach_timer = QTimer(self)
         self._attach_timer.setInterval(ATTACH_RETRY_MS)
         self._attach_timer.timeout.connect(self._try_attach)
@@ -95,6 +96,12 @@ class Tray(QObject):
             in_break = self.controller.tracker.time_in_break()
             if in_break is not None:
                 lines.append(tr("On break for {time}").format(time=format_duration(in_break)))
+        if self.controller.busy:
+            lines.append(tr("Sending your request…"))
+        elif self.shows_failure and self.controller.last_error is not None:
+            lines.append(
+                tr("Your last request did not go through: {why}").format(why=self.controller.last_error.message)
+            )
         if self.controller.out_of_date:
             lines.append(tr("May be out of date: the last refresh failed"))
         return "\n".join(lines)

@@ -147,7 +147,7 @@
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
         <location filename="../../app/ui/main_window.py" line="378"/>
-        <location filename="../../app/ui/tray.py" line="126"/>
+        <location filename="../../app/ui/tray.py" line="133"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -665,37 +665,47 @@
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="94"/>
+        <location filename="../../app/ui/tray.py" line="95"/>
         <source>Code: {code}</source>
         <translation>小休代码：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="97"/>
+        <location filename="../../app/ui/tray.py" line="98"/>
         <source>On break for {time}</source>
         <translation>已小休 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="99"/>
+        <location filename="../../app/ui/tray.py" line="100"/>
+        <source>Sending your request…</source>
+        <translation>正在发送您的请求…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="103"/>
+        <source>Your last request did not go through: {why}</source>
+        <translation>您的上一个请求未成功：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="106"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="119"/>
+        <location filename="../../app/ui/tray.py" line="126"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="131"/>
+        <location filename="../../app/ui/tray.py" line="138"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="132"/>
+        <location filename="../../app/ui/tray.py" line="139"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="134"/>
+        <location filename="../../app/ui/tray.py" line="141"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

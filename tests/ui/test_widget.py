@@ -454,8 +454,12 @@ def test_a_tray_action_that_fails_notifies_and_marks_the_icon(qloop: Loop, make_
     async def scenario() -> None:
         await qloop.until(lambda: widget.controller.status is not None, 8, "the first state")  # type: ignore[union-attr]
         widget.simulator.faults.fail(FaultKind.SERVICE_UNAVAILABLE, "TakeBreak")  # type: ignore[union-attr]
-        await widget.controller.take_break("lunch")  # type: ignore[union-attr]  # what the tray menu calls
+        running = widget.controller.take_break("lunch")  # type: ignore[union-attr]  # what the tray menu calls
+        await qloop.until(lambda: widget.controller.busy, 2, "the request to start")  # type: ignore[union-attr]
+        assert "Sending your request" in widget.tray.tooltip_text()  # type: ignore[union-attr]
+        await running
         assert widget.tray.shows_failure  # type: ignore[union-attr]
+        assert "did not go through" in widget.tray.tooltip_text()  # type: ignore[union-attr]
         title, text = widget.notifications[-1]
         assert "did not go through" in title and "unavailable" in text and "RequestId" in text
         widget.simulator.faults.clear()  # type: ignore[union-attr]
