@@ -22,7 +22,9 @@ POLL_JITTER = 0.2
 class EventKind(StrEnum):
     CHANGED_ELSEWHERE = "changed_elsewhere"
     SYSTEM_BREAK = "system_break"  # a break the agent did not choose (a missed or rejected call)
+    BREAK_ENDING = "break_ending"  # the pre-warning: the break's maximum is near
     BREAK_OVERRUN = "break_overrun"
+    BREAK_STILL_OVER = "break_still_over"  # a reminder every few minutes until Ready
 
 
 # Breaks the phone system sets by itself; each deserves its own explanation.
@@ -47,7 +49,9 @@ class NotificationGate:
     """At most one notification per 30 s, so a burst of changes does not bury the agent; a system
     break, an overrun and the agent's own failed action always get through."""
 
-    URGENT = frozenset({EventKind.SYSTEM_BREAK, EventKind.BREAK_OVERRUN})
+    URGENT = frozenset(
+        {EventKind.SYSTEM_BREAK, EventKind.BREAK_ENDING, EventKind.BREAK_OVERRUN, EventKind.BREAK_STILL_OVER}
+    )
 
     def __init__(self, now: Callable[[], datetime]) -> None:
         self._now = now
@@ -98,7 +102,7 @@ class AgentTracker:
         self.state_started_at: datetime | None = None
         self.start_is_exact = False
         self._remembered = remembered
-        self._overrun_reported = False
+        self._overrun = OverrunSchedule()
 
     def now(self) -> datetime:
         return self._now()
@@ -120,7 +124,7 @@ class AgentTracker:
             self.state_started_at = remembered.since if same and remembered is not None else self._now()
             self.start_is_exact = False
             self._remembered = None
-            self._overrun_reported = False
+            self._overrun.reset()
             if previous is not None and not caused_by_us:
                 kind = is_worth_announcing(previous, status)
                 if kind is not None:
@@ -160,15 +164,63 @@ class AgentTracker:
         return self._limits.get(self.status.break_code)
 
     def check_overrun(self) -> StatusEvent | None:
-        """An event once per break when it passes the maximum minutes set for its code."""
+        """The break's own schedule (OverrunSchedule): a pre-warning, the overrun, then reminders."""
         limit = self.break_limit_minutes()
         elapsed = self.time_in_break()
-        if self.status is None or limit is None or elapsed is None or self._overrun_reported:
+        if self.status is None or limit is None or elapsed is None:
             return None
-        if elapsed < timedelta(minutes=limit):
+        kind = self._overrun.due(elapsed, limit)
+        if kind is None:
             return None
-        self._overrun_reported = True
-        return StatusEvent(EventKind.BREAK_OVERRUN, self.status, self.status, limit_minutes=limit)
+        return StatusEvent(kind, self.status, self.status, limit_minutes=limit)
+
+    def overrun_warning_minutes(self) -> int:
+        return int(self._overrun.warn_before.total_seconds() // 60)
+
+    def minutes_over(self) -> int:
+        limit, elapsed = self.break_limit_minutes(), self.time_in_break()
+        if limit is None or elapsed is None:
+            return 0
+        return max(0, int((elapsed - timedelta(minutes=limit)).total_seconds() // 60))
+
+    def is_over(self) -> bool:
+        """The break has passed its code's maximum (the tray and window show it until Ready)."""
+        limit, elapsed = self.break_limit_minutes(), self.time_in_break()
+        return limit is not None and elapsed is not None and elapsed >= timedelta(minutes=limit)
+
+
+@dataclass
+class OverrunSchedule:
+    """When to tell the agent about a break's maximum: `warn_before` ahead, at the maximum, then every
+    `remind_every` until Ready. Each moment once; a new break starts over (`reset`)."""
+
+    warn_before: timedelta = timedelta(minutes=2)
+    remind_every: timedelta = timedelta(minutes=5)
+    _warned: bool = False
+    _overrun_told: bool = False
+    _reminders: int = 0
+
+    def reset(self) -> None:
+        self._warned = self._overrun_told = False
+        self._reminders = 0
+
+    def due(self, elapsed: timedelta, limit_minutes: int) -> EventKind | None:
+        limit = timedelta(minutes=limit_minutes)
+        if elapsed >= limit:
+            reminders_due = int((elapsed - limit) / self.remind_every)
+            if not self._overrun_told:
+                # Told now; reminders count on from here (a break restored long over is no burst).
+                self._overrun_told = self._warned = True
+                self._reminders = reminders_due
+                return EventKind.BREAK_OVERRUN
+            if reminders_due > self._reminders:
+                self._reminders = reminders_due
+                return EventKind.BREAK_STILL_OVER
+            return None
+        if not self._warned and limit > self.warn_before and elapsed >= limit - self.warn_before:
+            self._warned = True
+            return EventKind.BREAK_ENDING
+        return None
 
 
 class PollSchedule:

@@ -65,6 +65,11 @@ class ShownError:
         )
 
 
+def minutes_text(n: int) -> str:
+    """'1 minute' or 'n minutes': the plural chosen here, each form a whole translatable string."""
+    return tr("1 minute") if n == 1 else tr("{n} minutes").format(n=n)
+
+
 class AgentController(QObject):
     status_changed = Signal()
     busy_changed = Signal(bool)
@@ -245,6 +250,8 @@ class AgentController(QObject):
         event = self.tracker.check_overrun()
         if event:
             self._announce(event)
+            if event.kind is EventKind.BREAK_OVERRUN:
+                self.status_changed.emit()  # the tray and window switch to the over-time look
 
     # --- plumbing ---------------------------------------------------------------------------------
 
@@ -296,10 +303,21 @@ class AgentController(QObject):
             return
         current = event.current
         state = tr(look_for(current.user_state).label)
-        if event.kind is EventKind.BREAK_OVERRUN:
+        code = self.label_for(current.break_code)
+        if event.kind is EventKind.BREAK_ENDING:
+            left = self.tracker.overrun_warning_minutes()
+            title = tr("Break ends soon")
+            text = tr("Your {code} break ends in {time}.").format(code=code, time=minutes_text(left))
+        elif event.kind is EventKind.BREAK_OVERRUN:
             title = tr("Break is over time")
-            text = tr("Your {code} break has passed {minutes} minutes.").format(
-                code=self.label_for(current.break_code), minutes=event.limit_minutes
+            text = tr("Your {code} break has passed {time}. Click Ready when you are back.").format(
+                code=code, time=minutes_text(event.limit_minutes or 0)
+            )
+        elif event.kind is EventKind.BREAK_STILL_OVER:
+            over = self.tracker.minutes_over()
+            title = tr("Still on break")
+            text = tr("Your {code} break is {time} over. Click Ready when you are back.").format(
+                code=code, time=minutes_text(over)
             )
         elif event.kind is EventKind.SYSTEM_BREAK:
             title = tr("You were put on a break")

@@ -30,7 +30,13 @@ LOOKS: dict[UserState, StateLook] = {
 }
 
 
-def look_for(state: UserState | None) -> StateLook:
+# A break past its code's maximum: its own shape (a stop sign around the pause bars), not only a colour.
+OVER_TIME = StateLook("#b71c1c", "octagon-pause", QT_TR_NOOP("Break over time"))
+
+
+def look_for(state: UserState | None, over_time: bool = False) -> StateLook:
+    if over_time and state is UserState.BREAK:
+        return OVER_TIME
     return LOOKS[state or UserState.UNKNOWN]
 
 
@@ -46,7 +52,23 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     centre = box.center()
-    if look.shape == "circle-check":
+    if look.shape == "octagon-pause":
+        side = box.width() * 0.2929  # 1 - 1/sqrt(2): the cut corners of a regular octagon
+        x, y, w, h = box.left(), box.top(), box.width(), box.height()
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(x + side, y), QPointF(x + w - side, y), QPointF(x + w, y + side),
+                    QPointF(x + w, y + h - side), QPointF(x + w - side, y + h), QPointF(x + side, y + h),
+                    QPointF(x, y + h - side), QPointF(x, y + side),
+                ]
+            )
+        )  # fmt: skip
+        painter.setBrush(QColor("white"))
+        bar_w, bar_h = size * 0.12, size * 0.42
+        for bar_x in (size * 0.34, size * 0.54):
+            painter.drawRect(QRectF(bar_x, (size - bar_h) / 2, bar_w, bar_h))
+    elif look.shape == "circle-check":
         painter.drawEllipse(box)
         painter.setPen(white)
         path = QPainterPath(QPointF(size * 0.28, size * 0.52))
@@ -97,7 +119,7 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
 
 
 @cache
-def state_icon(state: UserState | None, stale: bool = False, failed: bool = False) -> QIcon:
+def state_icon(state: UserState | None, stale: bool = False, failed: bool = False, over_time: bool = False) -> QIcon:
     """The state's colour and shape; a yellow dot when it may be out of date, a red "!" mark when the
     agent's last action failed (until the next one succeeds)."""
     icon = QIcon()
@@ -106,7 +128,7 @@ def state_icon(state: UserState | None, stale: bool = False, failed: bool = Fals
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _draw(painter, look_for(state), size, stale)
+        _draw(painter, look_for(state, over_time), size, stale)
         if failed:
             _draw_failure_mark(painter, size)
         painter.end()

@@ -239,8 +239,9 @@ class MainWindow(QWidget):
     def refresh(self) -> None:
         status = self.controller.status
         state = status.user_state if status else None
-        look = look_for(state)
-        self.badge_icon.setPixmap(state_icon(state, self.controller.out_of_date).pixmap(48, 48))
+        over = self.controller.tracker.is_over()
+        look = look_for(state, over)
+        self.badge_icon.setPixmap(state_icon(state, self.controller.out_of_date, over_time=over).pixmap(48, 48))
         badge = tr(look.label)
         if status and state is UserState.BREAK and status.break_code:
             badge += f" — {self.controller.label_for(status.break_code)}"

@@ -88,7 +88,7 @@ class Tray(QObject):
 
     def tooltip_text(self) -> str:
         status = self.controller.status
-        look = look_for(status.user_state if status else None)
+        look = look_for(status.user_state if status else None, self.controller.tracker.is_over())
         lines = [f"{PRODUCT_NAME}: {tr(look.label)}"]
         if status is not None and status.user_state is UserState.BREAK:
             if status.break_code:
@@ -115,7 +115,8 @@ class Tray(QObject):
     def refresh(self) -> None:
         status = self.controller.status
         state = status.user_state if status else None
-        self.icon.setIcon(state_icon(state, self.controller.out_of_date, failed=self.shows_failure))
+        over = self.controller.tracker.is_over()
+        self.icon.setIcon(state_icon(state, self.controller.out_of_date, failed=self.shows_failure, over_time=over))
         self.icon.setToolTip(self.tooltip_text())
 
     def rebuild_menu(self) -> None:

@@ -95,59 +95,89 @@
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="128"/>
+        <location filename="../../app/ui/controller.py" line="133"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="131"/>
+        <location filename="../../app/ui/controller.py" line="136"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="300"/>
+        <location filename="../../app/ui/controller.py" line="312"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="301"/>
-        <source>Your {code} break has passed {minutes} minutes.</source>
-        <translation>您的“{code}”小休已超过 {minutes} 分钟。</translation>
+        <location filename="../../app/ui/controller.py" line="70"/>
+        <source>1 minute</source>
+        <translation>1 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="305"/>
+        <location filename="../../app/ui/controller.py" line="70"/>
+        <source>{n} minutes</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="309"/>
+        <source>Break ends soon</source>
+        <translation>小休即将结束</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="310"/>
+        <source>Your {code} break ends in {time}.</source>
+        <translation>您的{code}小休将在 {time} 后结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="313"/>
+        <source>Your {code} break has passed {time}. Click Ready when you are back.</source>
+        <translation>您的{code}小休已超过 {time}。回来后请点击“就绪”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="318"/>
+        <source>Still on break</source>
+        <translation>仍在小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="319"/>
+        <source>Your {code} break is {time} over. Click Ready when you are back.</source>
+        <translation>您的{code}小休已超时 {time}。回来后请点击“就绪”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="323"/>
         <source>You were put on a break</source>
         <translation>系统已将您置为小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="307"/>
+        <location filename="../../app/ui/controller.py" line="325"/>
         <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="309"/>
+        <location filename="../../app/ui/controller.py" line="327"/>
         <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="311"/>
+        <location filename="../../app/ui/controller.py" line="329"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="313"/>
+        <location filename="../../app/ui/controller.py" line="331"/>
         <source>You are now {state} ({code}): changed outside this app.</source>
         <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="317"/>
+        <location filename="../../app/ui/controller.py" line="335"/>
         <source>You are now {state}: changed outside this app.</source>
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/main_window.py" line="378"/>
-        <location filename="../../app/ui/tray.py" line="133"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/tray.py" line="134"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -185,6 +215,11 @@
         <location filename="../../app/ui/icons.py" line="29"/>
         <source>Not connected</source>
         <translation>未连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/icons.py" line="34"/>
+        <source>Break over time</source>
+        <translation>小休超时</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="32"/>
@@ -269,7 +304,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="137"/>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
@@ -321,7 +356,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="197"/>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
@@ -341,88 +376,88 @@
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="282"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="284"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305"/>
+        <location filename="../../app/ui/main_window.py" line="306"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308"/>
+        <location filename="../../app/ui/main_window.py" line="309"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="377"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="377"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="379"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="381"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="383"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="384"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="384"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="385"/>
         <source>Your state</source>
         <translation>您的状态</translation>
     </message>
     <message>
         <location filename="../../app/ui/application.py" line="229"/>
-        <location filename="../../app/ui/main_window.py" line="319"/>
+        <location filename="../../app/ui/main_window.py" line="320"/>
         <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
@@ -690,22 +725,22 @@
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="126"/>
+        <location filename="../../app/ui/tray.py" line="127"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="138"/>
+        <location filename="../../app/ui/tray.py" line="139"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="139"/>
+        <location filename="../../app/ui/tray.py" line="140"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="141"/>
+        <location filename="../../app/ui/tray.py" line="142"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

@@ -12,6 +12,7 @@ from app.core.tracking import (
     MIN_POLL_SECONDS,
     AgentTracker,
     EventKind,
+    OverrunSchedule,
     PollSchedule,
     ResumeDetector,
 )
@@ -40,18 +41,40 @@ def test_change_made_elsewhere_is_an_event_but_our_own_action_is_not() -> None:
     assert tracker.apply(status("BREAK", "meeting"), caused_by_us=False) == []
 
 
-def test_overrun_is_raised_once_per_break() -> None:
-    """A 15-minute break code warns once after 15 minutes, not on every poll."""
+def test_a_break_warns_before_its_maximum_then_at_it_then_every_five_minutes() -> None:
+    """A 15-minute break: a pre-warning at 13 minutes, the overrun at 15, reminders at 20 and 25,
+    each once, not on every poll or tick; a new break starts over."""
     clock = FakeClock()
     tracker = AgentTracker([BreakCode("default", "Break", 15)], now=clock)
     tracker.apply(status("BREAK", "default"), caused_by_us=True)
-    clock.moment += timedelta(minutes=14, seconds=59)
-    assert tracker.check_overrun() is None
-    clock.moment += timedelta(seconds=1)
-    event = tracker.check_overrun()
-    assert event is not None and event.kind is EventKind.BREAK_OVERRUN and event.limit_minutes == 15
-    assert tracker.check_overrun() is None
-    assert tracker.time_in_break() == timedelta(minutes=15)
+
+    def at(minutes: float) -> EventKind | None:
+        clock.moment = start + timedelta(minutes=minutes)
+        event = tracker.check_overrun()
+        return None if event is None else event.kind
+
+    start = clock.moment
+    assert [at(m) for m in (1, 12.9)] == [None, None]
+    assert at(13) is EventKind.BREAK_ENDING and at(14) is None
+    assert not tracker.is_over()
+    assert at(15) is EventKind.BREAK_OVERRUN and at(15.5) is None and tracker.is_over()
+    assert at(19.9) is None and at(20) is EventKind.BREAK_STILL_OVER and at(24) is None
+    assert at(25) is EventKind.BREAK_STILL_OVER and tracker.minutes_over() == 10
+    assert tracker.time_in_break() == timedelta(minutes=25)
+    tracker.apply(status("READY"), caused_by_us=True)
+    assert tracker.check_overrun() is None and not tracker.is_over()
+    tracker.apply(status("BREAK", "default"), caused_by_us=True)
+    start = clock.moment
+    assert at(13) is EventKind.BREAK_ENDING, "a new break starts its own schedule"
+
+
+def test_a_break_restored_already_over_is_told_once_then_reminded() -> None:
+    """Started after a restart in a break long past its maximum: the overrun once, not a burst of
+    reminders for every five minutes missed."""
+    schedule = OverrunSchedule()
+    assert schedule.due(timedelta(minutes=40), 15) is EventKind.BREAK_OVERRUN
+    assert schedule.due(timedelta(minutes=41), 15) is None
+    assert schedule.due(timedelta(minutes=45), 15) is EventKind.BREAK_STILL_OVER
 
 
 def test_ready_stops_the_break_clock() -> None:

@@ -187,6 +187,7 @@ def test_break_overrun_notifies_once(qloop: Loop, make_widget: MakeWidget, fake_
         await qloop.until(lambda: any("over time" in t for t, _ in widget.notifications), 3, "overrun notification")
         assert "limit 15 min" in field(widget, "TimeInBreak")
         assert "0:16:" in field(widget, "TimeInBreak")
+        assert "Break over time" in window.badge_text.text(), "the badge takes the over-time look"
         await asyncio.sleep(1.2)  # two more one-second ticks: still one notification
         assert sum("over time" in t for t, _ in widget.notifications) == 1
 
