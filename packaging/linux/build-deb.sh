@@ -140,7 +140,8 @@ chmod 0755 "$pkg/DEBIAN/postinst" "$pkg/DEBIAN/postrm"
 out=${out:-dist/ccc-break_${version}_${arch}.deb}
 mkdir -p "$(dirname "$out")"
 # Write next to the target and rename, so a reader never sees a half-written package.
-dpkg-deb --root-owner-group -Zxz -z3 --build "$pkg" "$stage/package.deb" >/dev/null
+# xz -9 (64 MiB dictionary): about 40 MB against 45 MB at -3, for roughly a minute more on 2 cores.
+dpkg-deb --root-owner-group -Zxz -z9 --build "$pkg" "$stage/package.deb" >/dev/null
 mv -f "$stage/package.deb" "$out"
 size=$(du -h "$out" | cut -f1)
 echo "Built $out ($size, installed $((installed_kb / 1024)) MB)"

@@ -30,6 +30,16 @@ PACKAGE_SIZES: dict[str, int] = {}  # printed at the end of the run (tests/packa
 
 CONFFILES = {"/etc/xdg/ccc-break/ccc-break.ini", "/etc/xdg/autostart/ccc-break.desktop"}
 
+# The issue's targets ("Fast start, light footprint, slim installers"), and the budget every build must
+# already meet: what stripping and dropping unused Qt parts reached, plus a little headroom. The ICU
+# data library (31 MB, linked by QtCore) and cryptography (11 MB, secretstorage's session encryption)
+# are what still stands between the two; test_deb_meets_the_size_targets turns red (XPASS strict) the
+# day the targets are met, so the budget can be tightened to them.
+TARGET_DEB_BYTES = 35 * 2**20
+TARGET_INSTALLED_KIB = 100 * 1024  # Installed-Size is in KiB
+BUDGET_DEB_BYTES = 39 * 2**20
+BUDGET_INSTALLED_KIB = 140 * 1024
+
 
 @dataclass(frozen=True)
 class InstalledPackage:
@@ -103,6 +113,78 @@ def test_deb_lays_out_app_launcher_menu_entry_icons_and_config(deb: Path) -> Non
     assert "-> /opt/ccc-break/ccc-break" in files["/usr/bin/ccc-break"]
     assert all(" root/root " in line for line in files.values()), "files must be owned by root"
     assert files["/opt/ccc-break/ccc-break"].startswith("-rwxr-xr-x")
+
+
+def _sizes(deb: Path) -> tuple[int, int]:
+    return deb.stat().st_size, int(run("dpkg-deb", "-f", deb, "Installed-Size").stdout.strip())
+
+
+def test_deb_stays_within_its_size_budget(deb: Path) -> None:
+    """Stripped binaries and no unused Qt parts: a regression here is debug info or a Qt part coming back."""
+    size, installed = _sizes(deb)
+    assert size <= BUDGET_DEB_BYTES, f"the .deb is {size / 2**20:.1f} MiB, over {BUDGET_DEB_BYTES / 2**20:.0f} MiB"
+    assert installed <= BUDGET_INSTALLED_KIB, (
+        f"installed size is {installed / 1024:.1f} MiB, over {BUDGET_INSTALLED_KIB / 1024:.0f} MiB"
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="ICU data and cryptography keep the package over the issue's targets")
+def test_deb_meets_the_size_targets(deb: Path) -> None:
+    size, installed = _sizes(deb)
+    assert size <= TARGET_DEB_BYTES, f"the .deb is {size / 2**20:.1f} MiB, over {TARGET_DEB_BYTES / 2**20:.0f} MiB"
+    assert installed <= TARGET_INSTALLED_KIB, (
+        f"installed size is {installed / 1024:.1f} MiB, over {TARGET_INSTALLED_KIB / 1024:.0f} MiB"
+    )
+
+
+def test_deb_keeps_the_translations_and_qt_parts_the_app_needs(deb: Path) -> None:
+    files = contents(deb)
+    internal = "/opt/ccc-break/_internal"
+    for path in (
+        f"{internal}/resources/translations/ccc-break_zh_CN.qm",
+        f"{internal}/PySide6/Qt/translations/qtbase_zh_CN.qm",
+        f"{internal}/PySide6/Qt/plugins/platforms/libqxcb.so",
+        f"{internal}/PySide6/Qt/plugins/platforms/libqwayland.so",
+        f"{internal}/PySide6/Qt/plugins/imageformats/libqsvg.so",
+        f"{internal}/PySide6/Qt/plugins/iconengines/libqsvgicon.so",
+        f"{internal}/PySide6/Qt/lib/libQt6Svg.so.6",
+    ):
+        assert path in files, f"{path}: the widget needs it"
+    qt = f"{internal}/PySide6/Qt/"
+    dropped = [
+        p
+        for p in files
+        if p.startswith(qt)
+        and (
+            re.search(r"/translations/(qt_|qt_help_|qtbase_(?!en|zh_CN))", p)
+            or re.search(r"/plugins/(tls|generic|egldeviceintegrations)/.", p)
+            or re.search(r"/plugins/imageformats/libq(?!svg)", p)
+            or re.search(r"/plugins/platforms/libq(eglfs|linuxfb|minimal|offscreen|vnc|vkkhrdisplay)", p)
+        )
+    ]
+    assert not dropped, f"unused Qt parts are back in the package: {dropped[:10]}"
+
+
+def test_deb_ships_stripped_binaries(deb: Path) -> None:
+    """Debug info and symbol tables were a third of the download; the dynamic symbols stay."""
+    readelf = require("readelf", "binutils")
+    work = Path(run("mktemp", "-d").stdout.strip())
+    try:
+        run("dpkg-deb", "-x", deb, work)
+        elves = [
+            p
+            for p in (work / "opt/ccc-break").rglob("*")
+            if p.is_file() and not p.is_symlink() and p.read_bytes()[:4] == b"\x7fELF"
+        ]
+        assert len(elves) > 20, "the bundle's executable and shared libraries are missing"
+        unstripped = [
+            str(p.relative_to(work))
+            for p in elves
+            if re.search(r"\s\.(symtab|debug_info)\s", run(readelf, "-S", "-W", p).stdout)
+        ]
+        assert not unstripped, f"not stripped: {unstripped[:10]}"
+    finally:
+        run("rm", "-rf", work)
 
 
 def test_deb_control_conffiles_and_dependencies(deb: Path) -> None:
