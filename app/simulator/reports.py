@@ -19,6 +19,7 @@ docs leave room:
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime, time
 from typing import Any
@@ -291,30 +292,26 @@ def _user(params: Mapping[str, str], directory: AgentDirectory, instance_id: str
 # --- parameters -----------------------------------------------------------------------------------
 
 
-def _page(params: Mapping[str, str], name: str, default: int) -> int:
+def _whole_number(params: Mapping[str, str], name: str, default: int, low: int, high: int, means: str) -> int:
+    """A whole-number parameter within [low, high], or the real InvalidParameter answer saying `means`."""
     value = params.get(name, "").strip()
     if not value:
         return default
     try:
         number = int(value)
     except ValueError:
-        raise errors.invalid_parameter(name, f"{name} must be a number from 1 to {MAX_PAGE}.") from None
-    if not 1 <= number <= MAX_PAGE:
-        raise errors.invalid_parameter(name, f"{name} must be a number from 1 to {MAX_PAGE}.")
+        raise errors.invalid_parameter(name, f"{name} must be {means}.") from None
+    if not low <= number <= high:
+        raise errors.invalid_parameter(name, f"{name} must be {means}.")
     return number
+
+
+def _page(params: Mapping[str, str], name: str, default: int) -> int:
+    return _whole_number(params, name, default, 1, MAX_PAGE, f"a number from 1 to {MAX_PAGE}")
 
 
 def _optional_ms(params: Mapping[str, str], name: str, default: int) -> int:
-    value = params.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise errors.invalid_parameter(name, f"{name} must be a Unix timestamp in milliseconds.") from None
-    if number < 0:
-        raise errors.invalid_parameter(name, f"{name} must be a Unix timestamp in milliseconds.")
-    return number
+    return _whole_number(params, name, default, 0, sys.maxsize, "a Unix timestamp in milliseconds")
 
 
 def _optional_bool(params: Mapping[str, str], name: str) -> bool | None:

@@ -42,12 +42,6 @@ async def simulator() -> AsyncIterator[Simulator]:
         yield sim
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with open_session() as opened:
-        yield opened
-
-
 class RecordedSleep:
     """Backoff delays are recorded instead of waited, so retry tests stay fast and exact."""
 

@@ -10,7 +10,7 @@ import json
 import random
 import time
 import tracemalloc
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.core.client import AgentIdentity, CccClient, RetryPolicy, Timeouts, open_session
+from app.core.client import AgentIdentity, CccClient, RetryPolicy, Timeouts
 from app.core.errors import ApiError, ProtocolError, RequestTimeout
 from app.core.models import UserState
 from app.core.server_clock import ServerClock
@@ -27,12 +27,6 @@ from tests.fixtures.hostile import OK_CONTEXT, HostileServer, envelope, json_res
 
 SECRET = "hostile-DISTINCTIVE-secret-1"
 AGENT = AgentIdentity("ccc-test", "user-test@ccc-test", "desk-1")
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with open_session() as opened:
-        yield opened
 
 
 async def _no_wait(_delay: float) -> None:

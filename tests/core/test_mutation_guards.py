@@ -10,7 +10,6 @@ import random
 import tracemalloc
 import urllib.request
 import zlib
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import aiohttp
@@ -18,19 +17,13 @@ import pytest
 from aiohttp import web
 
 from app.core.answer import MAX_ANSWER_BYTES, AnswerTooLarge, decode_body, parse_json
-from app.core.client import AgentIdentity, CccClient, open_session
+from app.core.client import AgentIdentity, CccClient
 from app.core.errors import ApiError
 from app.core.models import AgentStatus, UserState
 from app.core.proxy import ProxySettings
 from app.core.signing import Credentials
 from app.core.text import MAX_SHOWN_CHARS, bounded, without_markup
 from tests.fixtures.hostile import OK_CONTEXT, HostileServer, envelope
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with open_session() as opened:
-        yield opened
 
 
 async def _no_wait(_delay: float) -> None:
