@@ -39,6 +39,7 @@ class BreakCode:
     code: str
     label: str = ""
     max_minutes: int | None = None
+    daily_minutes: int | None = None  # the day's allowance for this code, shown with what is left of it
 
     @property
     def display(self) -> str:

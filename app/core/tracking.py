@@ -25,6 +25,7 @@ class EventKind(StrEnum):
     BREAK_ENDING = "break_ending"  # the pre-warning: the break's maximum is near
     BREAK_OVERRUN = "break_overrun"
     BREAK_STILL_OVER = "break_still_over"  # a reminder every few minutes until Ready
+    AUTO_READY = "auto_ready"  # the organisation's policy sets the agent Ready this long over the maximum
 
 
 # Breaks the phone system sets by itself; each deserves its own explanation.
@@ -50,7 +51,13 @@ class NotificationGate:
     break, an overrun and the agent's own failed action always get through."""
 
     URGENT = frozenset(
-        {EventKind.SYSTEM_BREAK, EventKind.BREAK_ENDING, EventKind.BREAK_OVERRUN, EventKind.BREAK_STILL_OVER}
+        {
+            EventKind.SYSTEM_BREAK,
+            EventKind.BREAK_ENDING,
+            EventKind.BREAK_OVERRUN,
+            EventKind.BREAK_STILL_OVER,
+            EventKind.AUTO_READY,
+        }
     )
 
     def __init__(self, now: Callable[[], datetime]) -> None:
@@ -109,6 +116,13 @@ class AgentTracker:
 
     def set_break_codes(self, break_codes: Sequence[BreakCode]) -> None:
         self._limits = {c.code: c.max_minutes for c in break_codes if c.max_minutes}
+
+    def set_overrun_policy(self, remind_every_minutes: int, auto_ready_after_minutes: int = 0) -> None:
+        """Reminders every N minutes over; Ready set by policy X minutes over (0: never)."""
+        self._overrun.remind_every = timedelta(minutes=max(1, remind_every_minutes))
+        self._overrun.auto_ready_after = (
+            timedelta(minutes=auto_ready_after_minutes) if auto_ready_after_minutes > 0 else None
+        )
 
     def apply(self, status: AgentStatus, *, caused_by_us: bool) -> list[StatusEvent]:
         previous = self.status
@@ -174,6 +188,14 @@ class AgentTracker:
             return None
         return StatusEvent(kind, self.status, self.status, limit_minutes=limit)
 
+    def until_next_overrun_event(self) -> timedelta | None:
+        """How long until check_overrun has something to say (None: nothing is scheduled), so one
+        timer can wait for it instead of a ticker running all day."""
+        limit, elapsed = self.break_limit_minutes(), self.time_in_break()
+        if limit is None or elapsed is None:
+            return None
+        return self._overrun.until_next(elapsed, limit)
+
     def overrun_warning_minutes(self) -> int:
         return int(self._overrun.warn_before.total_seconds() // 60)
 
@@ -196,13 +218,27 @@ class OverrunSchedule:
 
     warn_before: timedelta = timedelta(minutes=2)
     remind_every: timedelta = timedelta(minutes=5)
+    auto_ready_after: timedelta | None = None  # the organisation's policy; None: never
     _warned: bool = False
     _overrun_told: bool = False
     _reminders: int = 0
+    _auto_ready_told: bool = False
 
     def reset(self) -> None:
-        self._warned = self._overrun_told = False
+        self._warned = self._overrun_told = self._auto_ready_told = False
         self._reminders = 0
+
+    def until_next(self, elapsed: timedelta, limit_minutes: int) -> timedelta | None:
+        """The wait until `due` next returns an event, for the same break."""
+        limit = timedelta(minutes=limit_minutes)
+        if not self._warned and limit > self.warn_before and elapsed < limit - self.warn_before:
+            return limit - self.warn_before - elapsed
+        if not self._overrun_told:
+            return max(timedelta(0), limit - elapsed)
+        moments = [limit + self.remind_every * (self._reminders + 1)]
+        if self.auto_ready_after is not None and not self._auto_ready_told:
+            moments.append(limit + self.auto_ready_after)
+        return max(timedelta(0), min(moments) - elapsed)
 
     def due(self, elapsed: timedelta, limit_minutes: int) -> EventKind | None:
         limit = timedelta(minutes=limit_minutes)
@@ -213,6 +249,11 @@ class OverrunSchedule:
                 self._overrun_told = self._warned = True
                 self._reminders = reminders_due
                 return EventKind.BREAK_OVERRUN
+            policy = self.auto_ready_after
+            if policy is not None and not self._auto_ready_told and elapsed >= limit + policy:
+                self._auto_ready_told = True
+                self._reminders = reminders_due  # a reminder due at the same moment would say less
+                return EventKind.AUTO_READY
             if reminders_due > self._reminders:
                 self._reminders = reminders_due
                 return EventKind.BREAK_STILL_OVER
@@ -241,6 +282,10 @@ class PollSchedule:
 
     def record_failure(self) -> None:
         self.failures += 1
+
+    def shortest_delay(self) -> float:
+        """The quickest poll allowed (with jitter), for when seconds matter: a break waits for a call's end."""
+        return float(MIN_POLL_SECONDS) * self._rng.uniform(1, 1 + POLL_JITTER)
 
     def next_delay(self) -> float:
         # Back-off never waits longer than five minutes, nor less than the interval IT set (which

@@ -203,15 +203,33 @@ def test_built_in_break_codes() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["|No code|5", "a|b|c|d", "coffee|Coffee|ten", "coffee|Coffee|0", "a|A; a|Again", "", " ; "],
+    [
+        "|No code|5",
+        "a|b|c|d",
+        "a|b|5|6|7",
+        "coffee|Coffee|ten",
+        "coffee|Coffee|0",
+        "coffee|Coffee|5|0",
+        "coffee|Coffee|5|lots",
+        "a|A; a|Again",
+        "",
+        " ; ",
+    ],
 )
 def test_bad_break_codes_are_refused(text: str) -> None:
     with pytest.raises(ConfigError, match="break_codes"):
         parse_setting("break_codes", text)
 
 
+def test_a_daily_allowance_is_the_fourth_part_of_a_break_code() -> None:
+    assert parse_break_codes("lunch | Lunch | 60 | 75; default | Break | | 30") == (
+        BreakCode("lunch", "Lunch", 60, 75),
+        BreakCode("default", "Break", None, 30),
+    )
+
+
 def test_break_codes_round_trip_through_the_file_format() -> None:
-    codes = (BreakCode("a", "A", 5), BreakCode("b", "B"), BreakCode("c"))
+    codes = (BreakCode("a", "A", 5), BreakCode("b", "B"), BreakCode("c"), BreakCode("d", "D", None, 90))
     assert parse_break_codes(format_break_codes(codes)) == codes
     assert parse_break_codes(format_break_codes(codes, "; ")) == codes
 

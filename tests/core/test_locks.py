@@ -327,3 +327,35 @@ def test_on_windows_a_file_the_agent_names_cannot_lock_or_replace_locked_values(
     assert loaded.settings.endpoint == "https://ccc-org.example" and loaded.settings.poll_interval == 60
     assert loaded.is_locked("endpoint") and not loaded.is_locked("signature")
     assert loaded.settings.signature is SignatureScheme.V2, "its values still serve as defaults"
+
+
+def test_the_auto_ready_policy_comes_only_from_the_organisations_own_file(tmp_path: Path) -> None:
+    """Setting agents Ready after an overrun is IT's rule: an agent's own file (or a system file the
+    agent owns) can neither switch it on nor off, and IT's daily allowances arrive with the codes."""
+    admin_file(
+        xdg_file(tmp_path / "org"),
+        "[ccc-break]\nauto_ready_after_overrun = 10\nbreak_codes = lunch | Lunch | 60 | 60; default | Break | 15\n"
+        "locked = break_codes\n",
+    )
+    write(tmp_path / "user" / "ccc-break.ini", "[ccc-break]\nauto_ready_after_overrun = 0\noverrun_sound = true\n")
+    environ = {
+        "HOME": str(tmp_path / "home"),
+        "CCC_BREAK_CONFIG_DIR": str(tmp_path / "user"),
+        "XDG_CONFIG_DIRS": str(tmp_path / "org"),
+    }
+    store = ConfigStore(default_config_paths(environ=environ, platform="linux"))
+    loaded = store.load()
+    assert loaded.settings.auto_ready_after_overrun == 10
+    assert loaded.settings.overrun_sound is True  # the agent's own choice
+    assert loaded.settings.break_codes[0].daily_minutes == 60
+    assert any("auto_ready_after_overrun" in p and "policy" in p for p in loaded.problems)
+    store.save(loaded.settings.replace(auto_ready_after_overrun=0))
+    assert "auto_ready_after_overrun" not in (tmp_path / "user" / "ccc-break.ini").read_text(encoding="utf-8")
+
+    mine = own_file(xdg_file(tmp_path / "mine"), "[ccc-break]\nauto_ready_after_overrun = 1\n")
+    environ["XDG_CONFIG_DIRS"] = str(mine.parent.parent)
+    (tmp_path / "user" / "ccc-break.ini").unlink()
+    assert (
+        ConfigStore(default_config_paths(environ=environ, platform="linux")).load().settings.auto_ready_after_overrun
+        == 0
+    )

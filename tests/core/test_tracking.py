@@ -268,3 +268,75 @@ def test_notifications_are_at_most_one_per_30_seconds_except_urgent_ones() -> No
     assert gate.allow(EventKind.SYSTEM_BREAK) and gate.allow(EventKind.BREAK_OVERRUN)
     clock.moment += timedelta(seconds=31)
     assert gate.allow(EventKind.CHANGED_ELSEWHERE)
+
+
+def test_the_organisation_policy_sets_ready_once_after_its_minutes_over() -> None:
+    """With "Ready after 10 min over", a 15-minute break is warned, overrun, reminded, then set Ready once."""
+    clock = FakeClock()
+    tracker = AgentTracker([BreakCode("default", "Break", 15)], now=clock)
+    tracker.set_overrun_policy(remind_every_minutes=5, auto_ready_after_minutes=10)
+    tracker.apply(status("BREAK", "default"), caused_by_us=True)
+    seen: list[tuple[int, EventKind]] = []
+    for minute in range(1, 40):
+        clock.moment += timedelta(minutes=1)
+        event = tracker.check_overrun()
+        if event:
+            seen.append((minute, event.kind))
+    assert seen == [
+        (13, EventKind.BREAK_ENDING),
+        (15, EventKind.BREAK_OVERRUN),
+        (20, EventKind.BREAK_STILL_OVER),
+        (25, EventKind.AUTO_READY),
+        (30, EventKind.BREAK_STILL_OVER),  # until the service says READY, reminders go on
+        (35, EventKind.BREAK_STILL_OVER),
+    ]
+
+
+def test_without_a_policy_ready_is_never_set_for_the_agent() -> None:
+    clock = FakeClock()
+    tracker = AgentTracker([BreakCode("default", "Break", 15)], now=clock)
+    tracker.apply(status("BREAK", "default"), caused_by_us=True)
+    clock.moment += timedelta(hours=5)
+    kinds = {event.kind for event in iter(tracker.check_overrun, None)}
+    assert EventKind.AUTO_READY not in kinds
+
+
+def test_the_next_overrun_moment_is_known_so_one_timer_can_wait_for_it() -> None:
+    """Each wait ends exactly where check_overrun has something to say; nothing is due in between."""
+    clock = FakeClock()
+    tracker = AgentTracker([BreakCode("lunch", "Lunch", 30)], now=clock)
+    tracker.set_overrun_policy(remind_every_minutes=5, auto_ready_after_minutes=7)
+    assert tracker.until_next_overrun_event() is None  # not on a break
+    tracker.apply(status("BREAK", "lunch"), caused_by_us=True)
+    moments = []
+    for _ in range(6):
+        wait = tracker.until_next_overrun_event()
+        assert wait is not None
+        clock.moment += wait - timedelta(seconds=1)
+        assert tracker.check_overrun() is None, "nothing is due before the announced moment"
+        clock.moment += timedelta(seconds=1)
+        event = tracker.check_overrun()
+        assert event is not None
+        moments.append((int((clock.moment - FakeClock().moment).total_seconds() // 60), event.kind))
+    assert moments == [
+        (28, EventKind.BREAK_ENDING),
+        (30, EventKind.BREAK_OVERRUN),
+        (35, EventKind.BREAK_STILL_OVER),
+        (37, EventKind.AUTO_READY),
+        (40, EventKind.BREAK_STILL_OVER),
+        (45, EventKind.BREAK_STILL_OVER),
+    ]
+    tracker.apply(status("READY"), caused_by_us=True)
+    assert tracker.until_next_overrun_event() is None
+
+
+def test_reminders_follow_the_agents_interval() -> None:
+    clock = FakeClock()
+    tracker = AgentTracker([BreakCode("default", "Break", 10)], now=clock)
+    tracker.set_overrun_policy(remind_every_minutes=2)
+    tracker.apply(status("BREAK", "default"), caused_by_us=True)
+    clock.moment += timedelta(minutes=10)
+    assert tracker.check_overrun() is not None  # the overrun itself
+    clock.moment += timedelta(minutes=2)
+    event = tracker.check_overrun()
+    assert event is not None and event.kind is EventKind.BREAK_STILL_OVER

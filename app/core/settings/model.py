@@ -40,8 +40,15 @@ SETTING_KEYS: tuple[str, ...] = (
     "poll_interval",
     "request_timeout",
     "launch_at_login",
+    "overrun_reminder_minutes",
+    "overrun_sound",
+    "auto_ready_after_overrun",
     "device_id",
 )
+# Organisation policies: read from the organisation's own (administrator-owned) files only, never from
+# the agent's file or the command line; the built-in value (off) otherwise.
+POLICY_KEYS = frozenset({"auto_ready_after_overrun"})
+MAX_REMINDER_MINUTES = 120
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,9 @@ class Settings:
     poll_interval: int = 15
     request_timeout: float = 10.0
     launch_at_login: bool = False
+    overrun_reminder_minutes: int = 5  # how often an overrun break is reminded of until Ready
+    overrun_sound: bool = False  # a sound with the overrun notifications (off: open-plan offices)
+    auto_ready_after_overrun: int = 0  # policy: minutes over the maximum after which Ready is set; 0 = never
     break_codes: tuple[BreakCode, ...] = DEFAULT_BREAK_CODES
 
     def endpoint_url(self) -> str:

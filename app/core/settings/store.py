@@ -35,7 +35,7 @@ from types import MappingProxyType
 from app.core.errors import ConfigError
 from app.core.private_files import private_dir
 from app.core.settings import ini
-from app.core.settings.model import BUILT_IN, DEVICE_ID_PREFIX, SETTING_KEYS, Settings
+from app.core.settings.model import BUILT_IN, DEVICE_ID_PREFIX, POLICY_KEYS, SETTING_KEYS, Settings
 from app.core.settings.paths import ConfigPaths, is_admin_owned
 from app.core.settings.values import coerce_value, format_value, parse_setting, parse_value, value_problem
 
@@ -143,7 +143,15 @@ class ConfigStore:
         values: dict[str, object] = {}
         origins: dict[str, Origin] = {}
         for key in SETTING_KEYS:
-            if key in system.locked:
+            if key in POLICY_KEYS:
+                # The organisation's rule for its agents: never the agent's own choice.
+                if key in system.trusted:
+                    values[key], origins[key] = system.trusted[key], Origin.LOCKED
+                else:
+                    values[key], origins[key] = getattr(BUILT_IN, key), Origin.BUILT_IN
+                if key in user_layer.values or key in override_values:
+                    problems.append(f"'{key}' is a policy only your organisation's settings file can set; ignored.")
+            elif key in system.locked:
                 values[key], origins[key] = system.locked_value(key), Origin.LOCKED
                 if key in override_values and override_values[key] != values[key]:
                     problems.append(f"{_flag(key)} was ignored: {key} is locked by your organisation")
@@ -351,7 +359,7 @@ class ConfigStore:
             removals: set[str] = set()
             for key in SETTING_KEYS:
                 value = getattr(settings, key)
-                if key in system.locked:
+                if key in system.locked or key in POLICY_KEYS:
                     removals.add(key)
                     continue
                 if key in self._last_overrides and self._last_overrides[key] == value:

@@ -13,6 +13,7 @@ from app.core.models import BreakCode
 from app.core.settings.model import (
     MAX_BREAK_MINUTES,
     MAX_POLL_INTERVAL,
+    MAX_REMINDER_MINUTES,
     MAX_REQUEST_TIMEOUT,
     MIN_POLL_INTERVAL,
     MIN_REQUEST_TIMEOUT,
@@ -34,6 +35,11 @@ _MSG_POLL = (
 )
 _MSG_TIMEOUT = "The request timeout must be a number of seconds from 1 to 120."
 _MSG_LAUNCH = "Start at login must be true or false."
+_MSG_SOUND = "The overrun sound must be true or false."
+_MSG_REMINDER = f"Reminders of an overrun break must come every 1 to {MAX_REMINDER_MINUTES} minutes."
+_MSG_AUTO_READY = (
+    f"Setting Ready after an overrun takes the minutes over the maximum, 1 to {MAX_BREAK_MINUTES}, or 0 for never."
+)
 
 _WORD = re.compile(r"^[^\s|;]+$")
 _REGION = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -52,7 +58,7 @@ def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:
     seen: set[str] = set()
     for entry in codes:
         if not isinstance(entry, BreakCode):
-            return "Break codes must be entries like: lunch | Lunch | 60."
+            return "Break codes must be entries like: lunch | Lunch | 60 | 90."
         code = entry.code
         if not isinstance(code, str) or not code.strip():
             return "Every break code needs a code (the text before the first |)."
@@ -62,11 +68,14 @@ def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:
         if not isinstance(label, str) or any(ch in label for ch in "|;\r\n"):
             return f"The label of break code '{code}' must not contain | or ; or line breaks."
         minutes = entry.max_minutes
-        if minutes is not None and (
-            isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MAX_BREAK_MINUTES
-        ):
+        if not _is_minutes(minutes):
             return (
                 f"The break code '{code}' must have its maximum minutes as a whole number "
+                f"from 1 to {MAX_BREAK_MINUTES}, or nothing."
+            )
+        if not _is_minutes(entry.daily_minutes):
+            return (
+                f"The break code '{code}' must have its daily allowance as a whole number of minutes "
                 f"from 1 to {MAX_BREAK_MINUTES}, or nothing."
             )
         if code in seen:
@@ -75,31 +84,44 @@ def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:
     return None
 
 
+def _is_minutes(minutes: object) -> bool:
+    """Nothing, or a whole number of minutes a day can hold."""
+    if minutes is None:
+        return True
+    return isinstance(minutes, int) and not isinstance(minutes, bool) and 1 <= minutes <= MAX_BREAK_MINUTES
+
+
+def _entry_minutes(code: str, text: str, what: str) -> int | None:
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(
+            f"The break code '{code}' has '{text}' as its {what}; use a whole number or leave it empty."
+        ) from None
+
+
 def parse_break_codes(text: str) -> tuple[BreakCode, ...]:
-    """Parse ``code | label | max minutes`` entries, one per line or separated by ``;``."""
+    """Parse ``code | label | max minutes | daily minutes`` entries, one per line or separated by ``;``."""
     codes: list[BreakCode] = []
     for raw in re.split(r"[;\r\n]", text):
         entry = raw.strip()
         if not entry:
             continue
         parts = [part.strip() for part in entry.split("|")]
-        if len(parts) > 3:
-            raise ConfigError(f"The break code entry '{entry}' has too many | separators; use: code | label | minutes.")
+        if len(parts) > 4:
+            raise ConfigError(
+                f"The break code entry '{entry}' has too many | separators; "
+                "use: code | label | minutes | daily minutes."
+            )
         code = parts[0]
         if not code:
             raise ConfigError(f"The break code entry '{entry}' has no code before the first |.")
-        label = parts[1] if len(parts) > 1 else ""
-        minutes_text = parts[2] if len(parts) > 2 else ""
-        minutes: int | None = None
-        if minutes_text:
-            try:
-                minutes = int(minutes_text)
-            except ValueError:
-                raise ConfigError(
-                    f"The break code '{code}' has '{minutes_text}' as its maximum minutes; "
-                    "use a whole number or leave it empty."
-                ) from None
-        codes.append(BreakCode(code, label, minutes))
+        parts += [""] * (4 - len(parts))
+        minutes = _entry_minutes(code, parts[2], "maximum minutes")
+        daily = _entry_minutes(code, parts[3], "daily allowance")
+        codes.append(BreakCode(code, parts[1], minutes, daily))
     result = tuple(codes)
     problem = _break_code_problem(result)
     if problem is not None:
@@ -111,20 +133,21 @@ def format_break_codes(codes: tuple[BreakCode, ...], separator: str = "\n") -> s
     """The INI form of break codes; `separator` "; " gives the one-line form IT tools can write."""
     entries = []
     for entry in codes:
-        parts = [entry.code, entry.label, "" if entry.max_minutes is None else str(entry.max_minutes)]
+        parts = [entry.code, entry.label]
+        parts += ["" if minutes is None else str(minutes) for minutes in (entry.max_minutes, entry.daily_minutes)]
         while len(parts) > 1 and parts[-1] == "":
             parts.pop()
         entries.append("|".join(parts))
     return separator.join(entries)
 
 
-def _parse_bool(text: str) -> bool:
+def _parse_bool(text: str, message: str = _MSG_LAUNCH) -> bool:
     word = text.strip().lower()
     if word in _TRUE:
         return True
     if word in _FALSE:
         return False
-    raise ConfigError(_MSG_LAUNCH)
+    raise ConfigError(message)
 
 
 def _parse_int(text: str, message: str) -> int:
@@ -162,6 +185,9 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "poll_interval": lambda text: _parse_int(text, _MSG_POLL),
     "request_timeout": lambda text: _parse_float(text, _MSG_TIMEOUT),
     "launch_at_login": _parse_bool,
+    "overrun_sound": lambda text: _parse_bool(text, _MSG_SOUND),
+    "overrun_reminder_minutes": lambda text: _parse_int(text, _MSG_REMINDER),
+    "auto_ready_after_overrun": lambda text: _parse_int(text, _MSG_AUTO_READY),
     "break_codes": parse_break_codes,
 }
 
@@ -217,6 +243,14 @@ def value_problem(key: str, value: object, *, required: bool) -> str | None:
         return None if ok else _MSG_TIMEOUT
     if key == "launch_at_login":
         return None if isinstance(value, bool) else _MSG_LAUNCH
+    if key == "overrun_sound":
+        return None if isinstance(value, bool) else _MSG_SOUND
+    if key == "overrun_reminder_minutes":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_REMINDER_MINUTES
+        return None if ok else _MSG_REMINDER
+    if key == "auto_ready_after_overrun":
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_BREAK_MINUTES
+        return None if ok else _MSG_AUTO_READY
     if key == "break_codes":
         if not isinstance(value, tuple | list):
             return "Break codes must be entries like: lunch | Lunch | 60."
