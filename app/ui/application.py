@@ -134,7 +134,9 @@ class WidgetApp(SettingsFlow, QObject):
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.quit_requested.connect(self.quit)
         self.controller.notify.connect(self.notify)
+        self.controller.alert_sound.connect(QApplication.beep)
         self.controller.error_changed.connect(self._tell_about_a_failed_action)
+        self._apply_overrun_settings(settings)
         self.tray.start()
         for problem in problems:
             self.notify(tr("Settings problem"), problem)
@@ -149,6 +151,12 @@ class WidgetApp(SettingsFlow, QObject):
         if self.context.loaded.is_locked("launch_at_login"):
             # IT's locked choice wins over whatever entry the user (or a package) left behind.
             await self._apply_autostart(self.context.loaded.settings.launch_at_login)
+
+    def _apply_overrun_settings(self, settings: Settings) -> None:
+        if self.controller is not None:
+            self.controller.set_overrun_policy(
+                settings.overrun_reminder_minutes, settings.auto_ready_after_overrun, settings.overrun_sound
+            )
 
     @property
     def tray_attached(self) -> bool:

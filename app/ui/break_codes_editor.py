@@ -1,4 +1,4 @@
-"""The break-code list in Settings: code, label and maximum minutes per row, in the agent's order."""
+"""The break-code list in Settings: code, label, maximum minutes and daily allowance per row, in order."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from app.core.models import BreakCode
 from app.ui.i18n import tr
 
-COLUMNS = 3  # code, label, max minutes
+COLUMNS = 4  # code, label, max minutes, daily allowance (minutes)
 
 
 class BreakCodesEditor(QWidget):
@@ -29,7 +29,7 @@ class BreakCodesEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.table = QTableWidget(0, COLUMNS)
         self.table.setObjectName("breakCodesTable")
-        self.table.setHorizontalHeaderLabels([tr("Code"), tr("Label"), tr("Max minutes")])
+        self.table.setHorizontalHeaderLabels([tr("Code"), tr("Label"), tr("Max minutes"), tr("Minutes a day")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for code in codes:
@@ -59,7 +59,8 @@ class BreakCodesEditor(QWidget):
         row = self.table.rowCount()
         self.table.insertRow(row)
         minutes = "" if code.max_minutes is None else str(code.max_minutes)
-        for column, text in enumerate((code.code, code.label, minutes)):
+        daily = "" if code.daily_minutes is None else str(code.daily_minutes)
+        for column, text in enumerate((code.code, code.label, minutes, daily)):
             self.table.setItem(row, column, QTableWidgetItem(text))
 
     def add(self) -> None:
@@ -97,12 +98,10 @@ class BreakCodesEditor(QWidget):
             cells = [
                 (self.table.item(row, c).text().strip() if self.table.item(row, c) else "") for c in range(COLUMNS)
             ]
-            code, label, minutes = cells
-            if not minutes:
-                limit = None
-            elif minutes.isdigit() and int(minutes) > 0:
-                limit = int(minutes)
-            else:
+            code, label, minutes, daily = cells
+            if minutes and not (minutes.isdigit() and int(minutes) > 0):
                 return tr("Row {n}: max minutes must be a whole number above 0, or empty.").format(n=row + 1)
-            codes.append(BreakCode(code, label, limit))
+            if daily and not (daily.isdigit() and int(daily) > 0):
+                return tr("Row {n}: minutes a day must be a whole number above 0, or empty.").format(n=row + 1)
+            codes.append(BreakCode(code, label, int(minutes) if minutes else None, int(daily) if daily else None))
         return tuple(codes)

@@ -11,23 +11,26 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.core.agent_reports import realtime_state
 from app.core.client import CccClient
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
 from app.core.models import AgentStatus, BreakCode, UserState
+from app.core.queued_break import BreakQueue, QueuedBreak, Verdict
 from app.core.state_memory import StateStartFile
+from app.core.today import Today, fetch_today
 from app.core.tracking import AgentTracker, EventKind, NotificationGate, PollSchedule, StatusEvent, state_label
-from app.ui.i18n import tr
+from app.ui.i18n import minutes_text, tr
 from app.ui.icons import look_for
 
 logger = logging.getLogger(__name__)
 
 ClientProvider = Callable[[], Awaitable[CccClient]]
+TODAY_MAX_AGE = timedelta(minutes=10)  # today's breaks are asked again at least this often
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,14 @@ class ShownError:
         )
 
 
-def minutes_text(n: int) -> str:
-    """'1 minute' or 'n minutes': the plural chosen here, each form a whole translatable string."""
-    return tr("1 minute") if n == 1 else tr("{n} minutes").format(n=n)
-
-
 class AgentController(QObject):
     status_changed = Signal()
     busy_changed = Signal(bool)
     error_changed = Signal()
     stale_changed = Signal(bool)
     notify = Signal(str, str)  # title, text: raised in the tray (or the window when there is none)
+    alert_sound = Signal()  # the agent chose a sound with overrun notifications
+    today_changed = Signal()
 
     def __init__(
         self,
@@ -107,6 +107,16 @@ class AgentController(QObject):
         self._timer: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._poller: asyncio.Task[None] | None = None
+        self.break_queue = BreakQueue()
+        self.today: Today | None = None  # the day's breaks from the service; None until known
+        self.today_available = True  # False once the key turns out not to be allowed the read APIs
+        self._today_task: asyncio.Task[None] | None = None
+        self.overrun_sound = False
+        # One single-shot timer waits for the break's next overrun moment (pre-warning, overrun,
+        # reminder, policy), so nothing ticks while the window is hidden.
+        self._overrun_timer = QTimer(self)
+        self._overrun_timer.setSingleShot(True)
+        self._overrun_timer.timeout.connect(self.check_overrun)
 
     # --- what the views ask -----------------------------------------------------------------------
 
@@ -121,6 +131,14 @@ class AgentController(QObject):
 
     def can_take_break(self) -> tuple[bool, str]:
         return self._allowed()
+
+    @property
+    def queued_break(self) -> QueuedBreak | None:
+        return self.break_queue.pending
+
+    def break_would_wait(self) -> bool:
+        """Take Break now would queue the break until the call (and its after-call work) ends."""
+        return self.break_queue.waits_for_call(self.status)
 
     def can_get_ready(self) -> tuple[bool, str]:
         return self._allowed()
@@ -138,8 +156,26 @@ class AgentController(QObject):
 
     # --- actions ----------------------------------------------------------------------------------
 
-    def take_break(self, code: str) -> asyncio.Task[None]:
+    def take_break(self, code: str) -> asyncio.Task[None] | None:
+        """Take the break now, or during a call queue it for when the call is over."""
+        if self.break_would_wait():
+            self.break_queue.queue(code, self.tracker.now())
+            logger.info("Break %r queued until the call ends", code)
+            self.status_changed.emit()
+            self.refresh_soon()  # the call may have ended already
+            return None
+        self.break_queue.cancel()  # a break taken now replaces one waiting for the call
         return self._spawn(self._act(lambda client: client.take_break(code)))
+
+    def cancel_queued_break(self) -> None:
+        if self.break_queue.cancel() is not None:
+            logger.info("Queued break cancelled")
+            self.status_changed.emit()
+
+    def set_overrun_policy(self, remind_every_minutes: int, auto_ready_after_minutes: int, sound: bool) -> None:
+        self.tracker.set_overrun_policy(remind_every_minutes, auto_ready_after_minutes)
+        self.overrun_sound = sound
+        self._arm_overrun_timer()
 
     def get_ready(self) -> asyncio.Task[None]:
         return self._spawn(self._act(lambda client: client.ready_keeping_mode(self.status)))
@@ -165,13 +201,17 @@ class AgentController(QObject):
         self._client = None
         self.break_codes = list(break_codes)
         self.tracker.set_break_codes(break_codes)
+        self.today_available, self._read_api_refused = True, False  # perhaps another key now
+        self.refresh_today()
         self.schedule.set_interval(poll_interval)
         self.status_changed.emit()
         self.refresh_soon()
 
-    async def _act(self, call: Callable[[CccClient], Awaitable[AgentStatus]]) -> None:
+    async def _act(self, call: Callable[[CccClient], Awaitable[AgentStatus]]) -> bool | None:
+        """Run one action; True when it went through, False when it failed (and is shown), None when
+        another request was still under way."""
         if self.busy:
-            return
+            return None
         self._set_busy(True)
         self._generation += 1
         try:
@@ -181,10 +221,12 @@ class AgentController(QObject):
             raise
         except Exception as error:  # every failure becomes a message, never a crash
             self._show_error(error, from_poll=False)
+            return False
         else:
             self._generation += 1
             self._clear_error()
             self._accept(status, caused_by_us=True)
+            return True
         finally:
             self._set_busy(False)
             self.refresh_soon()
@@ -221,6 +263,9 @@ class AgentController(QObject):
     def _arm(self, loop: asyncio.AbstractEventLoop, delay: float) -> None:
         if self._timer is not None:
             self._timer.cancel()
+        if self.queued_break is not None:
+            # A break waits for the call's end: notice it within seconds, before the next call rings.
+            delay = min(delay, self.schedule.shortest_delay())
         self._timer = loop.call_later(delay, self.refresh_soon)
 
     async def poll_once(self) -> None:
@@ -246,12 +291,92 @@ class AgentController(QObject):
         self._accept(status, caused_by_us=False)
 
     def check_overrun(self) -> None:
-        """Called by the views' one-second tick."""
+        """At the break's next overrun moment (the single-shot timer), and with every fresh state."""
         event = self.tracker.check_overrun()
         if event:
             self._announce(event)
+            if event.kind is EventKind.AUTO_READY:
+                self.get_ready()
             if event.kind is EventKind.BREAK_OVERRUN:
                 self.status_changed.emit()  # the tray and window switch to the over-time look
+        self._arm_overrun_timer()
+
+    def _arm_overrun_timer(self) -> None:
+        wait = self.tracker.until_next_overrun_event()
+        if wait is None:
+            self._overrun_timer.stop()
+            return
+        # A few ms late rather than early: an early wake-up would find nothing due and re-arm at 0.
+        self._overrun_timer.start(min(int(wait.total_seconds() * 1000) + 50, 2**31 - 1))
+
+    # --- today's breaks ------------------------------------------------------------------------------
+
+    def refresh_today(self) -> None:
+        """Ask the service for today's breaks, unless a request is under way or the key may not."""
+        if not self.today_available or (self._today_task is not None and not self._today_task.done()):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # a window shown before the loop runs: the first state asks anyway
+        self._today_task = self._spawn(self._fetch_today())
+
+    async def _fetch_today(self) -> None:
+        status = self.status
+        agent = (status.user_id if status else "") or (self._client.identity.user_id if self._client else "")
+        if not agent:
+            return
+        try:
+            today = await fetch_today(await self._get_client(), agent, self.break_codes, self.tracker.now())
+        except ApiError as error:
+            if error.http_status in (400, 403, 404):  # denied or not served here: it will stay so
+                logger.info("Today's breaks are not shown: the service answered %s", error.code)
+                self.today_available = False
+                self.today = None
+                self.today_changed.emit()
+            return
+        except CccBreakError as error:
+            logger.info("Could not get today's breaks: %s", error.user_message)
+            return
+        self.today = today
+        self.today_changed.emit()
+
+    # --- the break queued for after the call ----------------------------------------------------------
+
+    def _follow_queued_break(self, status: AgentStatus) -> None:
+        queued = self.break_queue.pending
+        verdict = self.break_queue.decide(status)
+        if queued is None or verdict is Verdict.WAIT:
+            return
+        code = self.label_for(queued.code)
+        if verdict is Verdict.TAKE:
+            self._spawn(self._take_queued_break(queued.code))
+            return
+        self.break_queue.drop()
+        if verdict is Verdict.DROPPED_OFFLINE:
+            text = tr("Your {code} break was not taken: you were signed out of the contact centre.").format(code=code)
+        else:
+            text = tr("Your {code} break was not taken: you were put on a break outside this app.").format(code=code)
+        logger.info("Queued break dropped: %s", verdict)
+        # The agent's own request that could not be carried out: always told, never held back.
+        self.notify.emit(tr("Break after the call cancelled"), text)
+
+    async def _take_queued_break(self, code: str) -> None:
+        await asyncio.sleep(0)  # let the action whose answer ended the call finish first
+        outcome = await self._act(lambda client: client.take_break(code))
+        if outcome is None:
+            self.break_queue.retry_later()  # another request was under way: decide on its answer
+            return
+        self.break_queue.drop()
+        if outcome is False:
+            label = self.label_for(code)
+            self.notify.emit(
+                tr("Break after the call not taken"),
+                tr("Your {code} break could not be taken: {why}").format(
+                    code=label, why=self.last_error.message if self.last_error else ""
+                ),
+            )
+        self.status_changed.emit()
 
     # --- plumbing ---------------------------------------------------------------------------------
 
@@ -268,6 +393,12 @@ class AgentController(QObject):
             self._announce(event)
         if before is None or state_label(before) != state_label(status):
             self._spawn(self._learn_state_start(state_label(status), status))
+            if before is None or UserState.BREAK in (before.user_state, status.user_state):
+                self.refresh_today()  # a break began or ended: the day's totals moved
+        elif self.today is not None and self.tracker.now() - self.today.as_of > TODAY_MAX_AGE:
+            self.refresh_today()  # a break begun and ended between two polls still counts
+        self._follow_queued_break(status)
+        self._arm_overrun_timer()
         self.status_changed.emit()
 
     async def _learn_state_start(self, label: str, status: AgentStatus) -> None:
@@ -291,6 +422,7 @@ class AgentController(QObject):
                 and UserState.parse(found.state) is status.user_state
                 and self.tracker.learn_start(label, found.state_time)
             ):
+                self.check_overrun()  # a break begun elsewhere may be near or past its maximum already
                 self.status_changed.emit()
         remembered = self.tracker.remembered_start()
         if self._state_memory is not None and remembered is not None:
@@ -319,6 +451,12 @@ class AgentController(QObject):
             text = tr("Your {code} break is {time} over. Click Ready when you are back.").format(
                 code=code, time=minutes_text(over)
             )
+        elif event.kind is EventKind.AUTO_READY:
+            title = tr("Set to Ready")
+            text = tr(
+                "Your {code} break ran {time} over, so you were set to Ready, as your organisation asks. "
+                "Take a new break if you are not back."
+            ).format(code=code, time=minutes_text(self.tracker.minutes_over()))
         elif event.kind is EventKind.SYSTEM_BREAK:
             title = tr("You were put on a break")
             if current.break_code == "RingingTimeout":
@@ -335,6 +473,9 @@ class AgentController(QObject):
                 text = tr("You are now {state}: changed outside this app.").format(state=state)
         logger.info("Notification: %s — %s", title, text)
         self.notify.emit(title, text)
+        overrun_kinds = (EventKind.BREAK_OVERRUN, EventKind.BREAK_STILL_OVER, EventKind.AUTO_READY)
+        if self.overrun_sound and event.kind in overrun_kinds:
+            self.alert_sound.emit()
 
     def label_for(self, code: str) -> str:
         for known in self.break_codes:
@@ -378,6 +519,7 @@ class AgentController(QObject):
 
     async def shutdown(self) -> None:
         """Cancel in-flight work; the caller then closes the session."""
+        self._overrun_timer.stop()
         tasks = [t for t in (*self._tasks, self._poller) if t is not None and not t.done()]
         for task in tasks:
             task.cancel()

@@ -17,8 +17,14 @@ CATALOGUE = "ccc-break"
 QT_CATALOGUE = "qtbase"
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+def tr(text: str, disambiguation: str = "", n: int = -1) -> str:
+    """The text in the user's language; with `n`, the plural form for n (Qt's %n numerus rules)."""
+    return QCoreApplication.translate(CONTEXT, text, disambiguation or None, n)
+
+
+def minutes_text(n: int) -> str:
+    """'1 minute', '5 minutes', '5 分钟': Qt picks the plural form each language's catalogue has."""
+    return tr("%n minute(s)", "", n)
 
 
 def qt_translations_dir() -> str:
@@ -44,6 +50,12 @@ def install_translator(app: QCoreApplication, directory: Path | None, locale: QL
     """
     locale = locale or QLocale()
     ours = _load(app, locale, CATALOGUE, str(directory)) if directory is not None else None
+    english = QLocale(QLocale.Language.English)
+    if directory is not None and (ours is None or not ours.language().startswith("en")):
+        # The source language's plural forms ("1 minute", "5 minutes"): asked last, after any other.
+        source_plurals = _load(app, english, CATALOGUE, str(directory))
+        if source_plurals is not None:
+            app.installTranslator(source_plurals)
     # Qt's buttons in the language the app speaks, which is the first of the locale's UI languages
     # that has a catalogue of ours; without one, the locale's own.
     qt_locale = QLocale(ours.language()) if ours is not None and ours.language() else locale

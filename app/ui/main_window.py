@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app import PRODUCT_NAME
 from app.core.models import BreakCode, CallInfo, UserState
+from app.core.today import Today
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
@@ -38,6 +39,49 @@ def format_age(delta: timedelta) -> str:
 def format_duration(delta: timedelta) -> str:
     seconds = max(0, int(delta.total_seconds()))
     return f"{seconds // 3600:d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def state_clock(state: UserState | None, delta: timedelta) -> str:
+    """How long the agent has been in this state: 'Ready 37 min' counts minutes, every other state a
+    clock (12:04, 1:02:03), as contact-centre desktops show them."""
+    seconds = max(0, int(delta.total_seconds()))
+    if state is UserState.READY:
+        return tr("{n} min").format(n=seconds // 60)
+    if seconds < 3600:
+        return f"{seconds // 60:d}:{seconds % 60:02d}"
+    return format_duration(delta)
+
+
+def hours_minutes(delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds())) // 60
+    if minutes < 60:
+        return tr("{n} min").format(n=minutes)
+    return tr("{h} h {m} min").format(h=minutes // 60, m=minutes % 60)
+
+
+def today_text(today: Today, now: datetime, label_for: Callable[[str], str]) -> str:
+    """'Breaks today: 3, 47 min' and a line per code: 'Lunch: 1 break, 35 min, 25 min left of 60 min'."""
+    lines = [tr("Breaks today: %n, {time}", "", today.breaks).format(time=hours_minutes(today.total_break(now)))]
+    for code in today.per_code:
+        if code.breaks == 0 and code.allowance_minutes is None:
+            continue
+        used = code.used(now, today.as_of)
+        line = tr("{code}: %n break(s), {time}", "", code.breaks).format(
+            code=label_for(code.code), time=hours_minutes(used)
+        )
+        left = code.left(now, today.as_of)
+        if left is not None and code.allowance_minutes is not None:
+            allowance = hours_minutes(timedelta(minutes=code.allowance_minutes))
+            if left >= timedelta(0):
+                line = tr("{line}; {left} left of {allowance}").format(
+                    line=line, left=hours_minutes(left), allowance=allowance
+                )
+            else:
+                line = tr("{line}; {over} over the day's {allowance}").format(
+                    line=line, over=hours_minutes(-left), allowance=allowance
+                )
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def local_clock(moment: datetime) -> str:
@@ -83,10 +127,12 @@ class MainWindow(QWidget):
         controller.busy_changed.connect(lambda _busy: self.refresh())
         controller.stale_changed.connect(lambda _stale: self.refresh())
         controller.error_changed.connect(self.refresh_error)
+        controller.today_changed.connect(self.refresh_today)
+        # Repaints the counters once a second while the window is shown; stopped while hidden (the
+        # tray's tooltip is refreshed when it changes, and the overrun has its own timer).
         self._ticker = QTimer(self)
         self._ticker.setInterval(tick_ms)
         self._ticker.timeout.connect(self._tick)
-        self._ticker.start()
         self._name_for_screen_readers()
         # Server text is data, never markup: a message carrying <a href> must not become a link.
         for label in self.findChildren(QLabel):
@@ -122,9 +168,30 @@ class MainWindow(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.badge_text.setFont(font)
+        self.badge_timer = QLabel()
+        self.badge_timer.setObjectName("stateTimer")
+        self.badge_timer.setFont(font)
         badge_row.addWidget(self.badge_icon)
         badge_row.addWidget(self.badge_text, 1)
+        badge_row.addWidget(self.badge_timer)
         layout.addLayout(badge_row)
+
+        # A break asked for during a call: what will happen, and the way back.
+        self.queued_frame = QFrame()
+        self.queued_frame.setObjectName("queuedBreak")
+        self.queued_frame.setStyleSheet("#queuedBreak { background:#fff3e0; border:1px solid #ffb74d; }")
+        queued_row = QHBoxLayout(self.queued_frame)
+        self.queued_text = QLabel()
+        self.queued_text.setObjectName("queuedBreakText")
+        self.queued_text.setWordWrap(True)
+        self.queued_text.setStyleSheet("color:#4e342e;")
+        self.cancel_queued_button = QPushButton(tr("Ca&ncel"))
+        self.cancel_queued_button.setObjectName("cancelQueuedBreakButton")
+        self.cancel_queued_button.clicked.connect(self.controller.cancel_queued_break)
+        queued_row.addWidget(self.queued_text, 1)
+        queued_row.addWidget(self.cancel_queued_button)
+        self.queued_frame.hide()
+        layout.addWidget(self.queued_frame)
 
         panel = QGroupBox(tr("Status"))
         form = QFormLayout(panel)
@@ -150,6 +217,17 @@ class MainWindow(QWidget):
             self.fields[key] = value
             self.field_labels[key] = label
         layout.addWidget(panel)
+
+        # Today: the day's breaks from the service, with what is left of each allowance.
+        self.today_box = QGroupBox(tr("Today"))
+        self.today_box.setObjectName("todayBox")
+        today_layout = QVBoxLayout(self.today_box)
+        self.today_text = QLabel()
+        self.today_text.setObjectName("todayText")
+        self.today_text.setWordWrap(True)
+        today_layout.addWidget(self.today_text)
+        self.today_box.hide()
+        layout.addWidget(self.today_box)
 
         code_row = QHBoxLayout()
         code_label = QLabel(tr("Break &code:"))
@@ -249,6 +327,11 @@ class MainWindow(QWidget):
             badge += tr(" (may be out of date)")
         self.badge_text.setText(badge)
         self.badge_text.setStyleSheet(f"color: {look.colour};")
+        self.badge_timer.setStyleSheet(f"color: {look.colour};")
+        queued = self.controller.queued_break
+        self.queued_frame.setVisible(queued is not None)
+        if queued is not None:
+            self.queued_text.setText(tr("{code} after this call").format(code=self.controller.label_for(queued.code)))
         if status is None:
             for label in self.fields.values():
                 label.setText("–")
@@ -264,9 +347,14 @@ class MainWindow(QWidget):
         self._refresh_buttons()
 
     def _tick(self) -> None:
-        """Once a second: ages and counters move, and a break overrun is noticed without a poll."""
+        """Once a second while shown: ages and counters move."""
         now = self._now()
         status = self.controller.status
+        in_state = self.controller.tracker.time_in_state()
+        timer = state_clock(status.user_state, in_state) if status is not None and in_state is not None else ""
+        if timer and not self.controller.tracker.start_is_exact:
+            timer = tr("about {time}").format(time=timer)
+        self.badge_timer.setText(timer)
         if status is not None:
             if status.heartbeat is not None:
                 self.fields["Heartbeat"].setText(
@@ -291,7 +379,14 @@ class MainWindow(QWidget):
             if self.controller.out_of_date:
                 text += tr(" — may be out of date")
             self.fields["Refreshed"].setText(text)
-        self.controller.check_overrun()
+        if self.controller.today is not None:
+            self.refresh_today()
+
+    def refresh_today(self) -> None:
+        today = self.controller.today
+        self.today_box.setVisible(today is not None)
+        if today is not None:
+            self.today_text.setText(today_text(today, self._now(), self.controller.label_for))
 
     def _refresh_buttons(self) -> None:
         for button, (allowed, why) in (
@@ -300,6 +395,12 @@ class MainWindow(QWidget):
         ):
             button.setEnabled(allowed)
             button.setToolTip(why)
+        if self.controller.break_would_wait():
+            self.take_break_button.setText(tr("Take &Break after this call"))
+            self.take_break_button.setAccessibleName(tr("Take a break after this call"))
+        else:
+            self.take_break_button.setText(tr("Take &Break"))
+            self.take_break_button.setAccessibleName(tr("Take a break"))
         shortcut_hint = {self.take_break_button: "Ctrl+B", self.ready_button: "Ctrl+R"}
         for button, keys in shortcut_hint.items():
             if button.isEnabled():
@@ -365,7 +466,18 @@ class MainWindow(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._tick()
+        self._ticker.start()
         self.controller.refresh_soon()
+        self.controller.refresh_today()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._ticker.stop()  # nothing to repaint: hidden in the tray, the app only polls
+
+    @property
+    def ticking(self) -> bool:
+        return self._ticker.isActive()
 
     def _escape(self) -> None:
         """Escape puts the window away to the tray; without a tray the window is the app and stays."""
@@ -383,6 +495,10 @@ class MainWindow(QWidget):
             (self.dismiss_button, tr("Dismiss error"), ""),
             (self.settings_button, tr("Settings"), tr("Connection, AccessKey and break codes")),
             (self.badge_text, tr("Your state"), ""),
+            (self.badge_timer, tr("Time in this state"), ""),
+            (self.today_text, tr("Today's breaks"), tr("Break time and breaks since midnight, per break code")),
+            (self.cancel_queued_button, tr("Cancel the break after this call"), ""),
+            (self.queued_text, tr("Break after this call"), ""),
         ]
         for widget, name, description in named:
             widget.setAccessibleName(name)

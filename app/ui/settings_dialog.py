@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,12 +36,12 @@ from PySide6.QtWidgets import (
 from app.core.credentials import CredentialStatus
 from app.core.errors import CccBreakError
 from app.core.models import AgentStatus
-from app.core.settings.model import MIN_POLL_INTERVAL, Settings
+from app.core.settings.model import MAX_REMINDER_MINUTES, MIN_POLL_INTERVAL, Settings
 from app.core.settings.store import LoadedConfig
 from app.core.settings.values import validate_setting
 from app.core.signing import SignatureScheme
 from app.ui.break_codes_editor import BreakCodesEditor
-from app.ui.i18n import tr
+from app.ui.i18n import minutes_text, tr
 from app.ui.keyring_words import keyring_words
 
 logger = logging.getLogger(__name__)
@@ -188,6 +189,31 @@ class SettingsDialog(QDialog):
         self.widgets["break_codes"] = self.codes.table
         codes_layout.addWidget(self.codes)
         codes_layout.addWidget(self._error_label("break_codes"))
+        overruns = QGroupBox(tr("When a break runs over its maximum"))
+        overrun_form = QFormLayout(overruns)
+        self.reminder_minutes = QSpinBox()
+        self.reminder_minutes.setObjectName("field_overrun_reminder_minutes")
+        self.reminder_minutes.setRange(1, MAX_REMINDER_MINUTES)
+        self.reminder_minutes.setSuffix(tr(" min"))
+        self.reminder_minutes.setValue(settings.overrun_reminder_minutes)
+        self.widgets["overrun_reminder_minutes"] = self.reminder_minutes
+        self.overrun_sound = QCheckBox(tr("Play a sound with the overrun notifications"))
+        self.overrun_sound.setObjectName("field_overrun_sound")
+        self.overrun_sound.setChecked(settings.overrun_sound)
+        self.widgets["overrun_sound"] = self.overrun_sound
+        overrun_form.addRow(tr("Remind me every"), self._with_error("overrun_reminder_minutes", self.reminder_minutes))
+        overrun_form.addRow("", self._with_error("overrun_sound", self.overrun_sound))
+        if settings.auto_ready_after_overrun:
+            policy = QLabel(
+                tr("Your organisation sets you Ready {time} after a break's maximum.").format(
+                    time=minutes_text(settings.auto_ready_after_overrun)
+                )
+            )
+            policy.setObjectName("autoReadyPolicy")
+            policy.setWordWrap(True)
+            policy.setStyleSheet("color:#616161; font-style:italic;")
+            overrun_form.addRow(policy)
+        codes_layout.addWidget(overruns)
         tabs.addTab(codes, tr("Break codes"))
 
         self.test_button = QPushButton(tr("&Test connection"))
@@ -272,6 +298,8 @@ class SettingsDialog(QDialog):
             signature=SignatureScheme(self.signature.currentData()),
             poll_interval=self.poll_interval.value(),
             launch_at_login=self.launch_at_login.isChecked(),
+            overrun_reminder_minutes=self.reminder_minutes.value(),
+            overrun_sound=self.overrun_sound.isChecked(),
             break_codes=codes if isinstance(codes, tuple) else self._loaded.settings.break_codes,
         )
 

@@ -186,6 +186,7 @@ class SettingsFlow:
             await self._apply_autostart(loaded.settings.launch_at_login)
         assert self.controller is not None and self.window is not None
         self.controller.reconfigure(list(loaded.settings.break_codes), loaded.settings.poll_interval)
+        self._apply_overrun_settings(loaded.settings)
         self.window.set_break_codes(list(loaded.settings.break_codes))
         if notice:
             self.notify(tr("AccessKey kept for this session only"), notice)

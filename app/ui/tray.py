@@ -17,7 +17,7 @@ from app.core.text import without_markup
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
-from app.ui.main_window import format_duration
+from app.ui.main_window import state_clock
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +89,21 @@ class Tray(QObject):
     def tooltip_text(self) -> str:
         status = self.controller.status
         look = look_for(status.user_state if status else None, self.controller.tracker.is_over())
-        lines = [f"{PRODUCT_NAME}: {tr(look.label)}"]
-        if status is not None and status.user_state is UserState.BREAK:
-            if status.break_code:
-                lines.append(tr("Code: {code}").format(code=self.controller.label_for(status.break_code)))
-            in_break = self.controller.tracker.time_in_break()
-            if in_break is not None:
-                lines.append(tr("On break for {time}").format(time=format_duration(in_break)))
+        state = tr(look.label)
+        if status is not None and status.user_state is UserState.BREAK and status.break_code:
+            state = tr("{state} ({code})").format(state=state, code=self.controller.label_for(status.break_code))
+        in_state = self.controller.tracker.time_in_state()
+        if status is not None and in_state is not None:
+            timer = state_clock(status.user_state, in_state)
+            if not self.controller.tracker.start_is_exact:
+                timer = tr("about {time}").format(time=timer)
+            state = tr("{state} {time}").format(state=state, time=timer)
+        # The product on a line of its own: a first line carrying server text (a break code) could
+        # make Qt render the whole tooltip as rich text.
+        lines = [PRODUCT_NAME, state]
+        queued = self.controller.queued_break
+        if queued is not None:
+            lines.append(tr("{code} after this call").format(code=self.controller.label_for(queued.code)))
         if self.controller.busy:
             lines.append(tr("Sending your request…"))
         elif self.shows_failure and self.controller.last_error is not None:
@@ -124,13 +132,20 @@ class Tray(QObject):
         self.menu.clear()
         can_break, why_not_break = self.controller.can_take_break()
         can_ready, why_not_ready = self.controller.can_get_ready()
-        break_menu = self.menu.addMenu(tr("Take Break"))
+        waits = self.controller.break_would_wait()
+        break_menu = self.menu.addMenu(tr("Take Break after this call") if waits else tr("Take Break"))
         break_menu.setEnabled(can_break and bool(self.controller.break_codes))
         break_menu.setToolTip(why_not_break)
         for code in self.controller.break_codes:
             action = QAction(code.display, break_menu)
             action.triggered.connect(lambda _checked=False, c=code.code: self.controller.take_break(c))
             break_menu.addAction(action)
+        queued = self.controller.queued_break
+        if queued is not None:
+            self.menu.addAction(
+                tr("Cancel {code} after this call").format(code=self.controller.label_for(queued.code)),
+                self.controller.cancel_queued_break,
+            )
         ready = self.menu.addAction(tr("Ready"))
         ready.setEnabled(can_ready)
         ready.setToolTip(why_not_ready)

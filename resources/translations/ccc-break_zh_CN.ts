@@ -4,27 +4,27 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="140"/>
+        <location filename="../../app/ui/application.py" line="142"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="230"/>
+        <location filename="../../app/ui/application.py" line="238"/>
         <source>Your request did not go through</source>
         <translation>您的请求未成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="259"/>
+        <location filename="../../app/ui/application.py" line="267"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="261"/>
+        <location filename="../../app/ui/application.py" line="269"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="263"/>
+        <location filename="../../app/ui/application.py" line="271"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -64,120 +64,145 @@
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="191"/>
+        <location filename="../../app/ui/settings_flow.py" line="192"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="199"/>
+        <location filename="../../app/ui/settings_flow.py" line="200"/>
         <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="204"/>
+        <location filename="../../app/ui/settings_flow.py" line="205"/>
         <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
         <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="207"/>
+        <location filename="../../app/ui/settings_flow.py" line="208"/>
         <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="271"/>
-        <location filename="../../app/ui/application.py" line="273"/>
+        <location filename="../../app/ui/application.py" line="279"/>
+        <location filename="../../app/ui/application.py" line="281"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="316"/>
+        <location filename="../../app/ui/application.py" line="324"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="133"/>
+        <location filename="../../app/ui/controller.py" line="150"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="136"/>
+        <location filename="../../app/ui/controller.py" line="153"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="312"/>
+        <location filename="../../app/ui/controller.py" line="352"/>
+        <source>Your {code} break was not taken: you were signed out of the contact centre.</source>
+        <translation>未能开始{code}：您已从联络中心签出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="354"/>
+        <source>Your {code} break was not taken: you were put on a break outside this app.</source>
+        <translation>未能开始{code}：您已在本应用之外被设为小休。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="357"/>
+        <source>Break after the call cancelled</source>
+        <translation>通话后小休已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="369"/>
+        <source>Break after the call not taken</source>
+        <translation>通话后小休未能开始</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="370"/>
+        <source>Your {code} break could not be taken: {why}</source>
+        <translation>未能开始{code}：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="437"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="70"/>
-        <source>1 minute</source>
-        <translation>1 分钟</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/controller.py" line="70"/>
-        <source>{n} minutes</source>
-        <translation>{n} 分钟</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/controller.py" line="309"/>
+        <location filename="../../app/ui/controller.py" line="434"/>
         <source>Break ends soon</source>
         <translation>小休即将结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="310"/>
+        <location filename="../../app/ui/controller.py" line="435"/>
         <source>Your {code} break ends in {time}.</source>
         <translation>您的{code}小休将在 {time} 后结束。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="313"/>
+        <location filename="../../app/ui/controller.py" line="438"/>
         <source>Your {code} break has passed {time}. Click Ready when you are back.</source>
         <translation>您的{code}小休已超过 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="318"/>
+        <location filename="../../app/ui/controller.py" line="443"/>
         <source>Still on break</source>
         <translation>仍在小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="319"/>
+        <location filename="../../app/ui/controller.py" line="444"/>
         <source>Your {code} break is {time} over. Click Ready when you are back.</source>
         <translation>您的{code}小休已超时 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="323"/>
+        <location filename="../../app/ui/controller.py" line="448"/>
+        <source>Set to Ready</source>
+        <translation>已设为就绪</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="450"/>
+        <source>Your {code} break ran {time} over, so you were set to Ready, as your organisation asks. Take a new break if you are not back.</source>
+        <translation>您的{code}已超时 {time}，按照贵单位的规定，您已被设为就绪。如果您还没有回来，请重新小休。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="454"/>
         <source>You were put on a break</source>
         <translation>系统已将您置为小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="325"/>
+        <location filename="../../app/ui/controller.py" line="456"/>
         <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="327"/>
+        <location filename="../../app/ui/controller.py" line="458"/>
         <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="329"/>
+        <location filename="../../app/ui/controller.py" line="460"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="331"/>
+        <location filename="../../app/ui/controller.py" line="462"/>
         <source>You are now {state} ({code}): changed outside this app.</source>
         <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="335"/>
+        <location filename="../../app/ui/controller.py" line="466"/>
         <source>You are now {state}: changed outside this app.</source>
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/main_window.py" line="379"/>
-        <location filename="../../app/ui/tray.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/tray.py" line="149"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -222,248 +247,342 @@
         <translation>小休超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="32"/>
+        <location filename="../../app/ui/main_window.py" line="33"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="34"/>
+        <location filename="../../app/ui/main_window.py" line="35"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="35"/>
+        <location filename="../../app/ui/main_window.py" line="36"/>
         <source>{h} h {m} min ago</source>
         <translation>{h} 小时 {m} 分钟前</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="49"/>
+        <location filename="../../app/ui/main_window.py" line="58"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="59"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/main_window.py" line="64"/>
+        <source>Breaks today: %n, {time}</source>
+        <translation>
+            <numerusform>今日小休：%n 次，共 {time}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/main_window.py" line="69"/>
+        <source>{code}: %n break(s), {time}</source>
+        <translation>
+            <numerusform>{code}：%n 次，共 {time}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="76"/>
+        <source>{line}; {left} left of {allowance}</source>
+        <translation>{line}；{allowance} 额度还剩 {left}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="80"/>
+        <source>{line}; {over} over the day&apos;s {allowance}</source>
+        <translation>{line}；已超出每日 {allowance} 额度 {over}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Inbound call</source>
         <translation>呼入通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="49"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Outbound call</source>
         <translation>外呼通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="49"/>
+        <location filename="../../app/ui/main_window.py" line="93"/>
         <source>Internal call</source>
         <translation>内部通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="50"/>
-        <location filename="../../app/ui/main_window.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="94"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="53"/>
+        <location filename="../../app/ui/main_window.py" line="97"/>
         <source>{call} with {party}, since {time}</source>
         <translation>{call}，对方 {party}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="55"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
         <source>{call} with {party}</source>
         <translation>{call}，对方 {party}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="57"/>
+        <location filename="../../app/ui/main_window.py" line="101"/>
         <source>{call}, since {time}</source>
         <translation>{call}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="79"/>
+        <location filename="../../app/ui/main_window.py" line="123"/>
         <source> (demo)</source>
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="103"/>
+        <location filename="../../app/ui/main_window.py" line="149"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="129"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
+        <source>Ca&amp;ncel</source>
+        <translation>取消(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135"/>
+        <location filename="../../app/ui/main_window.py" line="202"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="136"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137"/>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="491"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142"/>
-        <location filename="../../app/ui/settings_dialog.py" line="138"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/settings_dialog.py" line="139"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155"/>
+        <location filename="../../app/ui/main_window.py" line="222"/>
+        <source>Today</source>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="164"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195"/>
+        <location filename="../../app/ui/main_window.py" line="273"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="197"/>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="199"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/tray.py" line="106"/>
+        <source>{code} after this call</source>
+        <translation>本次通话后：{code}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="356"/>
+        <location filename="../../app/ui/tray.py" line="99"/>
+        <source>about {time}</source>
+        <translation>约 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="370"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="380"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306"/>
+        <location filename="../../app/ui/main_window.py" line="399"/>
+        <source>Take &amp;Break after this call</source>
+        <translation>通话后小休(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="400"/>
+        <source>Take a break after this call</source>
+        <translation>本次通话结束后小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="407"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="309"/>
+        <location filename="../../app/ui/main_window.py" line="410"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="497"/>
+        <source>Time in this state</source>
+        <translation>当前状态持续时间</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="498"/>
+        <source>Today&apos;s breaks</source>
+        <translation>今日小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="498"/>
+        <source>Break time and breaks since midnight, per break code</source>
+        <translation>从零点起的小休时长和次数，按小休代码列出</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="499"/>
+        <source>Cancel the break after this call</source>
+        <translation>取消通话后小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="500"/>
+        <source>Break after this call</source>
+        <translation>通话后小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="403"/>
+        <location filename="../../app/ui/main_window.py" line="489"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="378"/>
+        <location filename="../../app/ui/main_window.py" line="489"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="379"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="491"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="492"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="383"/>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="384"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Your state</source>
         <translation>您的状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="229"/>
-        <location filename="../../app/ui/main_window.py" line="320"/>
-        <location filename="../../app/ui/settings_dialog.py" line="366"/>
+        <location filename="../../app/ui/application.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/settings_dialog.py" line="394"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="48"/>
+        <location filename="../../app/ui/settings_dialog.py" line="49"/>
         <source>Managed by your organisation</source>
         <translation>由您的组织统一管理</translation>
     </message>
@@ -488,109 +607,134 @@
         <translation>系统密钥环未接受您的 AccessKey，因此它仅在本次会话中保留，退出应用后即被清除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="82"/>
+        <location filename="../../app/ui/settings_dialog.py" line="83"/>
         <source>CCC Break Settings</source>
         <translation>CCC Break 设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="109"/>
+        <location filename="../../app/ui/settings_dialog.py" line="110"/>
         <source>optional, e.g. https://ccc.cn-shanghai.aliyuncs.com</source>
         <translation>可选，例如 https://ccc.cn-shanghai.aliyuncs.com</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="113"/>
+        <location filename="../../app/ui/settings_dialog.py" line="114"/>
         <source>optional, completes a bare name</source>
         <translation>可选，用于补全未带域名的坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="117"/>
+        <location filename="../../app/ui/settings_dialog.py" line="118"/>
         <source>V3 (ACS3-HMAC-SHA256, recommended)</source>
         <translation>V3（ACS3-HMAC-SHA256，推荐）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="118"/>
+        <location filename="../../app/ui/settings_dialog.py" line="119"/>
         <source>V2 (HMAC-SHA1)</source>
         <translation>V2（HMAC-SHA1）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="124"/>
+        <location filename="../../app/ui/settings_dialog.py" line="125"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="128"/>
+        <location filename="../../app/ui/settings_dialog.py" line="129"/>
         <source>Start CCC Break when I log in</source>
         <translation>登录系统时自动启动 CCC Break</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="133"/>
+        <location filename="../../app/ui/settings_dialog.py" line="134"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="134"/>
+        <location filename="../../app/ui/settings_dialog.py" line="135"/>
         <source>Endpoint</source>
         <translation>服务接入点</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="135"/>
+        <location filename="../../app/ui/settings_dialog.py" line="136"/>
         <source>Instance ID</source>
         <translation>实例 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="136"/>
+        <location filename="../../app/ui/settings_dialog.py" line="137"/>
         <source>User ID</source>
         <translation>坐席 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="137"/>
+        <location filename="../../app/ui/settings_dialog.py" line="138"/>
         <source>User domain</source>
         <translation>坐席域名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="139"/>
+        <location filename="../../app/ui/settings_dialog.py" line="140"/>
         <source>Signature</source>
         <translation>签名方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="140"/>
+        <location filename="../../app/ui/settings_dialog.py" line="141"/>
         <source>Check status every</source>
         <translation>状态检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="152"/>
+        <location filename="../../app/ui/settings_dialog.py" line="153"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="164"/>
-        <location filename="../../app/ui/settings_dialog.py" line="171"/>
+        <location filename="../../app/ui/settings_dialog.py" line="165"/>
+        <location filename="../../app/ui/settings_dialog.py" line="172"/>
         <source>saved — type to replace</source>
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="164"/>
-        <location filename="../../app/ui/settings_dialog.py" line="174"/>
+        <location filename="../../app/ui/settings_dialog.py" line="165"/>
+        <location filename="../../app/ui/settings_dialog.py" line="175"/>
         <source>AccessKey secret</source>
         <translation>AccessKey Secret</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="171"/>
+        <location filename="../../app/ui/settings_dialog.py" line="172"/>
         <source>optional, for STS credentials</source>
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="173"/>
+        <location filename="../../app/ui/settings_dialog.py" line="174"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="175"/>
+        <location filename="../../app/ui/settings_dialog.py" line="176"/>
         <source>STS token</source>
         <translation>STS Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="242"/>
+        <location filename="../../app/ui/settings_dialog.py" line="192"/>
+        <source>When a break runs over its maximum</source>
+        <translation>小休超过上限时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="197"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="200"/>
+        <source>Play a sound with the overrun notifications</source>
+        <translation>超时通知时播放提示音</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="204"/>
+        <source>Remind me every</source>
+        <translation>提醒间隔</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="208"/>
+        <source>Your organisation sets you Ready {time} after a break&apos;s maximum.</source>
+        <translation>小休超过上限 {time} 后，贵单位会将您设为就绪。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="268"/>
         <source>Launch at login is not available on this desktop.</source>
         <translation>此桌面不支持登录时启动。</translation>
     </message>
@@ -600,7 +744,7 @@
         <translation>存储位置：{backend}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="182"/>
+        <location filename="../../app/ui/settings_dialog.py" line="183"/>
         <source>AccessKey</source>
         <translation>AccessKey</translation>
     </message>
@@ -618,6 +762,11 @@
         <location filename="../../app/ui/break_codes_editor.py" line="32"/>
         <source>Max minutes</source>
         <translation>时长上限（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
+        <source>Minutes a day</source>
+        <translation>每日分钟数</translation>
     </message>
     <message>
         <location filename="../../app/ui/break_codes_editor.py" line="41"/>
@@ -640,109 +789,131 @@
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="191"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="105"/>
+        <source>Row {n}: minutes a day must be a whole number above 0, or empty.</source>
+        <translation>第 {n} 行：每日分钟数必须是大于 0 的整数，或留空。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="217"/>
         <source>Break codes</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="193"/>
+        <location filename="../../app/ui/settings_dialog.py" line="219"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="106"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="103"/>
         <source>Row {n}: max minutes must be a whole number above 0, or empty.</source>
         <translation>第 {n} 行：时长上限必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="294"/>
+        <location filename="../../app/ui/settings_dialog.py" line="322"/>
         <source>User ID must look like name@domain, e.g. user-test@ccc-test.</source>
         <translation>坐席 ID 的格式应为 name@domain，例如 user-test@ccc-test。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="296"/>
+        <location filename="../../app/ui/settings_dialog.py" line="324"/>
         <source>Check status at most every {n} s.</source>
         <translation>状态检查间隔不能短于 {n} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="306"/>
+        <location filename="../../app/ui/settings_dialog.py" line="334"/>
         <source>Enter the AccessKey ID that belongs to this secret.</source>
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="308"/>
+        <location filename="../../app/ui/settings_dialog.py" line="336"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="314"/>
+        <location filename="../../app/ui/settings_dialog.py" line="342"/>
         <source>Requests go to {url}</source>
         <translation>请求发往 {url}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="338"/>
+        <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="360"/>
+        <location filename="../../app/ui/settings_dialog.py" line="388"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="373"/>
+        <location filename="../../app/ui/settings_dialog.py" line="401"/>
         <source>Connected. UserState {state}, extension {ext}. RequestId: {id}</source>
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="397"/>
+        <location filename="../../app/ui/settings_dialog.py" line="425"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="95"/>
-        <source>Code: {code}</source>
-        <translation>小休代码：{code}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/tray.py" line="98"/>
-        <source>On break for {time}</source>
-        <translation>已小休 {time}</translation>
+        <location filename="../../app/ui/tray.py" line="94"/>
+        <source>{state} ({code})</source>
+        <translation>{state}（{code}）</translation>
     </message>
     <message>
         <location filename="../../app/ui/tray.py" line="100"/>
+        <source>{state} {time}</source>
+        <translation>{state} {time}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="108"/>
         <source>Sending your request…</source>
         <translation>正在发送您的请求…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="103"/>
+        <location filename="../../app/ui/tray.py" line="111"/>
         <source>Your last request did not go through: {why}</source>
         <translation>您的上一个请求未成功：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="106"/>
+        <location filename="../../app/ui/tray.py" line="114"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="127"/>
+        <location filename="../../app/ui/tray.py" line="136"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="139"/>
+        <location filename="../../app/ui/tray.py" line="136"/>
+        <source>Take Break after this call</source>
+        <translation>通话后小休</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="146"/>
+        <source>Cancel {code} after this call</source>
+        <translation>取消本次通话后的{code}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="154"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="140"/>
+        <location filename="../../app/ui/tray.py" line="155"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="142"/>
+        <location filename="../../app/ui/tray.py" line="157"/>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/ui/i18n.py" line="27"/>
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n 分钟</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

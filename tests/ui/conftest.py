@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 
 import pytest
 import qasync
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.autostart.base import AutoStart, NullAutoStart
 from app.core.startup import build_context
 from app.ui.application import WidgetApp
+from app.ui.resources import resource_path
 
 T = TypeVar("T")
 
@@ -39,6 +41,16 @@ class Loop:
             if self.loop.time() > deadline:
                 raise AssertionError(f"timed out after {timeout} s waiting for: {what}")
             await asyncio.sleep(0.02)
+
+
+@pytest.fixture(autouse=True)
+def source_language_plurals(qapp: QApplication) -> Iterator[None]:
+    """The English plural forms ("1 break", "2 breaks"), installed as the app installs them at start."""
+    translator = QTranslator()
+    assert translator.load(str(resource_path("translations", "ccc-break_en.qm")))
+    QCoreApplication.installTranslator(translator)
+    yield
+    QCoreApplication.removeTranslator(translator)
 
 
 @pytest.fixture(scope="session")

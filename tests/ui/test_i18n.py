@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 
 from app.ui.application import WidgetApp
-from app.ui.i18n import CONTEXT, install_translator
+from app.ui.i18n import CONTEXT, install_translator, minutes_text
 from app.ui.resources import resource_path
 from tests.ui.conftest import Loop
 
@@ -44,8 +44,16 @@ def pseudo_catalogue(tmp_path: Path) -> Path:
     def pseudo(match: re.Match[str]) -> str:
         return f"{match.group(1)}\n        <translation>⟦{match.group(2)}⟧</translation>"
 
+    text = re.sub(r"(<source>([^<]*)</source>)\s*<translation type=\"unfinished\"></translation>", pseudo, text)
+
+    def pseudo_plural(match: re.Match[str]) -> str:  # one form is enough for the pseudo language
+        return f"{match.group(1)}\n        <translation><numerusform>⟦{match.group(2)}⟧</numerusform></translation>"
+
     text = re.sub(
-        r"(<source>(.*?)</source>)\s*<translation type=\"unfinished\"></translation>", pseudo, text, flags=re.S
+        r"(<source>([^<]*)</source>)\s*<translation type=\"unfinished\">\s*(?:<numerusform></numerusform>\s*)+"
+        r"</translation>",
+        pseudo_plural,
+        text,
     )
     source.write_text(text, encoding="utf-8")
     subprocess.run([tool("pyside6-lrelease"), str(source)], check=True, capture_output=True)
@@ -208,18 +216,63 @@ def test_no_ui_string_lacks_a_zh_CN_translation(tmp_path: Path) -> None:
     )
 
 
-def test_the_committed_qm_is_what_lrelease_builds_from_the_committed_ts(tmp_path: Path) -> None:
-    built = tmp_path / ZH_QM.name
-    lrelease(ZH_TS, built)
+EN_TS = TRANSLATIONS / "ccc-break_en.ts"  # English is the source; this holds only its plural forms
+
+
+@pytest.mark.parametrize("ts", [ZH_TS, EN_TS], ids=["zh_CN", "en"])
+def test_the_committed_qm_is_what_lrelease_builds_from_the_committed_ts(tmp_path: Path, ts: Path) -> None:
+    qm = ts.with_suffix(".qm")
+    built = tmp_path / qm.name
+    lrelease(ts, built)
     committed = QTranslator()
-    assert committed.load(str(ZH_QM)), f"{ZH_QM} is missing or unreadable; {HOW_TO_FIX}"
+    assert committed.load(str(qm)), f"{qm} is missing or unreadable; {HOW_TO_FIX}"
     drifted = [
         message.source
-        for message in current_messages(ZH_TS)
+        for message in current_messages(ts)
         if message.translations and committed.translate(CONTEXT, message.source) != message.translations[0]
     ]
-    assert not drifted, f"{ZH_QM.name} is older than {ZH_TS.name}; {HOW_TO_FIX}:\n  " + "\n  ".join(map(repr, drifted))
-    assert ZH_QM.read_bytes() == built.read_bytes(), f"{ZH_QM.name} was not built from {ZH_TS.name}; {HOW_TO_FIX}"
+    assert not drifted, f"{qm.name} is older than {ts.name}; {HOW_TO_FIX}:\n  " + "\n  ".join(map(repr, drifted))
+    assert qm.read_bytes() == built.read_bytes(), f"{qm.name} was not built from {ts.name}; {HOW_TO_FIX}"
+
+
+def test_every_plural_string_has_its_english_forms(tmp_path: Path) -> None:
+    """Without the English plural catalogue an agent would read "5 minute(s)"."""
+    copy = tmp_path / EN_TS.name
+    shutil.copyfile(EN_TS, copy)
+    subprocess.run(
+        [tool("pyside6-lupdate"), "-pluralonly", *map(str, sorted(UI.glob("*.py"))), "-ts", str(copy)],
+        check=True,
+        capture_output=True,
+    )
+    messages = current_messages(copy)
+    assert messages, "no plural string found: the check would prove nothing"
+    unfinished = [m.source for m in messages if m.kind == "unfinished" or len(m.translations) != 2]
+    assert not unfinished, (
+        "plural strings without their two English forms in ccc-break_en.ts; run pyside6-lupdate -pluralonly "
+        "app/ui/*.py -ts resources/translations/ccc-break_en.ts, fill in both forms, lrelease:\n  "
+        + "\n  ".join(unfinished)
+    )
+
+
+@pytest.mark.parametrize(
+    ("locale", "one", "five"),
+    [
+        (QLocale(QLocale.Language.English, QLocale.Country.UnitedStates), "1 minute", "5 minutes"),
+        (QLocale(QLocale.Language.German, QLocale.Country.Germany), "1 minute", "5 minutes"),  # no catalogue: English
+        (CHINESE, "1 分钟", "5 分钟"),
+    ],
+    ids=["en", "de-falls-back-to-en", "zh_CN"],
+)
+def test_minutes_read_right_in_each_language(locale: QLocale, one: str, five: str) -> None:
+    app = QCoreApplication.instance()
+    assert app is not None
+    install_translator(app, TRANSLATIONS, locale)
+    try:
+        assert (minutes_text(1), minutes_text(5)) == (one, five)
+    finally:
+        for translator in app.findChildren(QTranslator):
+            QCoreApplication.removeTranslator(translator)
+            translator.setParent(None)
 
 
 def test_a_missing_catalogue_installs_nothing(tmp_path: Path) -> None:

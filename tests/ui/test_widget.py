@@ -172,10 +172,15 @@ def test_state_set_elsewhere_appears_within_one_poll_and_notifies(qloop: Loop, m
 
 
 def test_break_overrun_notifies_once(qloop: Loop, make_widget: MakeWidget, fake_now: FakeNow) -> None:
-    """A break that passes its code's maximum minutes raises one notification and turns the counter red."""
+    """A break that passes its code's maximum minutes raises one notification and turns the counter red:
+    on its own timer, with no poll and no tick needed."""
     widget = make_widget()
     window = widget.window
-    assert window is not None
+    assert window is not None and widget.simulator is not None
+    simulator = widget.simulator
+
+    def polls() -> int:
+        return sum(1 for record in simulator.requests if record.action == "PollUserStatus")
 
     async def scenario() -> None:
         await shown_state(qloop, widget, "READY")
@@ -183,10 +188,16 @@ def test_break_overrun_notifies_once(qloop: Loop, make_widget: MakeWidget, fake_
         click(window.take_break_button)
         await shown_state(qloop, widget, "BREAK")
         assert not any("over time" in title for title, _ in widget.notifications)
-        fake_now.offset = timedelta(minutes=16)
+        # 14 min 59 s later (as after a suspend) the agent presses F5: the fresh state brings the
+        # pre-warning at once, and the overrun follows a second later by itself.
+        fake_now.offset = timedelta(minutes=15) - timedelta(seconds=1)
+        QTest.keyClick(window, Qt.Key.Key_F5)
+        await qloop.until(lambda: any(t == "Break ends soon" for t, _ in widget.notifications), 3, "pre-warning")
+        polls_before = polls()
         await qloop.until(lambda: any("over time" in t for t, _ in widget.notifications), 3, "overrun notification")
+        assert polls() == polls_before, "the overrun came from its own timer, not from a poll"
         assert "limit 15 min" in field(widget, "TimeInBreak")
-        assert "0:16:" in field(widget, "TimeInBreak")
+        assert "0:15:" in field(widget, "TimeInBreak")
         assert "Break over time" in window.badge_text.text(), "the badge takes the over-time look"
         await asyncio.sleep(1.2)  # two more one-second ticks: still one notification
         assert sum("over time" in t for t, _ in widget.notifications) == 1
@@ -241,7 +252,7 @@ def test_tray_menu_lists_codes_and_takes_a_break(qloop: Loop, make_widget: MakeW
         break_menu.actions()[1].trigger()
         await shown_state(qloop, widget, "BREAK")
         assert widget.simulator.directory.get(*AGENT).break_code == "lunch"
-        assert "Lunch" in tray.tooltip_text() and "On break for" in tray.tooltip_text()
+        assert "On break (Lunch) 0:0" in tray.tooltip_text()
 
     qloop.run(scenario())
 
