@@ -387,6 +387,43 @@ def absolute_geometry(display: str, window: int) -> tuple[int, int, int, int]:
     return field("Absolute upper-left X"), field("Absolute upper-left Y"), field("Width"), field("Height")
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An RGB screenshot: width x height pixels, three bytes each, row by row."""
+
+    width: int
+    height: int
+    rgb: bytes
+
+    def pixels(self) -> Iterator[tuple[int, int, int]]:
+        data = self.rgb
+        for i in range(0, len(data), 3):
+            yield data[i], data[i + 1], data[i + 2]
+
+
+_PPM_HEADER = re.compile(rb"\AP6\s+(\d+)\s+(\d+)\s+(\d+)\s")
+
+
+def grab_window(display: str, window: int) -> Picture:
+    """What the window shows on screen now (XGetImage through ImageMagick's `import`), as 8-bit RGB."""
+    result = subprocess.run(
+        ["import", "-window", str(window), "-depth", "8", "ppm:-"],
+        env={**os.environ, "DISPLAY": display},
+        capture_output=True,
+        timeout=30,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"import -window {window:#x} failed ({result.returncode}): {result.stderr.decode().strip()}")
+    found = _PPM_HEADER.match(result.stdout)
+    if found is None or int(found.group(3)) != 255:
+        raise RuntimeError(f"import gave no 8-bit PPM: {result.stdout[:20]!r}")
+    width, height = int(found.group(1)), int(found.group(2))
+    rgb = result.stdout[found.end() : found.end() + width * height * 3]
+    if len(rgb) != width * height * 3:
+        raise RuntimeError(f"import gave {len(rgb)} bytes of pixels for {width}x{height}")
+    return Picture(width, height, rgb)
+
+
 def focus_and_key(display: str, window: int, *keys: str) -> None:
     """Keyboard input as a user types it: give the window focus, then XTEST key events.
 
