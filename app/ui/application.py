@@ -34,11 +34,13 @@ from app.core.logs import redaction
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
+from app.core.setup_needs import SetupNeeds, setup_needs
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.state_memory import StateStartFile
 from app.core.tracking import AgentTracker, ResumeDetector
 from app.ui.controller import AgentController
+from app.ui.first_run import FirstRunDialog
 from app.ui.i18n import install_translator, tr
 from app.ui.icons import state_icon
 from app.ui.main_window import MainWindow
@@ -91,6 +93,7 @@ class WidgetApp(SettingsFlow, QObject):
         self.window: MainWindow | None = None
         self.tray: Tray | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.first_run: FirstRunDialog | None = None
         self._settings_opening: asyncio.Task[None] | None = None  # one Settings dialog on its way at a time
         self._settings_leftovers: set[asyncio.Task[None]] = set()  # a closed dialog's cancelled work, winding down
         # The latest notifications, for tests and the window's notice; bounded for an all-day run.
@@ -134,6 +137,7 @@ class WidgetApp(SettingsFlow, QObject):
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.quit_requested.connect(self.quit)
         self.controller.notify.connect(self.notify)
+        self.controller.notify_until_seen.connect(lambda title, text: self.notify(title, text, stays=True))
         self.controller.alert_sound.connect(QApplication.beep)
         self.controller.error_changed.connect(self._tell_about_a_failed_action)
         self._apply_overrun_settings(settings)
@@ -145,12 +149,58 @@ class WidgetApp(SettingsFlow, QObject):
             self.window.bring_forward()
         self._watch_resume_and_network()
         self._start_timer("signal_wakeup", self.timings.signal_wakeup_ms, _let_python_run_signal_handlers)
-        self.controller.start_polling()
-        if not settings.instance_id and not minimized:
-            self.open_settings()  # first run: nothing can work before this is filled in
+        if not self.tray_attached and minimized:
+            # Started at login before the panel: say what is going on, not just a grey icon.
+            self.tray.attached_changed.connect(self._tray_arrived)
+            self.window.show_notice(
+                tr("Waiting for the system tray"),
+                tr("CCC Break moves to the tray as soon as the panel is there. Until then, use it here."),
+            )
+        needs = await self._setup_needs()
+        if needs.complete:
+            self.controller.start_polling()
+        else:
+            self.open_first_run(needs)  # nothing can work before this is filled in
         if self.context.loaded.is_locked("launch_at_login"):
             # IT's locked choice wins over whatever entry the user (or a package) left behind.
             await self._apply_autostart(self.context.loaded.settings.launch_at_login)
+
+    def _tray_arrived(self, attached: bool) -> None:
+        if attached and self.window is not None and self.first_run is None:
+            self.window.hide_notice()
+            self.window.hide()  # where a start at login belongs: in the tray
+
+    async def _setup_needs(self) -> SetupNeeds:
+        status = await self._settings_credential_status()
+        return setup_needs(self.context.loaded.settings, status, self.context.loaded.locked)
+
+    def open_first_run(self, needs: SetupNeeds) -> None:
+        """One short step asking only for what IT did not preset; polling starts once it is done."""
+        assert self.window is not None
+        self.window.show_notice(
+            tr("CCC Break is not set up yet"), tr("Enter what the welcome window asks for, and you are ready to go.")
+        )
+        dialog = FirstRunDialog(self.context.loaded.settings, needs, self._save_settings, parent=self.window)
+        dialog.more_settings_requested.connect(self.open_settings)
+        dialog.finished.connect(self._first_run_closed)
+        self.first_run = dialog
+        dialog.show()
+
+    def _first_run_closed(self, result: int) -> None:
+        dialog, self.first_run = self.first_run, None
+        if dialog is not None:
+            dialog.deleteLater()
+        if self.window is not None:
+            self.window.hide_notice()
+        if self.controller is not None:
+            self.controller.start_polling()  # done or dismissed: the window now says what is missing
+
+    def setup_saved(self) -> None:
+        """Settings saved from either dialog: polling runs, and a first run still open is done."""
+        if self.first_run is not None:
+            self.first_run.accept()
+        elif self.controller is not None:
+            self.controller.start_polling()
 
     def _apply_overrun_settings(self, settings: Settings) -> None:
         if self.controller is not None:
@@ -174,6 +224,8 @@ class WidgetApp(SettingsFlow, QObject):
             timer.stop()
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
+        if self.first_run is not None:
+            self.first_run.reject()
         await self._settings_stopped()
         if self.controller is not None:
             await self.controller.shutdown()
@@ -237,9 +289,9 @@ class WidgetApp(SettingsFlow, QObject):
             text += "\n" + tr("RequestId: {id}").format(id=error.request_id)
         self.notify(tr("Your request did not go through"), text)
 
-    def notify(self, title: str, text: str) -> None:
+    def notify(self, title: str, text: str, *, stays: bool = False) -> None:
         self.notifications.append((title, text))
-        if self.tray is not None and self.tray.show_message(title, text):
+        if self.tray is not None and self.tray.show_message(title, text, stays=stays):
             return
         if self.window is not None:
             self.window.show_notice(title, text)

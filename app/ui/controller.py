@@ -74,6 +74,7 @@ class AgentController(QObject):
     error_changed = Signal()
     stale_changed = Signal(bool)
     notify = Signal(str, str)  # title, text: raised in the tray (or the window when there is none)
+    notify_until_seen = Signal(str, str)  # the same, for an overrun: it stays until the agent dismisses it
     alert_sound = Signal()  # the agent chose a sound with overrun notifications
     today_changed = Signal()
 
@@ -177,7 +178,7 @@ class AgentController(QObject):
         self.overrun_sound = sound
         self._arm_overrun_timer()
 
-    def get_ready(self) -> asyncio.Task[None]:
+    def get_ready(self) -> asyncio.Task[bool | None]:
         return self._spawn(self._act(lambda client: client.ready_keeping_mode(self.status)))
 
     def refresh_soon(self) -> None:
@@ -294,12 +295,15 @@ class AgentController(QObject):
         """At the break's next overrun moment (the single-shot timer), and with every fresh state."""
         event = self.tracker.check_overrun()
         if event:
-            self._announce(event)
-            if event.kind is EventKind.AUTO_READY:
-                self.get_ready()
+            self._handle(event)
             if event.kind is EventKind.BREAK_OVERRUN:
                 self.status_changed.emit()  # the tray and window switch to the over-time look
         self._arm_overrun_timer()
+
+    def _handle(self, event: StatusEvent) -> None:
+        self._announce(event)
+        if event.kind is EventKind.AUTO_READY:
+            self.get_ready()  # the organisation's policy; runs once the request under way (if any) ends
 
     def _arm_overrun_timer(self) -> None:
         wait = self.tracker.until_next_overrun_event()
@@ -390,7 +394,7 @@ class AgentController(QObject):
         self._set_stale(False)
         before = self.tracker.status
         for event in self.tracker.apply(status, caused_by_us=caused_by_us):
-            self._announce(event)
+            self._handle(event)
         if before is None or state_label(before) != state_label(status):
             self._spawn(self._learn_state_start(state_label(status), status))
             if before is None or UserState.BREAK in (before.user_state, status.user_state):
@@ -472,10 +476,13 @@ class AgentController(QObject):
             else:
                 text = tr("You are now {state}: changed outside this app.").format(state=state)
         logger.info("Notification: %s — %s", title, text)
-        self.notify.emit(title, text)
         overrun_kinds = (EventKind.BREAK_OVERRUN, EventKind.BREAK_STILL_OVER, EventKind.AUTO_READY)
-        if self.overrun_sound and event.kind in overrun_kinds:
-            self.alert_sound.emit()
+        if event.kind in overrun_kinds:
+            self.notify_until_seen.emit(title, text)
+            if self.overrun_sound:
+                self.alert_sound.emit()
+        else:
+            self.notify.emit(title, text)
 
     def label_for(self, code: str) -> str:
         for known in self.break_codes:
@@ -511,7 +518,7 @@ class AgentController(QObject):
             self.stale = stale
             self.stale_changed.emit(stale)
 
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

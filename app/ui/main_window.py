@@ -427,6 +427,9 @@ class MainWindow(QWidget):
         self.notice.setText(f"{title}\n{text}")
         self.notice.show()
 
+    def hide_notice(self) -> None:
+        self.notice.hide()
+
     def error_text(self) -> str:
         error = self.controller.last_error
         if error is None:

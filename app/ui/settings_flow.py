@@ -188,6 +188,7 @@ class SettingsFlow:
         self.controller.reconfigure(list(loaded.settings.break_codes), loaded.settings.poll_interval)
         self._apply_overrun_settings(loaded.settings)
         self.window.set_break_codes(list(loaded.settings.break_codes))
+        self.setup_saved()
         if notice:
             self.notify(tr("AccessKey kept for this session only"), notice)
         return notice

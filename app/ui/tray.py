@@ -56,6 +56,7 @@ class Tray(QObject):
         self._attach_deadline.setSingleShot(True)
         self._attach_deadline.setInterval(ATTACH_WINDOW_MS)
         self._attach_deadline.timeout.connect(self._attach_timer.stop)
+        self.last_message_timeout_ms: int | None = None  # how long the last notification was asked to stay
         self.rebuild_menu()
         self.refresh()
 
@@ -161,11 +162,12 @@ class Tray(QObject):
         if reason is QSystemTrayIcon.ActivationReason.Trigger:
             self.toggle_window.emit()
 
-    def show_message(self, title: str, text: str) -> bool:
-        """A desktop notification from the tray; False when there is no tray to raise it from."""
+    def show_message(self, title: str, text: str, *, stays: bool = False) -> bool:
+        """A desktop notification from the tray; False when there is no tray to raise it from. One that
+        `stays` (an overrun) has no timeout: it is there until the agent dismisses it."""
         if not (self.attached and QSystemTrayIcon.supportsMessages()):
             return False
-        self.icon.showMessage(
-            without_markup(title), without_markup(text), QSystemTrayIcon.MessageIcon.Information, 10_000
-        )
+        kind = QSystemTrayIcon.MessageIcon.Warning if stays else QSystemTrayIcon.MessageIcon.Information
+        self.icon.showMessage(without_markup(title), without_markup(text), kind, 0 if stays else 10_000)
+        self.last_message_timeout_ms = 0 if stays else 10_000
         return True

@@ -1,8 +1,12 @@
-"""Regenerate the documentation screenshots from the real widget: window.png and tray-menu.png.
+"""Regenerate the documentation screenshots from the real widget: window.png, tray-menu.png, overrun.png
+and queued-break.png.
 
 Runs `ccc-break --demo` on its own Xvfb with trayer as the tray host (nothing of your desktop is
-touched or captured), takes a break with Ctrl+B, then captures the main window and the tray menu
-(opened with a right-click on the tray icon).
+touched or captured), with break codes that carry daily allowances. Takes a break with Ctrl+B, then
+captures the main window and the tray menu (opened with a right-click on the tray icon). Then, through
+the demo simulator's control API, it plays the morning (a lunch and a short break, taken earlier) and
+a break over its maximum (overrun.png, with the Today section), and a call during which the agent
+presses Ctrl+B (queued-break.png).
 
     python docs/screenshots/make_screenshots.py [--out docs/screenshots]
 
@@ -34,11 +38,27 @@ MARGIN = 8
 CONTROL_TOKEN = "screenshots-control-token"  # noqa: S105 - throwaway; given to the demo widget's simulator through the environment
 
 
-def control(url: str, path: str) -> dict[str, object]:
+BREAK_CODES = "default | Break | 15 | 30; lunch | Lunch | 60 | 60; meeting | Meeting; training | Training"
+
+
+def control(url: str, path: str, body: dict[str, object] | None = None, method: str = "GET") -> dict[str, object]:
     # Loopback http to the demo simulator inside the widget we started.
-    request = urllib.request.Request(url + path, headers={"Authorization": f"Bearer {CONTROL_TOKEN}"})  # noqa: S310
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {CONTROL_TOKEN}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url + path, data=data, headers=headers, method=method)  # noqa: S310
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
         return json.load(response)  # type: ignore[no-any-return]
+
+
+def minutes_ago(minutes: int) -> int:
+    return int((time.time() - minutes * 60) * 1000)
+
+
+def asked_since(url: str, seen: int, *actions: str) -> bool:
+    """The widget has asked for each of `actions` since the request log held `seen` entries."""
+    log = control(url, "/control/requests")["requests"]
+    recent = [r["action"] for r in log[seen:] if r["code"] == "OK"]  # type: ignore[index]
+    return all(action in recent for action in actions)
 
 
 def demo_simulator_url(log_file: Path) -> str | None:
@@ -81,6 +101,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ccc-break-shots-") as home, desktop.desktop(tray=True) as (display, bus):
         env = desktop.app_environment(display, bus, home, credentials=False)
         env["CCC_BREAK_CONTROL_TOKEN"] = CONTROL_TOKEN
+        config = Path(env["CCC_BREAK_CONFIG_DIR"])
+        config.mkdir(parents=True, exist_ok=True)
+        (config / "ccc-break.ini").write_text(f"[ccc-break]\nbreak_codes = {BREAK_CODES}\npoll_interval = 5\n")
         process = subprocess.Popen(
             [desktop.ccc_break_executable(), "--demo"],
             env=env,
@@ -142,9 +165,39 @@ def main() -> int:
             menu_png = args.out / "tray-menu.png"
             settled_capture(display, ["-window", "root", "-crop", crop, "+repage"], menu_png)
             desktop.x_tool(display, "xdotool", "key", "Escape")
+
+            # The morning so far, then a short break past its 15 minutes: the overrun and Today.
+            for change in (
+                {"state": "BREAK", "break_code": "lunch", "since_ms": minutes_ago(150)},
+                {"state": "READY", "since_ms": minutes_ago(105)},
+                {"state": "BREAK", "break_code": "default", "since_ms": minutes_ago(70)},
+                {"state": "READY", "since_ms": minutes_ago(60)},
+                {"state": "BREAK", "break_code": "default", "since_ms": minutes_ago(17)},
+            ):
+                control(url, agent, change, method="PATCH")
+            seen = len(control(url, requests_seen)["requests"])  # type: ignore[arg-type]
+            desktop.focus_and_key(display, window, "F5")
+            desktop.wait_for(
+                lambda: asked_since(url, seen, "PollUserStatus", "ListRealtimeAgentStates", "ListAgentStateLogs"),
+                20,
+                "the widget to learn the overrun and today's breaks",
+            )
+            overrun_png = args.out / "overrun.png"
+            settled_capture(display, ["-window", str(window)], overrun_png)
+
+            # On a call, the agent asks for lunch after it.
+            control(url, agent, {"state": "READY"}, method="PATCH")
+            control(url, agent + "/call", {"direction": "INBOUND", "other_party": "13900001111"}, method="POST")
+            control(url, agent + "/call/answer", {}, method="POST")
+            seen = len(control(url, requests_seen)["requests"])  # type: ignore[arg-type]
+            desktop.focus_and_key(display, window, "F5")
+            desktop.wait_for(lambda: asked_since(url, seen, "PollUserStatus"), 20, "the call on screen")
+            desktop.focus_and_key(display, window, "alt+c", "Down", "ctrl+b")  # the code box, Lunch, Take Break
+            queued_png = args.out / "queued-break.png"
+            settled_capture(display, ["-window", str(window)], queued_png)
         finally:
             desktop.stop_process(process)
-    for path in (window_png, menu_png):
+    for path in (window_png, menu_png, overrun_png, queued_png):
         print(f"wrote {path} ({path.stat().st_size} bytes)")
     return 0
 

@@ -4,27 +4,47 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="142"/>
+        <location filename="../../app/ui/application.py" line="145"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="238"/>
+        <location filename="../../app/ui/application.py" line="155"/>
+        <source>Waiting for the system tray</source>
+        <translation>正在等待系统托盘</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="156"/>
+        <source>CCC Break moves to the tray as soon as the panel is there. Until then, use it here.</source>
+        <translation>面板出现后，CCC Break 会自动移到托盘。在此之前，请在这里使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="180"/>
+        <source>CCC Break is not set up yet</source>
+        <translation>CCC Break 尚未设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="180"/>
+        <source>Enter what the welcome window asks for, and you are ready to go.</source>
+        <translation>填写欢迎窗口中要求的内容，即可开始使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/application.py" line="289"/>
         <source>Your request did not go through</source>
         <translation>您的请求未成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="267"/>
+        <location filename="../../app/ui/application.py" line="318"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="269"/>
+        <location filename="../../app/ui/application.py" line="320"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="271"/>
+        <location filename="../../app/ui/application.py" line="322"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -64,144 +84,144 @@
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="192"/>
+        <location filename="../../app/ui/settings_flow.py" line="193"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="200"/>
+        <location filename="../../app/ui/settings_flow.py" line="201"/>
         <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="205"/>
+        <location filename="../../app/ui/settings_flow.py" line="206"/>
         <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
         <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="208"/>
+        <location filename="../../app/ui/settings_flow.py" line="209"/>
         <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="279"/>
-        <location filename="../../app/ui/application.py" line="281"/>
+        <location filename="../../app/ui/application.py" line="330"/>
+        <location filename="../../app/ui/application.py" line="332"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="324"/>
+        <location filename="../../app/ui/application.py" line="375"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="150"/>
+        <location filename="../../app/ui/controller.py" line="151"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="153"/>
+        <location filename="../../app/ui/controller.py" line="154"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="352"/>
+        <location filename="../../app/ui/controller.py" line="360"/>
         <source>Your {code} break was not taken: you were signed out of the contact centre.</source>
         <translation>未能开始{code}：您已从联络中心签出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="354"/>
+        <location filename="../../app/ui/controller.py" line="362"/>
         <source>Your {code} break was not taken: you were put on a break outside this app.</source>
         <translation>未能开始{code}：您已在本应用之外被设为小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="357"/>
+        <location filename="../../app/ui/controller.py" line="365"/>
         <source>Break after the call cancelled</source>
         <translation>通话后小休已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="369"/>
+        <location filename="../../app/ui/controller.py" line="377"/>
         <source>Break after the call not taken</source>
         <translation>通话后小休未能开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="370"/>
+        <location filename="../../app/ui/controller.py" line="378"/>
         <source>Your {code} break could not be taken: {why}</source>
         <translation>未能开始{code}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="437"/>
+        <location filename="../../app/ui/controller.py" line="447"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="434"/>
+        <location filename="../../app/ui/controller.py" line="444"/>
         <source>Break ends soon</source>
         <translation>小休即将结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="435"/>
+        <location filename="../../app/ui/controller.py" line="445"/>
         <source>Your {code} break ends in {time}.</source>
         <translation>您的{code}小休将在 {time} 后结束。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="438"/>
+        <location filename="../../app/ui/controller.py" line="448"/>
         <source>Your {code} break has passed {time}. Click Ready when you are back.</source>
         <translation>您的{code}小休已超过 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="443"/>
+        <location filename="../../app/ui/controller.py" line="453"/>
         <source>Still on break</source>
         <translation>仍在小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="444"/>
+        <location filename="../../app/ui/controller.py" line="454"/>
         <source>Your {code} break is {time} over. Click Ready when you are back.</source>
         <translation>您的{code}小休已超时 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="448"/>
+        <location filename="../../app/ui/controller.py" line="458"/>
         <source>Set to Ready</source>
         <translation>已设为就绪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="450"/>
+        <location filename="../../app/ui/controller.py" line="460"/>
         <source>Your {code} break ran {time} over, so you were set to Ready, as your organisation asks. Take a new break if you are not back.</source>
         <translation>您的{code}已超时 {time}，按照贵单位的规定，您已被设为就绪。如果您还没有回来，请重新小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="454"/>
+        <location filename="../../app/ui/controller.py" line="464"/>
         <source>You were put on a break</source>
         <translation>系统已将您置为小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="456"/>
+        <location filename="../../app/ui/controller.py" line="466"/>
         <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="458"/>
+        <location filename="../../app/ui/controller.py" line="468"/>
         <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="460"/>
+        <location filename="../../app/ui/controller.py" line="470"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="462"/>
+        <location filename="../../app/ui/controller.py" line="472"/>
         <source>You are now {state} ({code}): changed outside this app.</source>
         <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="466"/>
+        <location filename="../../app/ui/controller.py" line="476"/>
         <source>You are now {state}: changed outside this app.</source>
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <location filename="../../app/ui/tray.py" line="149"/>
         <source>Ready</source>
         <translation>就绪</translation>
@@ -369,7 +389,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="204"/>
-        <location filename="../../app/ui/main_window.py" line="491"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
@@ -427,7 +447,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="275"/>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
@@ -499,83 +519,83 @@
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="501"/>
         <source>Time in this state</source>
         <translation>当前状态持续时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="502"/>
         <source>Today&apos;s breaks</source>
         <translation>今日小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="502"/>
         <source>Break time and breaks since midnight, per break code</source>
         <translation>从零点起的小休时长和次数，按小休代码列出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
         <source>Cancel the break after this call</source>
         <translation>取消通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="500"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source>Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="403"/>
-        <location filename="../../app/ui/main_window.py" line="489"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="489"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="490"/>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="491"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="492"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="497"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="494"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="500"/>
         <source>Your state</source>
         <translation>您的状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="237"/>
+        <location filename="../../app/ui/application.py" line="288"/>
         <location filename="../../app/ui/main_window.py" line="421"/>
         <location filename="../../app/ui/settings_dialog.py" line="394"/>
         <source>RequestId: {id}</source>
@@ -652,14 +672,56 @@
         <translation>服务接入点</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="43"/>
+        <source>Welcome to {product}</source>
+        <translation>欢迎使用 {product}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="64"/>
         <location filename="../../app/ui/settings_dialog.py" line="136"/>
         <source>Instance ID</source>
         <translation>实例 ID</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="65"/>
         <location filename="../../app/ui/settings_dialog.py" line="137"/>
         <source>User ID</source>
         <translation>坐席 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="65"/>
+        <source>optional, name@domain</source>
+        <translation>可选，格式为 name@domain</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="100"/>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="103"/>
+        <source>&amp;More settings…</source>
+        <translation>更多设置(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="117"/>
+        <source>Your organisation manages the connection but has not set the instance ID yet, so CCC Break cannot connect. Tell IT.</source>
+        <translation>贵单位统一管理连接设置，但尚未设置实例 ID，因此 CCC Break 无法连接。请联系 IT。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="121"/>
+        <source>To start, enter the contact centre instance and the AccessKey IT gave you.</source>
+        <translation>请输入 IT 提供的联络中心实例和 AccessKey，即可开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="123"/>
+        <source>To start, enter the contact centre instance IT gave you.</source>
+        <translation>请输入 IT 提供的联络中心实例，即可开始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="125"/>
+        <source>Your organisation has set up the connection (instance {instance}). To start, enter the AccessKey IT gave you. It is kept in the system keyring.</source>
+        <translation>贵单位已设置好连接（实例 {instance}）。请输入 IT 提供的 AccessKey 即可开始，它会保存在系统密钥环中。</translation>
     </message>
     <message>
         <location filename="../../app/ui/settings_dialog.py" line="138"/>
@@ -688,6 +750,7 @@
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="70"/>
         <location filename="../../app/ui/settings_dialog.py" line="165"/>
         <location filename="../../app/ui/settings_dialog.py" line="175"/>
         <source>AccessKey secret</source>
@@ -699,6 +762,7 @@
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="69"/>
         <location filename="../../app/ui/settings_dialog.py" line="174"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
@@ -824,6 +888,7 @@
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="143"/>
         <location filename="../../app/ui/settings_dialog.py" line="336"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
@@ -834,6 +899,7 @@
         <translation>请求发往 {url}</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="176"/>
         <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
@@ -849,6 +915,7 @@
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
+        <location filename="../../app/ui/first_run.py" line="184"/>
         <location filename="../../app/ui/settings_dialog.py" line="425"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>

@@ -284,3 +284,27 @@ def test_the_window_counts_every_state_and_stops_ticking_while_hidden(qloop: Loo
         assert window.ticking
 
     qloop.run(scenario())
+
+
+def test_an_overrun_notification_stays_until_dismissed_and_others_time_out(
+    qloop: Loop, make_widget: MakeWidget, fake_now: FakeNow
+) -> None:
+    widget = make_widget(tray=True, overrides={"poll_interval": 5})
+    window, tray = widget.window, widget.tray
+    assert window is not None and tray is not None
+
+    async def scenario() -> None:
+        await shown_state(qloop, widget, "READY")
+        await control(widget, "PATCH", "", {"state": "BREAK", "break_code": "meeting"})  # a supervisor
+        widget.controller.refresh_soon()  # type: ignore[union-attr]
+        await qloop.until(lambda: any(t == "Your state changed" for t, _ in widget.notifications), 8, "the change")
+        assert tray.last_message_timeout_ms == 10_000
+        choose_code(widget, "default")  # 15 minutes
+        click(window.take_break_button)
+        await qloop.until(lambda: agent_state(widget) == ("BREAK", "default"), 8, "the break")
+        fake_now.offset = timedelta(minutes=15, seconds=1)
+        QTest.keyClick(window, Qt.Key.Key_F5)
+        await qloop.until(lambda: any("over time" in t for t, _ in widget.notifications), 8, "the overrun")
+        assert tray.last_message_timeout_ms == 0, "an overrun stays on screen until the agent dismisses it"
+
+    qloop.run(scenario())
