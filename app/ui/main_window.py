@@ -56,6 +56,8 @@ def hours_minutes(delta: timedelta) -> str:
     minutes = max(0, int(delta.total_seconds())) // 60
     if minutes < 60:
         return tr("{n} min").format(n=minutes)
+    if minutes % 60 == 0:
+        return tr("{h} h").format(h=minutes // 60)
     return tr("{h} h {m} min").format(h=minutes // 60, m=minutes % 60)
 
 

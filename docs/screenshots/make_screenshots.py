@@ -103,7 +103,7 @@ def main() -> int:
         env["CCC_BREAK_CONTROL_TOKEN"] = CONTROL_TOKEN
         config = Path(env["CCC_BREAK_CONFIG_DIR"])
         config.mkdir(parents=True, exist_ok=True)
-        (config / "ccc-break.ini").write_text(f"[ccc-break]\nbreak_codes = {BREAK_CODES}\npoll_interval = 5\n")
+        (config / "demo.ini").write_text(f"[ccc-break]\nbreak_codes = {BREAK_CODES}\npoll_interval = 5\n")
         process = subprocess.Popen(
             [desktop.ccc_break_executable(), "--demo"],
             env=env,
@@ -166,6 +166,11 @@ def main() -> int:
             settled_capture(display, ["-window", "root", "-crop", crop, "+repage"], menu_png)
             desktop.x_tool(display, "xdotool", "key", "Escape")
 
+            # Back to READY first, so the break below is a new state the widget asks the service about.
+            control(url, agent, {"state": "READY"}, method="PATCH")
+            seen = len(control(url, requests_seen)["requests"])  # type: ignore[arg-type]
+            desktop.focus_and_key(display, window, "F5")
+            desktop.wait_for(lambda: asked_since(url, seen, "PollUserStatus"), 20, "READY on screen")
             # The morning so far, then a short break past its 15 minutes: the overrun and Today.
             for change in (
                 {"state": "BREAK", "break_code": "lunch", "since_ms": minutes_ago(150)},

@@ -4,47 +4,47 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="145"/>
+        <location filename="../../app/ui/application.py" line="146"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="155"/>
+        <location filename="../../app/ui/application.py" line="156"/>
         <source>Waiting for the system tray</source>
         <translation>正在等待系统托盘</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="156"/>
+        <location filename="../../app/ui/application.py" line="157"/>
         <source>CCC Break moves to the tray as soon as the panel is there. Until then, use it here.</source>
         <translation>面板出现后，CCC Break 会自动移到托盘。在此之前，请在这里使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="180"/>
+        <location filename="../../app/ui/application.py" line="181"/>
         <source>CCC Break is not set up yet</source>
         <translation>CCC Break 尚未设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="180"/>
+        <location filename="../../app/ui/application.py" line="181"/>
         <source>Enter what the welcome window asks for, and you are ready to go.</source>
         <translation>填写欢迎窗口中要求的内容，即可开始使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="289"/>
+        <location filename="../../app/ui/application.py" line="290"/>
         <source>Your request did not go through</source>
         <translation>您的请求未成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="318"/>
+        <location filename="../../app/ui/application.py" line="319"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="320"/>
+        <location filename="../../app/ui/application.py" line="321"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="322"/>
+        <location filename="../../app/ui/application.py" line="323"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -104,125 +104,125 @@
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="330"/>
-        <location filename="../../app/ui/application.py" line="332"/>
+        <location filename="../../app/ui/application.py" line="331"/>
+        <location filename="../../app/ui/application.py" line="333"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="375"/>
+        <location filename="../../app/ui/application.py" line="376"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="151"/>
+        <location filename="../../app/ui/controller.py" line="152"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="154"/>
+        <location filename="../../app/ui/controller.py" line="155"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="360"/>
+        <location filename="../../app/ui/controller.py" line="361"/>
         <source>Your {code} break was not taken: you were signed out of the contact centre.</source>
         <translation>未能开始{code}：您已从联络中心签出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="362"/>
+        <location filename="../../app/ui/controller.py" line="363"/>
         <source>Your {code} break was not taken: you were put on a break outside this app.</source>
         <translation>未能开始{code}：您已在本应用之外被设为小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="365"/>
+        <location filename="../../app/ui/controller.py" line="366"/>
         <source>Break after the call cancelled</source>
         <translation>通话后小休已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="377"/>
+        <location filename="../../app/ui/controller.py" line="378"/>
         <source>Break after the call not taken</source>
         <translation>通话后小休未能开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="378"/>
+        <location filename="../../app/ui/controller.py" line="379"/>
         <source>Your {code} break could not be taken: {why}</source>
         <translation>未能开始{code}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="447"/>
+        <location filename="../../app/ui/controller.py" line="448"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="444"/>
+        <location filename="../../app/ui/controller.py" line="445"/>
         <source>Break ends soon</source>
         <translation>小休即将结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="445"/>
+        <location filename="../../app/ui/controller.py" line="446"/>
         <source>Your {code} break ends in {time}.</source>
         <translation>您的{code}小休将在 {time} 后结束。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="448"/>
+        <location filename="../../app/ui/controller.py" line="449"/>
         <source>Your {code} break has passed {time}. Click Ready when you are back.</source>
         <translation>您的{code}小休已超过 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="453"/>
+        <location filename="../../app/ui/controller.py" line="454"/>
         <source>Still on break</source>
         <translation>仍在小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="454"/>
+        <location filename="../../app/ui/controller.py" line="455"/>
         <source>Your {code} break is {time} over. Click Ready when you are back.</source>
         <translation>您的{code}小休已超时 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="458"/>
+        <location filename="../../app/ui/controller.py" line="459"/>
         <source>Set to Ready</source>
         <translation>已设为就绪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="460"/>
+        <location filename="../../app/ui/controller.py" line="461"/>
         <source>Your {code} break ran {time} over, so you were set to Ready, as your organisation asks. Take a new break if you are not back.</source>
         <translation>您的{code}已超时 {time}，按照贵单位的规定，您已被设为就绪。如果您还没有回来，请重新小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="464"/>
+        <location filename="../../app/ui/controller.py" line="465"/>
         <source>You were put on a break</source>
         <translation>系统已将您置为小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="466"/>
+        <location filename="../../app/ui/controller.py" line="467"/>
         <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="468"/>
+        <location filename="../../app/ui/controller.py" line="469"/>
         <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="470"/>
+        <location filename="../../app/ui/controller.py" line="471"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="472"/>
+        <location filename="../../app/ui/controller.py" line="473"/>
         <source>You are now {state} ({code}): changed outside this app.</source>
         <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="476"/>
+        <location filename="../../app/ui/controller.py" line="477"/>
         <source>You are now {state}: changed outside this app.</source>
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/main_window.py" line="494"/>
-        <location filename="../../app/ui/tray.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/tray.py" line="150"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -288,315 +288,320 @@
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="59"/>
+        <location filename="../../app/ui/main_window.py" line="60"/>
+        <source>{h} h</source>
+        <translation>{h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="61"/>
         <source>{h} h {m} min</source>
         <translation>{h} 小时 {m} 分钟</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="64"/>
+        <location filename="../../app/ui/main_window.py" line="66"/>
         <source>Breaks today: %n, {time}</source>
         <translation>
             <numerusform>今日小休：%n 次，共 {time}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="69"/>
+        <location filename="../../app/ui/main_window.py" line="71"/>
         <source>{code}: %n break(s), {time}</source>
         <translation>
             <numerusform>{code}：%n 次，共 {time}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="76"/>
+        <location filename="../../app/ui/main_window.py" line="78"/>
         <source>{line}; {left} left of {allowance}</source>
         <translation>{line}；{allowance} 额度还剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="80"/>
+        <location filename="../../app/ui/main_window.py" line="82"/>
         <source>{line}; {over} over the day&apos;s {allowance}</source>
         <translation>{line}；已超出每日 {allowance} 额度 {over}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Inbound call</source>
         <translation>呼入通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Outbound call</source>
         <translation>外呼通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93"/>
+        <location filename="../../app/ui/main_window.py" line="95"/>
         <source>Internal call</source>
         <translation>内部通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94"/>
-        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="96"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="97"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
         <source>{call} with {party}, since {time}</source>
         <translation>{call}，对方 {party}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="101"/>
         <source>{call} with {party}</source>
         <translation>{call}，对方 {party}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="103"/>
         <source>{call}, since {time}</source>
         <translation>{call}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123"/>
+        <location filename="../../app/ui/main_window.py" line="125"/>
         <source> (demo)</source>
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149"/>
+        <location filename="../../app/ui/main_window.py" line="151"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188"/>
+        <location filename="../../app/ui/main_window.py" line="190"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196"/>
+        <location filename="../../app/ui/main_window.py" line="198"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201"/>
+        <location filename="../../app/ui/main_window.py" line="203"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202"/>
+        <location filename="../../app/ui/main_window.py" line="204"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="205"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="206"/>
+        <location filename="../../app/ui/main_window.py" line="497"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <location filename="../../app/ui/settings_dialog.py" line="139"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="235"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
-        <location filename="../../app/ui/main_window.py" line="402"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="404"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273"/>
+        <location filename="../../app/ui/main_window.py" line="275"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
+        <location filename="../../app/ui/main_window.py" line="279"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="281"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="327"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
-        <location filename="../../app/ui/tray.py" line="106"/>
+        <location filename="../../app/ui/main_window.py" line="336"/>
+        <location filename="../../app/ui/tray.py" line="107"/>
         <source>{code} after this call</source>
         <translation>本次通话后：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="356"/>
-        <location filename="../../app/ui/tray.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="358"/>
+        <location filename="../../app/ui/tray.py" line="100"/>
         <source>about {time}</source>
         <translation>约 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="370"/>
+        <location filename="../../app/ui/main_window.py" line="372"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="380"/>
+        <location filename="../../app/ui/main_window.py" line="382"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="399"/>
+        <location filename="../../app/ui/main_window.py" line="401"/>
         <source>Take &amp;Break after this call</source>
         <translation>通话后小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400"/>
+        <location filename="../../app/ui/main_window.py" line="402"/>
         <source>Take a break after this call</source>
         <translation>本次通话结束后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="407"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="410"/>
+        <location filename="../../app/ui/main_window.py" line="412"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
         <source>Time in this state</source>
         <translation>当前状态持续时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="502"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source>Today&apos;s breaks</source>
         <translation>今日小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="502"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source>Break time and breaks since midnight, per break code</source>
         <translation>从零点起的小休时长和次数，按小休代码列出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="503"/>
+        <location filename="../../app/ui/main_window.py" line="505"/>
         <source>Cancel the break after this call</source>
         <translation>取消通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504"/>
+        <location filename="../../app/ui/main_window.py" line="506"/>
         <source>Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="403"/>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="405"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493"/>
+        <location filename="../../app/ui/main_window.py" line="495"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="494"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="497"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="498"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="500"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="501"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="501"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="500"/>
+        <location filename="../../app/ui/main_window.py" line="502"/>
         <source>Your state</source>
         <translation>您的状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="288"/>
-        <location filename="../../app/ui/main_window.py" line="421"/>
+        <location filename="../../app/ui/application.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="423"/>
         <location filename="../../app/ui/settings_dialog.py" line="394"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
@@ -921,57 +926,57 @@
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="94"/>
+        <location filename="../../app/ui/tray.py" line="95"/>
         <source>{state} ({code})</source>
         <translation>{state}（{code}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="100"/>
+        <location filename="../../app/ui/tray.py" line="101"/>
         <source>{state} {time}</source>
         <translation>{state} {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="108"/>
+        <location filename="../../app/ui/tray.py" line="109"/>
         <source>Sending your request…</source>
         <translation>正在发送您的请求…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="111"/>
+        <location filename="../../app/ui/tray.py" line="112"/>
         <source>Your last request did not go through: {why}</source>
         <translation>您的上一个请求未成功：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="114"/>
+        <location filename="../../app/ui/tray.py" line="115"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="136"/>
+        <location filename="../../app/ui/tray.py" line="137"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="136"/>
+        <location filename="../../app/ui/tray.py" line="137"/>
         <source>Take Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="146"/>
+        <location filename="../../app/ui/tray.py" line="147"/>
         <source>Cancel {code} after this call</source>
         <translation>取消本次通话后的{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="154"/>
+        <location filename="../../app/ui/tray.py" line="155"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="155"/>
+        <location filename="../../app/ui/tray.py" line="156"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="157"/>
+        <location filename="../../app/ui/tray.py" line="158"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

@@ -213,7 +213,7 @@ def test_today_shows_the_days_breaks_and_what_is_left_of_each_allowance(qloop: L
         text = window.today_text.text()
         assert window.today_box.isVisible()
         assert f"Breaks today: 1, {minutes} min" in text
-        assert f"{lunch}; {60 - minutes} min left of 1 h 0 min" in text
+        assert f"{lunch}; {60 - minutes} min left of 1 h" in text
         assert "Break: 0 breaks, 0 min; 30 min left of 30 min" in text
 
     qloop.run(scenario())
