@@ -21,11 +21,12 @@ from typing import TextIO
 from app.core.agent_reports import realtime_state
 from app.core.client import CccClient, Timeouts, open_session
 from app.core.errors import ApiError, CccBreakError, ConfigError, NetworkError, ProtocolError
-from app.core.models import AgentStatus
+from app.core.i18n import N_, _
+from app.core.models import AgentStatus, state_words
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.startup import RunContext, client_for
-from app.core.text import for_terminal
+from app.core.text import display_width, for_terminal
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +42,30 @@ def format_local_time(moment: datetime | None) -> str:
 def format_age(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60} s ago"
-    return f"{seconds // 3600} h {seconds % 3600 // 60} min ago"
+        return _("{minutes} min {seconds} s ago").format(minutes=seconds // 60, seconds=seconds % 60)
+    return _("{hours} h {minutes} min ago").format(hours=seconds // 3600, minutes=seconds % 3600 // 60)
+
+
+# The status rows' names: the API's field names in English (IT greps for them), words in a translation.
+_ROW_NAMES = {
+    "UserState": N_("UserState"),
+    "StateSince": N_("StateSince"),
+    "Call": N_("Call"),
+    "Extension": N_("Extension"),
+    "Heartbeat": N_("Heartbeat"),
+    "BreakCode": N_("BreakCode"),
+    "WorkMode": N_("WorkMode"),
+    "SkillGroups": N_("SkillGroups"),
+    "DeviceId": N_("DeviceId"),
+    "UserId": N_("UserId"),
+    "RequestId": N_("RequestId"),
+}
 
 
 def format_status(status: AgentStatus, since: StateStart | None = None, now: datetime | None = None) -> str:
     # UserState, Extension and Heartbeat lead: they are what an agent and IT look at first.
     rows = [
-        ("UserState", status.raw_user_state or status.user_state.value),
+        ("UserState", state_words(status.raw_user_state or status.user_state.value)),
         ("Extension", status.extension or "-"),
         ("Heartbeat", format_local_time(status.heartbeat)),
         ("BreakCode", status.break_code or "-"),
@@ -60,19 +77,24 @@ def format_status(status: AgentStatus, since: StateStart | None = None, now: dat
     ]
     if since is not None:
         if since.at is None:
-            shown = f"unknown: {since.source}"
+            shown = _("unknown: {why}").format(why=since.why or since.source)
         else:
-            shown = (
-                f"{format_local_time(since.at)} ({format_age(((now or datetime.now(UTC)) - since.at).total_seconds())})"
-            )
+            age = format_age(((now or datetime.now(UTC)) - since.at).total_seconds())
+            shown = _("{time} ({age})").format(time=format_local_time(since.at), age=age)
         rows.insert(1, ("StateSince", shown))
     if status.call is not None:
         call = status.call
-        party = f" with {call.other_party}" if call.other_party else ""
-        rows.insert(2, ("Call", f"{call.call_type or 'call'}{party}, since {format_local_time(call.since)}"))
-    width = max(len(name) for name, _ in rows) + 1
+        kind, at = call.call_type or _("call"), format_local_time(call.since)
+        if call.other_party:
+            shown = _("{call} with {party}, since {time}").format(call=kind, party=call.other_party, time=at)
+        else:
+            shown = _("{call}, since {time}").format(call=kind, time=at)
+        rows.insert(2, ("Call", shown))
+    labels = [(_(_ROW_NAMES[name]) + _(":"), value) for name, value in rows]
+    # Aligned in terminal columns: a Chinese character takes two.
+    width = max(display_width(label) for label, _value in labels)
     # Every value came from the service: no escape sequence of its may reach the terminal.
-    return "\n".join(f"{name + ':':<{width}} {for_terminal(value)}" for name, value in rows)
+    return "\n".join(f"{label}{' ' * (width - display_width(label))} {for_terminal(value)}" for label, value in labels)
 
 
 def exit_code_for(error: BaseException) -> int:
@@ -85,13 +107,20 @@ def exit_code_for(error: BaseException) -> int:
 
 def report_error(error: CccBreakError, stderr: TextIO) -> None:
     if isinstance(error, ApiError):
-        print(f"Error {for_terminal(error.code)}: {error.user_message}", file=stderr)
+        print(
+            _("Error {code}: {message}").format(code=for_terminal(error.code), message=error.user_message), file=stderr
+        )
         if error.server_message:
-            print(f"Service said: {for_terminal(error.server_message)}", file=stderr)
+            print(_("Service said: {message}").format(message=for_terminal(error.server_message)), file=stderr)
     else:
-        print(f"Error: {error.user_message}", file=stderr)
+        print(error_line(error.user_message), file=stderr)
     if error.request_id:
-        print(f"RequestId: {for_terminal(error.request_id)}", file=stderr)
+        print(_("RequestId: {id}").format(id=for_terminal(error.request_id)), file=stderr)
+
+
+def error_line(message: str) -> str:
+    """One error for the terminal: "Error: <message>", in the user's language."""
+    return _("Error: {message}").format(message=message)
 
 
 @dataclass(frozen=True)
@@ -99,7 +128,8 @@ class StateStart:
     """When the agent's current state began, from ListRealtimeAgentStates, or why it is not known."""
 
     at: datetime | None
-    source: str  # "ListRealtimeAgentStates", or "not available (<code>)"
+    source: str  # "ListRealtimeAgentStates", or "not available (<code>)": English, for status --json
+    why: str = ""  # why it is not known, in the user's language
 
 
 async def state_start(client: CccClient, status: AgentStatus) -> StateStart:
@@ -108,9 +138,14 @@ async def state_start(client: CccClient, status: AgentStatus) -> StateStart:
     try:
         found = await realtime_state(client, agent) if agent else None
     except CccBreakError as error:
-        return StateStart(None, f"not available ({getattr(error, 'code', type(error).__name__)})")
+        code = getattr(error, "code", type(error).__name__)
+        return StateStart(None, f"not available ({code})", _("not available ({code})").format(code=code))
     if found is None or found.state_time is None:
-        return StateStart(None, "not available (the service did not list this agent)")
+        return StateStart(
+            None,
+            "not available (the service did not list this agent)",
+            _("not available (the service did not list this agent)"),
+        )
     return StateStart(found.state_time, "ListRealtimeAgentStates")
 
 
@@ -119,8 +154,10 @@ async def run_action(context: RunContext, action: str, code: str | None) -> tupl
     credentials = await asyncio.get_running_loop().run_in_executor(None, context.credentials.load)
     if credentials is None:
         raise ConfigError(
-            "No AccessKey is set. Save it in the app's Settings, or set ALIBABA_CLOUD_ACCESS_KEY_ID "
-            "and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+            _(
+                "No AccessKey is set. Save it in the app's Settings, or set ALIBABA_CLOUD_ACCESS_KEY_ID "
+                "and ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+            )
         )
     timeouts = Timeouts(total=settings.request_timeout)
     async with open_session(timeouts) as session:
@@ -160,15 +197,13 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
     def started(simulator: Simulator) -> None:
         # The demo key is public and throwaway; printing it is the point of this command.
         print(demo_info(simulator.url, simulator.control_token), file=stdout)
-        print(
-            "Try it:\n"
+        command = (
             f"  ALIBABA_CLOUD_ACCESS_KEY_ID={DEMO_ACCESS_KEY_ID} "
             f"ALIBABA_CLOUD_ACCESS_KEY_SECRET={DEMO_ACCESS_KEY_SECRET} \\\n"
             f"  ccc-break take-break --code default --endpoint {simulator.url} "
-            "--instance-id ccc-test --user-id user-test@ccc-test\n"
-            "Press Ctrl+C to stop.",
-            file=stdout,
+            "--instance-id ccc-test --user-id user-test@ccc-test"
         )
+        print(_("Try it:\n{command}\nPress Ctrl+C to stop.").format(command=command), file=stdout)
         stdout.flush()
 
     async def serve_until_stopped() -> None:
@@ -193,7 +228,14 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as error:
-        print(f"Error: cannot listen on {args.host}:{args.port} ({error.strerror}).", file=sys.stderr)
+        print(
+            error_line(
+                _("cannot listen on {host}:{port} ({reason}).").format(
+                    host=args.host, port=args.port, reason=error.strerror
+                )
+            ),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return EXIT_OK
 

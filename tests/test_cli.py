@@ -179,3 +179,131 @@ def test_a_denied_read_api_falls_back_and_the_actions_still_work(simulator_url: 
         )
     finally:
         control(simulator_url, "reset")
+
+
+# -- language: Chinese for people, English for scripts --
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def without_locale(env: dict[str, str], **language: str) -> dict[str, str]:
+    clean = {k: v for k, v in env.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    return {**clean, **language}
+
+
+def test_lang_zh_cn_prints_chinese_and_json_stays_english(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """An agent reading Chinese gets Chinese; IT's scripts parsing --json get the same English keys and values."""
+    common = ["--endpoint", simulator_url, *AGENT_ARGS]
+    for args, env in [
+        (["--lang", "zh_CN", "status", *common], without_locale(agent_env)),
+        (["status", *common], without_locale(agent_env, LANG="zh_CN.UTF-8")),
+        (["status", "--lang", "zh_CN", *common], without_locale(agent_env, LANG="en_US.UTF-8")),
+    ]:
+        result = ccc_break(*args, env=env)
+        assert result.returncode == 0, result.stderr
+        first = result.stdout.splitlines()[0]
+        assert first.startswith("坐席状态：") and "就绪 (READY)" in first, result.stdout
+        assert "分机号：" in result.stdout and "80011474" in result.stdout
+    english = ccc_break("--lang", "en", "status", *common, env=without_locale(agent_env, LANG="zh_CN.UTF-8"))
+    assert english.stdout.startswith("UserState:   READY"), "--lang en wins over the system's Chinese"
+
+    status = ccc_break("--lang", "zh_CN", "status", "--json", *common, env=agent_env)
+    assert status.returncode == 0, status.stderr
+    answer = json.loads(status.stdout)
+    assert answer["Data"]["UserState"] == "READY" and answer["StateStartSource"] == "ListRealtimeAgentStates"
+    assert not CJK.search(status.stdout)
+
+    doctor = ccc_break("--lang", "zh_CN", "doctor", "--json", *common, env=agent_env, timeout=120)
+    report = json.loads(doctor.stdout)
+    assert {"version", "ok", "checks"} <= report.keys()
+    assert [check["name"] for check in report["checks"]][:3] == ["Config files", "Settings", "Endpoint"]
+    assert {check["outcome"] for check in report["checks"]} <= {"ok", "warn", "fail"}
+    assert not CJK.search(doctor.stdout), "doctor --json is English whatever the language"
+
+
+def test_errors_and_help_follow_the_language(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """Error advice, the service's RequestId line, usage errors and --help are Chinese with --lang zh_CN."""
+    env = without_locale(agent_env)
+    control(simulator_url, "agents/ccc-test/user-test@ccc-test", {"state": "TALKING"}, method="PATCH")
+    refused = ccc_break("--lang", "zh_CN", "take-break", "--code", "default", "--endpoint", simulator_url, *AGENT_ARGS)
+    assert refused.returncode == 1
+    assert "错误 InvalidOperation.UserState：" in refused.stderr and "您当前的状态为 TALKING" in refused.stderr
+    assert re.search(r"RequestId：[0-9A-F-]{36}", refused.stderr)
+    usage = ccc_break("--lang", "zh_CN", "take-break", env=env)
+    assert usage.returncode == 2 and "用法：" in usage.stderr and "缺少必需的参数：--code" in usage.stderr
+    shown = ccc_break("--lang", "zh_CN", "--help", env=env)
+    assert shown.returncode == 0 and "让坐席进入小休" in shown.stdout and "选项" in shown.stdout
+    assert "options:" in ccc_break("--lang", "en", "--help", env=env).stdout
+
+
+def test_the_language_setting_applies_unless_lang_is_given(simulator_url: str, agent_env: dict[str, str]) -> None:
+    """Settings' language beats the system's; --lang beats both."""
+    config_dir = Path(os.environ["CCC_BREAK_CONFIG_DIR"])
+    (config_dir / "ccc-break.ini").write_text(
+        f"[ccc-break]\nendpoint = {simulator_url}\ninstance_id = ccc-test\nuser_id = user-test@ccc-test\n"
+        "language = zh_CN\n"
+    )
+    env = without_locale(agent_env, LANG="en_US.UTF-8")
+    assert ccc_break("status", env=env).stdout.startswith("坐席状态：")
+    assert ccc_break("--lang", "en", "status", env=env).stdout.startswith("UserState:")
+    (config_dir / "ccc-break.ini").write_text(
+        f"[ccc-break]\nendpoint = {simulator_url}\ninstance_id = ccc-test\nlanguage = en\n"
+    )
+    assert ccc_break("status", env=without_locale(agent_env, LANG="zh_CN.UTF-8")).stdout.startswith("UserState:")
+    assert ccc_break("--lang", "fr_FR", "status", env=env).stdout.startswith("UserState:"), "no catalogue: English"
+
+
+def test_no_cli_text_bypasses_the_catalogue(
+    simulator_url: str,
+    agent_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With a pseudo-catalogue (every message ⟦English⟧), `status`, an error and --help have no word
+    left outside ⟦⟧ but their data: a string that skips translation would show here."""
+    import app.core.logs
+    from app.__main__ import main
+    from app.core import i18n
+    from tests.core.pseudo_locale import PSEUDO, bypassed, write_pseudo_catalogue
+
+    write_pseudo_catalogue(tmp_path)
+    monkeypatch.setattr(i18n, "catalogue_dir", lambda: tmp_path)
+    monkeypatch.setattr(app.core.logs, "configure_logging", lambda **_options: None)  # keep pytest's handlers
+    zone = datetime.now().astimezone().strftime("%Z")
+    try:
+        assert main(["--lang", PSEUDO, "status", "--endpoint", simulator_url, *AGENT_ARGS]) == 0
+        out = capsys.readouterr().out
+        data = [simulator_url, zone, "80011474", "ON_SITE", "skill-group@ccc-test", "user-test@ccc-test", "lunch"]
+        lines = out.splitlines()
+        data += [line.split()[-1] for line in lines if "ACC-" in line or re.search(r"[0-9A-F]{8}-", line)]
+        assert len(lines) >= 9 and all(not bypassed(line, data) for line in lines), out
+
+        control(simulator_url, "agents/ccc-test/user-test@ccc-test", {"state": "TALKING"}, method="PATCH")
+        assert (
+            main(["--lang", PSEUDO, "take-break", "--code", "default", "--endpoint", simulator_url, *AGENT_ARGS]) == 1
+        )
+        err = capsys.readouterr().err
+        request_id = re.findall(r"[0-9A-F-]{36}", err)
+        server_said = [line.split("⟦Service said: ", 1)[1] for line in err.splitlines() if "Service said" in line]
+        for line in err.splitlines():
+            assert not bypassed(line, ["InvalidOperation.UserState", *request_id, *server_said]), err
+
+        with pytest.raises(SystemExit):
+            main(["--lang", PSEUDO, "--help"])
+        help_text = capsys.readouterr().out
+        names = re.findall(r"--?[a-z][a-z-]*|\b[A-Z_]{2,}\b|\{[a-z0-9,-]+\}", help_text)
+        commands = [
+            "ccc-break",
+            "take-break",
+            "ready",
+            "status",
+            "simulator",
+            "doctor",
+            "cn-shanghai",
+            "ap-southeast-1",
+        ]
+        # argparse wraps help across lines, so the text is checked whole.
+        assert not bypassed(help_text, [*names, *commands, "CCC Break", "https", "http", "name@domain"]), help_text
+    finally:
+        i18n.set_language("en")

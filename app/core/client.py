@@ -38,6 +38,7 @@ from app.core.errors import (
     ProtocolError,
     RequestTimeout,
 )
+from app.core.i18n import _
 from app.core.models import AgentStatus, CallInfo, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
@@ -118,9 +119,9 @@ class CccClient:
         if problem:
             raise ConfigError(problem)
         if not identity.instance_id:
-            raise ConfigError("The instance ID is missing. Enter it in Settings.")
+            raise ConfigError(_("The instance ID is missing. Enter it in Settings."))
         if not credentials.access_key_id or not credentials.access_key_secret:
-            raise ConfigError("The AccessKey ID or secret is missing. Enter them in Settings.")
+            raise ConfigError(_("The AccessKey ID or secret is missing. Enter them in Settings."))
         self._session = session
         self._endpoint = endpoint.rstrip("/")
         self._host = signed_host(self._endpoint)  # what aiohttp puts in Host, so V3 signs the same
@@ -275,31 +276,40 @@ class CccClient:
                 )
         except TimeoutError:
             raise RequestTimeout(
-                f"The contact centre did not answer within {self._timeout.total:.0f} s. Check your "
-                "network connection and try again."
+                _(
+                    "The contact centre did not answer within {seconds} s. Check your network connection and try again."
+                ).format(seconds=f"{self._timeout.total:.0f}")
             ) from None
         except AnswerTooLarge:
             raise ProtocolError(
-                f"The contact centre sent an answer larger than {MAX_ANSWER_BYTES // 1024} KiB, far more than "
-                "any real one, so it was not read. Check the endpoint in Settings; if it is right, contact IT.",
+                _(
+                    "The contact centre sent an answer larger than {size} KiB, far more than any real one, so it "
+                    "was not read. Check the endpoint in Settings; if it is right, contact IT."
+                ).format(size=MAX_ANSWER_BYTES // 1024),
                 http_status=response.status,
                 request_id=_bounded_text(response.headers.get("x-acs-request-id")),
             ) from None
         except aiohttp.ClientConnectorCertificateError:
             raise CertificateError(
-                "The contact centre's certificate could not be verified, so the connection was "
-                "refused. Your network may be intercepting secure connections: contact IT."
+                _(
+                    "The contact centre's certificate could not be verified, so the connection was "
+                    "refused. Your network may be intercepting secure connections: contact IT."
+                )
             ) from None
         except aiohttp.ClientConnectorError:
             raise NetworkError(
-                f"Cannot reach the contact centre at {self._host}. Check your network connection "
-                "or proxy; if it works for colleagues, check the endpoint in Settings."
+                _(
+                    "Cannot reach the contact centre at {host}. Check your network connection "
+                    "or proxy; if it works for colleagues, check the endpoint in Settings."
+                ).format(host=self._host)
             ) from None
         except (aiohttp.ClientError, OSError) as error:
             # The exception text can hold the signed URL: report only its kind.
             raise NetworkError(
-                "The connection to the contact centre was interrupted "
-                f"({type(error).__name__}). Check your network connection and try again."
+                _(
+                    "The connection to the contact centre was interrupted ({kind}). Check your network "
+                    "connection and try again."
+                ).format(kind=type(error).__name__)
             ) from None
         self.clock.observe(reply.date_header)
         return reply
@@ -310,9 +320,11 @@ class CccClient:
             # CCC never redirects; following one could hand a forged answer (or our request) elsewhere.
             logger.warning("%s: HTTP %d redirect refused", action, status)
             raise ProtocolError(
-                f"The contact centre's address answered with a redirect (HTTP {status}), which the real "
-                "service never sends, so it was not followed. Check the endpoint in Settings, or ask IT "
-                "whether a proxy or sign-in page is in the way.",
+                _(
+                    "The contact centre's address answered with a redirect (HTTP {status}), which the real "
+                    "service never sends, so it was not followed. Check the endpoint in Settings, or ask IT "
+                    "whether a proxy or sign-in page is in the way."
+                ).format(status=status),
                 http_status=status,
                 request_id=header_request_id,
             )
@@ -320,9 +332,10 @@ class CccClient:
             envelope = parse_json(decode_body(reply.body, reply.content_encoding))
         except AnswerTooLarge:
             raise ProtocolError(
-                f"The contact centre sent an answer larger than {MAX_ANSWER_BYTES // 1024} KiB once unpacked, "
-                "far more than any real one, so it was not read. Check the endpoint in Settings; if it is "
-                "right, contact IT.",
+                _(
+                    "The contact centre sent an answer larger than {size} KiB once unpacked, far more than any "
+                    "real one, so it was not read. Check the endpoint in Settings; if it is right, contact IT."
+                ).format(size=MAX_ANSWER_BYTES // 1024),
                 http_status=status,
                 request_id=header_request_id,
             ) from None
@@ -332,8 +345,10 @@ class CccClient:
         if not isinstance(envelope, dict):
             logger.debug("%s: HTTP %d with a body that is not a CCC envelope", action, status)
             raise ProtocolError(
-                f"The contact centre sent an answer this app cannot read (HTTP {status}). "
-                "Check the endpoint in Settings; if it is right, try again later.",
+                _(
+                    "The contact centre sent an answer this app cannot read (HTTP {status}). "
+                    "Check the endpoint in Settings; if it is right, try again later."
+                ).format(status=status),
                 http_status=status,
                 request_id=header_request_id,
             )
@@ -343,7 +358,7 @@ class CccClient:
             data = envelope.get(data_key)
             if not isinstance(data, Mapping | list):
                 raise ProtocolError(
-                    "The contact centre's answer had no data. Try again; if it persists, contact IT.",
+                    _("The contact centre's answer had no data. Try again; if it persists, contact IT."),
                     http_status=status,
                     request_id=request_id,
                 )

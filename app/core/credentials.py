@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from app import APP_ID
 from app.core.errors import CredentialError
+from app.core.i18n import N_, _
 from app.core.keyring_backends import NO_BACKEND_NAME, backend_name, is_system_keyring, is_usable
 from app.core.signing import Credentials
 
@@ -36,14 +37,17 @@ ENV_ACCESS_KEY_ID = "ALIBABA_CLOUD_ACCESS_KEY_ID"
 ENV_ACCESS_KEY_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"  # noqa: S105 - a name, not a secret
 ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"  # noqa: S105 - a name, not a secret
 
-MEMORY_ONLY_SUFFIX = "Your secret is kept only until you quit."
+#: _BackendUnavailable's reason when there is no keyring at all (compared, never shown).
+_NONE_FOUND = "none found"
 
 
 class CredentialSource(StrEnum):
-    ENVIRONMENT = "environment"
-    KEYRING = "keyring"
-    MEMORY = "memory"
-    NONE = "none"
+    """Where the AccessKey in use comes from: stable English (doctor --json), shown as `_(source)`."""
+
+    ENVIRONMENT = N_("environment")
+    KEYRING = N_("keyring")
+    MEMORY = N_("memory")
+    NONE = N_("none")
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ class CredentialStatus:
 
 
 class _BackendUnavailable(Exception):
-    """The keyring cannot be used; `reason` is a short, secret-free description."""
+    """The keyring cannot be used; `reason` is a short, secret-free description (the library's own
+    words, for IT: not translated)."""
 
     def __init__(self, reason: str, *, locked: bool = False) -> None:
         super().__init__(reason)
@@ -133,7 +138,7 @@ class CredentialStore:
     def _usable_backend(self) -> KeyringBackend:
         backend = self._resolve_backend()
         if backend is None or not is_usable(backend):
-            raise _BackendUnavailable("none found")
+            raise _BackendUnavailable(_NONE_FOUND)
         return backend
 
     @property
@@ -148,7 +153,7 @@ class CredentialStore:
         try:
             result = func(*args)
         except NoKeyringError:
-            raise _BackendUnavailable("none found") from None
+            raise _BackendUnavailable(_NONE_FOUND) from None
         except Exception as error:
             reason = _reason(error, (*secrets, *self._known_secrets()))
             logger.warning("Keyring %s failed: %s", operation, reason)
@@ -188,7 +193,9 @@ class CredentialStore:
             return Credentials(key_id, secret, token), None
         if key_id or secret:
             missing = ENV_ACCESS_KEY_SECRET if key_id else ENV_ACCESS_KEY_ID
-            return None, f"{missing} is not set, so the AccessKey in the environment was ignored."
+            return None, _("{variable} is not set, so the AccessKey in the environment was ignored.").format(
+                variable=missing
+            )
         return None, None
 
     # -- public API --
@@ -208,7 +215,7 @@ class CredentialStore:
             try:
                 return self._keyring_read()
             except _BackendUnavailable as unavailable:
-                if unavailable.reason == "none found":
+                if unavailable.reason == _NONE_FOUND:
                     return None
                 raise CredentialError(self._read_message(unavailable)) from None
 
@@ -218,7 +225,7 @@ class CredentialStore:
         secret = credentials.access_key_secret.strip()
         token = (credentials.security_token or "").strip() or None
         if not key_id or not secret:
-            raise CredentialError("Enter both the AccessKey ID and the AccessKey secret.")
+            raise CredentialError(_("Enter both the AccessKey ID and the AccessKey secret."))
         cleaned = Credentials(key_id, secret, token)
         secrets = tuple(s for s in (secret, token) if s)
         with self._lock:
@@ -255,7 +262,7 @@ class CredentialStore:
             # A backend that accepts and drops secrets would otherwise look like success.
             stored = self._call("check", secrets, backend.get_password, service, ACCESS_KEY_SECRET)
             if stored != credentials.access_key_secret:
-                raise _BackendUnavailable("the keyring did not keep the secret")
+                raise _BackendUnavailable(_("the keyring did not keep the secret"))
         except _BackendUnavailable:
             if written:
                 # Do not leave a new secret next to an old ID: remove what may be half-written.
@@ -287,10 +294,12 @@ class CredentialStore:
                 for username in (ACCESS_KEY_ID, ACCESS_KEY_SECRET, SECURITY_TOKEN):
                     self._delete(backend, username, PasswordDeleteError)
             except _BackendUnavailable as unavailable:
-                if unavailable.reason == "none found":
+                if unavailable.reason == _NONE_FOUND:
                     return
                 raise CredentialError(
-                    f"The saved AccessKey could not be removed from the system keyring ({unavailable.reason})."
+                    _("The saved AccessKey could not be removed from the system keyring ({reason}).").format(
+                        reason=unavailable.reason
+                    )
                 ) from None
 
     def status(self) -> CredentialStatus:
@@ -311,8 +320,8 @@ class CredentialStore:
             stored = self._keyring_read()
         except _BackendUnavailable as unavailable:
             problem = env_problem or self._read_message(unavailable)
-            if unavailable.reason == "none found":
-                problem = env_problem or (
+            if unavailable.reason == _NONE_FOUND:
+                problem = env_problem or _(
                     "No system keyring is available, so a saved AccessKey is kept only until you quit."
                 )
             return self._status(name, False, CredentialSource.NONE, None, problem, locked=unavailable.locked)
@@ -344,14 +353,20 @@ class CredentialStore:
     @staticmethod
     def _memory_message(unavailable: _BackendUnavailable) -> str:
         if unavailable.locked:
-            return f"The system keyring is locked ({unavailable.reason}). {MEMORY_ONLY_SUFFIX}"
-        return f"No system keyring is available ({unavailable.reason}). {MEMORY_ONLY_SUFFIX}"
+            return _("The system keyring is locked ({reason}). Your secret is kept only until you quit.").format(
+                reason=unavailable.reason
+            )
+        return _("No system keyring is available ({reason}). Your secret is kept only until you quit.").format(
+            reason=unavailable.reason
+        )
 
     @staticmethod
     def _read_message(unavailable: _BackendUnavailable) -> str:
         if unavailable.locked:
-            return (
+            return _(
                 "The system keyring is locked, so the saved AccessKey cannot be read. Unlock it "
-                f"(log in again or open your keyring app) and retry ({unavailable.reason})."
-            )
-        return f"The saved AccessKey cannot be read from the system keyring ({unavailable.reason})."
+                "(log in again or open your keyring app) and retry ({reason})."
+            ).format(reason=unavailable.reason)
+        return _("The saved AccessKey cannot be read from the system keyring ({reason}).").format(
+            reason=unavailable.reason
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import socket
 import ssl
@@ -24,6 +25,9 @@ from app.core.autostart import AutoStart, autostart_for
 from app.core.client import CccClient, Timeouts, open_session
 from app.core.endpoint import CENTRAL_HOST, region_host
 from app.core.errors import CccBreakError
+from app.core.i18n import N_, _, language
+from app.core.keyring_backends import backend_label
+from app.core.models import state_words
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
@@ -46,7 +50,7 @@ class Outcome(StrEnum):
 
 @dataclass
 class Check:
-    name: str
+    name: str  # stable English (--json); shown as _(name), so each is marked with N_ where it is added
     outcome: Outcome
     detail: str
     hint: str = ""
@@ -74,14 +78,16 @@ class Report:
         }
 
     def to_text(self) -> str:
-        marks = {Outcome.OK: "[ OK ]", Outcome.WARN: "[WARN]", Outcome.FAIL: "[FAIL]"}
-        lines = [f"CCC Break {__version__} doctor"]
+        # Translators: each mark is 6 columns wide (a Chinese character counts as two).
+        marks = {Outcome.OK: _("[ OK ]"), Outcome.WARN: _("[WARN]"), Outcome.FAIL: _("[FAIL]")}
+        lines = [_("CCC Break {version} doctor").format(version=__version__)]
         for check in self.checks:
             # Details quote the service and the system (messages, host names): terminal-safe only.
-            lines.append(f"{marks[check.outcome]} {check.name}: {for_terminal(check.detail)}")
+            line = _("{name}: {detail}").format(name=_(check.name), detail=for_terminal(check.detail))
+            lines.append(f"{marks[check.outcome]} {line}")
             if check.hint:
                 lines.append(f"       -> {for_terminal(check.hint)}")
-        lines.append("Result: " + ("ready to use" if self.ok else "something blocks use (see FAIL above)"))
+        lines.append(_("Result: ready to use") if self.ok else _("Result: something blocks use (see FAIL above)"))
         return "\n".join(lines)
 
 
@@ -99,14 +105,14 @@ def run_qt_probe(command: Sequence[str] | None = None) -> dict[str, Any]:
             list(command or probe_command()), capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        return {"loaded": False, "error": f"the probe did not run ({type(error).__name__})"}
+        return {"loaded": False, "error": _("the probe did not run ({kind})").format(kind=type(error).__name__)}
     if result.returncode != 0:
         tail = (result.stderr or result.stdout).strip().splitlines()[-3:]
-        return {"loaded": False, "error": " ".join(tail) or f"exit code {result.returncode}"}
+        return {"loaded": False, "error": " ".join(tail) or _("exit code {code}").format(code=result.returncode)}
     try:
         answer: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        return {"loaded": False, "error": "the probe printed something unexpected"}
+        return {"loaded": False, "error": _("the probe printed something unexpected")}
     return answer
 
 
@@ -117,11 +123,13 @@ async def run_doctor(
     loaded = context.loaded
     settings = loaded.settings
     sources = [str(path) for path in loaded.sources]
+    files = ", ".join(sources) or _("none (built-in defaults)")
     report.add(
-        "Config files",
+        N_("Config files"),
         Outcome.WARN if loaded.problems else Outcome.OK,
-        (", ".join(sources) or "none (built-in defaults)")
-        + (f"; locked: {', '.join(sorted(loaded.locked))}" if loaded.locked else "; nothing locked"),
+        _("{files}; locked: {keys}").format(files=files, keys=", ".join(sorted(loaded.locked)))
+        if loaded.locked
+        else _("{files}; nothing locked").format(files=files),
         " ".join(loaded.problems),
         files=sources,
         locked=sorted(loaded.locked),
@@ -130,16 +138,20 @@ async def run_doctor(
     problems = validate_settings(settings)
     if problems:
         report.add(
-            "Settings",
+            N_("Settings"),
             Outcome.FAIL,
             "; ".join(f"{key}: {message}" for key, message in problems.items()),
-            "Set them in Settings, in the system config file, or with command-line options.",
+            _("Set them in Settings, in the system config file, or with command-line options."),
             problems=problems,
         )
     else:
-        report.add("Settings", Outcome.OK, f"instance {settings.instance_id}, user {settings.full_user_id()}")
+        report.add(
+            N_("Settings"),
+            Outcome.OK,
+            _("instance {instance}, user {user}").format(instance=settings.instance_id, user=settings.full_user_id()),
+        )
     report.add(
-        "Endpoint",
+        N_("Endpoint"),
         Outcome.OK,
         f"{settings.endpoint_url()} ({endpoint_source(settings, loaded.origins)})",
         endpoint=settings.endpoint_url(),
@@ -151,23 +163,26 @@ async def run_doctor(
         credentials = await loop.run_in_executor(None, context.credentials.load)
     except CccBreakError as error:
         credentials = None
-        report.add("Credentials", Outcome.FAIL, error.user_message, backend=status.backend_name)
+        report.add(N_("Credentials"), Outcome.FAIL, error.user_message, backend=status.backend_name)
     else:
         if credentials is None:
             report.add(
-                "Credentials",
+                N_("Credentials"),
                 Outcome.FAIL,
-                f"no AccessKey found (keyring backend: {status.backend_name})",
-                "Save the AccessKey in Settings, or set ALIBABA_CLOUD_ACCESS_KEY_ID and "
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET.",
+                _("no AccessKey found (keyring backend: {backend})").format(backend=backend_label(status.backend_name)),
+                _(
+                    "Save the AccessKey in Settings, or set ALIBABA_CLOUD_ACCESS_KEY_ID and "
+                    "ALIBABA_CLOUD_ACCESS_KEY_SECRET."
+                ),
                 backend=status.backend_name,
             )
         else:
             report.add(
-                "Credentials",
+                N_("Credentials"),
                 Outcome.OK if status.persistent or status.source == "environment" else Outcome.WARN,
-                f"AccessKey ID {credentials.access_key_id} from {status.source} "
-                f"(keyring backend: {status.backend_name})",
+                _("AccessKey ID {id} from {source} (keyring backend: {backend})").format(
+                    id=credentials.access_key_id, source=_(status.source), backend=backend_label(status.backend_name)
+                ),
                 status.problem or "",
                 backend=status.backend_name,
                 source=str(status.source),
@@ -179,35 +194,35 @@ async def run_doctor(
     proxy = ProxySettings.from_system().proxy_for(endpoint)
     if proxy:
         shown = _without_user_info(proxy)
-        report.add("Proxy", Outcome.OK, f"requests go through {shown}", proxy=shown)
+        report.add(N_("Proxy"), Outcome.OK, _("requests go through {proxy}").format(proxy=shown), proxy=shown)
         reachable = True  # a direct connection may be firewalled; the PollUserStatus check goes via the proxy
     else:
-        report.add("Proxy", Outcome.OK, "none: direct connection", proxy=None)
+        report.add(N_("Proxy"), Outcome.OK, _("none: direct connection"), proxy=None)
         reachable = await _check_network(report, endpoint)
     if reachable and credentials is not None and not problems:
         await _check_service(report, context, credentials)
     else:
-        report.add("PollUserStatus", Outcome.FAIL, "not tried: fix the problems above first")
+        report.add(N_("PollUserStatus"), Outcome.FAIL, _("not tried: fix the problems above first"))
 
     probe = await loop.run_in_executor(None, qt_probe)
     if not probe.get("loaded"):
         report.add(
-            "Qt platform plugin",
+            N_("Qt platform plugin"),
             Outcome.FAIL,
-            f"does not load: {probe.get('error', 'unknown error')}",
-            "Install the X11/xcb libraries (e.g. libxcb-cursor0, libxkbcommon-x11-0) or reinstall the package.",
+            _("does not load: {error}").format(error=probe.get("error") or _("unknown error")),
+            _("Install the X11/xcb libraries (e.g. libxcb-cursor0, libxkbcommon-x11-0) or reinstall the package."),
         )
-        report.add("System tray", Outcome.FAIL, "not checked: Qt did not start")
+        report.add(N_("System tray"), Outcome.FAIL, _("not checked: Qt did not start"))
     else:
-        report.add("Qt platform plugin", Outcome.OK, f"loads ({probe.get('platform')})")
+        report.add(N_("Qt platform plugin"), Outcome.OK, _("loads ({platform})").format(platform=probe.get("platform")))
         if probe.get("tray"):
-            report.add("System tray", Outcome.OK, "available")
+            report.add(N_("System tray"), Outcome.OK, _("available"))
         else:
             report.add(
-                "System tray",
+                N_("System tray"),
                 Outcome.FAIL,
-                "no system tray: the widget falls back to a plain window",
-                "On GNOME install and enable the AppIndicator/KStatusNotifierItem extension.",
+                _("no system tray: the widget falls back to a plain window"),
+                _("On GNOME install and enable the AppIndicator/KStatusNotifierItem extension."),
             )
     await loop.run_in_executor(None, _check_autostart, report, autostart)
     return report
@@ -217,13 +232,13 @@ def _check_autostart(report: Report, autostart: AutoStart | None) -> None:
     # Reads the desktop's autostart folders or the registry: off the event loop like the other checks.
     autostart = autostart_for() if autostart is None else autostart
     if autostart.available:
-        report.add("Launch at login", Outcome.OK, f"available: {autostart.describe()}")
+        report.add(N_("Launch at login"), Outcome.OK, _("available: {how}").format(how=autostart.describe()))
     else:
         report.add(
-            "Launch at login",
+            N_("Launch at login"),
             Outcome.WARN,
             autostart.describe(),
-            "Agents start CCC Break themselves after signing in, or IT adds it to the desktop's startup.",
+            _("Agents start CCC Break themselves after signing in, or IT adds it to the desktop's startup."),
         )
 
 
@@ -247,14 +262,16 @@ async def _check_read_apis(report: Report, client: CccClient, agent_id: str) -> 
             denied[action] = str(getattr(error, "code", type(error).__name__))
         else:
             permitted.append(action)
-    detail = "may call " + (", ".join(permitted) or "none of them")
+    detail = _("may call {actions}").format(actions=", ".join(permitted) or _("none of them"))
     if denied:
-        detail += "; not: " + ", ".join(f"{action} ({code})" for action, code in denied.items())
+        detail = _("{permitted}; not: {denied}").format(
+            permitted=detail, denied=", ".join(f"{action} ({code})" for action, code in denied.items())
+        )
     report.add(
-        "Read APIs",
+        N_("Read APIs"),
         Outcome.WARN if denied else Outcome.OK,
         detail,
-        "Without them the widget estimates when a state began. To allow them, see the RAM policy in the IT guide."
+        _("Without them the widget estimates when a state began. To allow them, see the RAM policy in the IT guide.")
         if denied
         else "",
         permitted=permitted,
@@ -265,10 +282,13 @@ async def _check_read_apis(report: Report, client: CccClient, agent_id: str) -> 
 def endpoint_source(settings: Settings, origins: Mapping[str, str]) -> str:
     """Why this endpoint: set explicitly, or the region's, resolved as the official SDK does."""
     if settings.endpoint:
-        return f"endpoint set by {origins.get('endpoint', 'settings')}"
+        return _("endpoint set by {origin}").format(origin=_(origins.get("endpoint", N_("settings"))))
     central = region_host(settings.region) == CENTRAL_HOST
-    how = "the central endpoint for this region" if central else "the region's own endpoint"
-    return f"{how}: region {settings.region} from {origins.get('region', 'settings')}"
+    if central:
+        how = _("the central endpoint for this region: region {region} from {origin}")
+    else:
+        how = _("the region's own endpoint: region {region} from {origin}")
+    return how.format(region=settings.region, origin=_(origins.get("region", N_("settings"))))
 
 
 def _without_user_info(url: str) -> str:
@@ -289,39 +309,40 @@ async def _check_network(report: Report, endpoint: str) -> bool:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), NETWORK_TIMEOUT)
     except (OSError, TimeoutError) as error:
         report.add(
-            "DNS",
+            N_("DNS"),
             Outcome.FAIL,
-            f"{host} does not resolve ({type(error).__name__})",
-            "Check the network, the DNS settings and the endpoint or region.",
+            _("{host} does not resolve ({kind})").format(host=host, kind=type(error).__name__),
+            _("Check the network, the DNS settings and the endpoint or region."),
         )
         return False
     addresses = sorted({str(info[4][0]) for info in infos})
-    report.add("DNS", Outcome.OK, f"{host} -> {', '.join(addresses[:4])}", addresses=addresses)
+    report.add(N_("DNS"), Outcome.OK, f"{host} -> {', '.join(addresses[:4])}", addresses=addresses)
     tls = ssl.create_default_context() if parts.scheme == "https" else None
+    name = N_("TLS") if tls else N_("Connection")
     try:
         _reader, writer = await asyncio.wait_for(
             asyncio.open_connection(host, port, ssl=tls, server_hostname=host if tls else None), NETWORK_TIMEOUT
         )
     except ssl.SSLCertVerificationError:
         report.add(
-            "TLS" if tls else "Connection",
+            name,
             Outcome.FAIL,
-            f"the certificate of {host} could not be verified",
-            "A proxy or security product may intercept HTTPS; add its root certificate or exempt the endpoint.",
+            _("the certificate of {host} could not be verified").format(host=host),
+            _("A proxy or security product may intercept HTTPS; add its root certificate or exempt the endpoint."),
         )
         return False
     except (OSError, TimeoutError) as error:
         report.add(
-            "TLS" if tls else "Connection",
+            name,
             Outcome.FAIL,
-            f"cannot connect to {host}:{port} ({type(error).__name__})",
-            "Check the firewall and proxy (HTTPS_PROXY) settings, and the endpoint.",
+            _("cannot connect to {host}:{port} ({kind})").format(host=host, port=port, kind=type(error).__name__),
+            _("Check the firewall and proxy (HTTPS_PROXY) settings, and the endpoint."),
         )
         return False
-    version = writer.get_extra_info("ssl_object").version() if tls else "plain HTTP (loopback)"
+    version = writer.get_extra_info("ssl_object").version() if tls else _("plain HTTP (loopback)")
     writer.close()
     await writer.wait_closed()
-    report.add("TLS" if tls else "Connection", Outcome.OK, f"{host}:{port} reachable, {version}")
+    report.add(name, Outcome.OK, _("{host}:{port} reachable, {version}").format(host=host, port=port, version=version))
     return True
 
 
@@ -335,42 +356,55 @@ async def _check_service(report: Report, context: RunContext, credentials: Crede
         except CccBreakError as error:
             code = getattr(error, "code", None)
             report.add(
-                "PollUserStatus",
+                N_("PollUserStatus"),
                 Outcome.FAIL,
                 f"{code + ': ' if code else ''}{error.user_message}",
-                f"RequestId {error.request_id}" if error.request_id else "",
+                _("RequestId {id}").format(id=error.request_id) if error.request_id else "",
                 code=code,
                 request_id=error.request_id,
             )
         else:
             report.add(
-                "PollUserStatus",
+                N_("PollUserStatus"),
                 Outcome.OK,
-                f"UserState {status.raw_user_state}, extension {status.extension or '-'}",
+                _("UserState {state}, extension {extension}").format(
+                    state=state_words(status.raw_user_state), extension=status.extension or "-"
+                ),
                 request_id=status.request_id,
                 user_state=status.raw_user_state,
             )
             await _check_read_apis(report, client, status.user_id or client.identity.user_id)
     skew = clock.last_observed_skew
     if skew is None:
-        report.add("Clock", Outcome.WARN, "the service sent no Date header to compare with")
+        report.add(N_("Clock"), Outcome.WARN, _("the service sent no Date header to compare with"))
         return
     seconds = skew.total_seconds()
-    detail = f"this PC is {abs(seconds):.0f} s {'behind' if seconds > 0 else 'ahead of'} the service"
+    if seconds > 0:
+        detail = _("this PC is {seconds} s behind the service").format(seconds=f"{abs(seconds):.0f}")
+    else:
+        detail = _("this PC is {seconds} s ahead of the service").format(seconds=f"{abs(seconds):.0f}")
     if abs(skew) > MAX_SKEW:
-        outcome, hint = Outcome.FAIL, "Turn on automatic date and time (NTP); the service rejects requests >15 min off."
+        outcome = Outcome.FAIL
+        hint = _("Turn on automatic date and time (NTP); the service rejects requests more than 15 min off.")
     elif abs(skew) > WARN_SKEW:
-        outcome, hint = Outcome.WARN, "Turn on automatic date and time (NTP)."
+        outcome, hint = Outcome.WARN, _("Turn on automatic date and time (NTP).")
     else:
         outcome, hint = Outcome.OK, ""
-    report.add("Clock", outcome, detail, hint, skew_seconds=round(seconds, 1))
+    report.add(N_("Clock"), outcome, detail, hint, skew_seconds=round(seconds, 1))
 
 
 def run_doctor_command(args: argparse.Namespace, context: RunContext, stdout: TextIO) -> int:
-    try:
-        report = asyncio.run(run_doctor(context))
-    except Exception as error:  # IT's scripts parse --json: they always get a report
-        report = Report()
-        report.add("Doctor", Outcome.FAIL, f"the check itself failed ({type(error).__name__})", "Run again with -v.")
-    print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text(), file=stdout)
+    # IT's scripts parse --json and compare its texts: they are English whatever the user's language.
+    with language("en") if args.json else contextlib.nullcontext(""):
+        try:
+            report = asyncio.run(run_doctor(context))
+        except Exception as error:  # IT's scripts parse --json: they always get a report
+            report = Report()
+            report.add(
+                N_("Doctor"),
+                Outcome.FAIL,
+                _("the check itself failed ({kind})").format(kind=type(error).__name__),
+                _("Run again with -v."),
+            )
+        print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text(), file=stdout)
     return 0 if report.ok else 1

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from app.core.i18n import _
+
 CENTRAL_HOST = "ccc.aliyuncs.com"
 # alibabacloud_ccc20200701's Client._endpoint_map: these regions are served by the central endpoint;
 # any other region by ccc.<region>.aliyuncs.com (the SDK's "regional" rule), e.g. cn-shanghai.
@@ -71,13 +73,16 @@ def endpoint_problem(url: str) -> str | None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        return "The endpoint is not a valid URL. Use e.g. https://ccc.cn-shanghai.aliyuncs.com."
+        return _("The endpoint is not a valid URL. Use e.g. https://ccc.cn-shanghai.aliyuncs.com.")
     if any(ch.isspace() for ch in url) or parts.username is not None or parts.password is not None:
-        return "The endpoint must be a plain address without spaces or a user name, e.g. https://ccc.cn-shanghai.aliyuncs.com."
+        return _(
+            "The endpoint must be a plain address without spaces or a user name, "
+            "e.g. https://ccc.cn-shanghai.aliyuncs.com."
+        )
     if not parts.hostname:
-        return "The endpoint must be a full URL, e.g. https://ccc.cn-shanghai.aliyuncs.com."
+        return _("The endpoint must be a full URL, e.g. https://ccc.cn-shanghai.aliyuncs.com.")
     if parts.path not in ("", "/") or parts.query or parts.fragment or "?" in url or "#" in url:
-        return (
+        return _(
             "The endpoint is only the address of the service, with no path, '?' or '#', "
             "e.g. https://ccc.cn-shanghai.aliyuncs.com."
         )
@@ -86,5 +91,5 @@ def endpoint_problem(url: str) -> str | None:
     if parts.scheme == "http":
         if is_loopback_host(parts.hostname):
             return None
-        return "Plain http:// is only allowed to this computer (127.0.0.1). Use https:// for the service."
-    return "The endpoint must start with https://."
+        return _("Plain http:// is only allowed to this computer (127.0.0.1). Use https:// for the service.")
+    return _("The endpoint must start with https://.")

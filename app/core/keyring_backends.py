@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-NO_BACKEND_NAME = "none (memory only)"
+from app.core.i18n import N_, _
+
+# Backend names are stable English (the UI compares with NO_BACKEND_NAME, doctor --json reports them);
+# backend_label() gives them in the user's language.
+NO_BACKEND_NAME = N_("none (memory only)")
 
 
 def backend_name(backend: KeyringBackend | None) -> str:
@@ -25,16 +29,21 @@ def backend_name(backend: KeyringBackend | None) -> str:
         first = _chained(backend)
         return backend_name(first[0]) if first else NO_BACKEND_NAME
     known = {
-        "SecretService": "Secret Service (GNOME Keyring)",
-        "libsecret": "Secret Service (libsecret)",
-        "kwallet": "KDE Wallet",
-        "macOS": "macOS Keychain",
-        "Windows": "Windows Credential Manager",
+        "SecretService": N_("Secret Service (GNOME Keyring)"),
+        "libsecret": N_("Secret Service (libsecret)"),
+        "kwallet": N_("KDE Wallet"),
+        "macOS": N_("macOS Keychain"),
+        "Windows": N_("Windows Credential Manager"),
     }
     for part, human in known.items():
         if f".{part}" in module:
             return human
     return str(getattr(backend, "name", name))
+
+
+def backend_label(name: str) -> str:
+    """A backend_name() as a person reads it: translated when it is one of ours, else as it is."""
+    return _(name) if name else name
 
 
 def _chained(backend: KeyringBackend) -> Sequence[KeyringBackend]:

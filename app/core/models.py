@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.core.errors import ProtocolError
+from app.core.i18n import N_, _
 
 
 class UserState(StrEnum):
@@ -32,6 +33,33 @@ class UserState(StrEnum):
             return cls(text)
         except ValueError:
             return cls.UNKNOWN
+
+
+# The service's state names as a person reads them. The msgid is the API's word, so English output
+# keeps it ("BREAK"); a translation names the state and keeps the word for IT ("小休 (BREAK)").
+_STATE_WORDS = frozenset(
+    {
+        # Translators: an agent state as the service names it; keep the English word in brackets.
+        N_("READY"),
+        # Translators: an agent state as the service names it; keep the English word in brackets.
+        N_("BREAK"),
+        # Translators: an agent state (after-call work); keep the English word in brackets.
+        N_("WORKING"),
+        # Translators: an agent state (an outbound call being dialled); keep the English word in brackets.
+        N_("DIALING"),
+        # Translators: an agent state (an incoming call ringing); keep the English word in brackets.
+        N_("RINGING"),
+        # Translators: an agent state (on a call); keep the English word in brackets.
+        N_("TALKING"),
+        # Translators: an agent state (signed out); keep the English word in brackets.
+        N_("OFFLINE"),
+    }
+)
+
+
+def state_words(raw: str) -> str:
+    """A state as the service sent it ("BREAK"), in the user's language when it is a known one."""
+    return _(raw) if raw in _STATE_WORDS else raw
 
 
 @dataclass(frozen=True)
@@ -161,7 +189,9 @@ class AgentStatus:
         cls, data: Mapping[str, Any], *, request_id: str | None, received_at: datetime | None = None
     ) -> AgentStatus:
         if not isinstance(data, Mapping):
-            raise ProtocolError("The contact centre sent an agent status this app cannot read.", request_id=request_id)
+            raise ProtocolError(
+                _("The contact centre sent an agent status this app cannot read."), request_id=request_id
+            )
         raw_state = as_text(data.get("UserState"))
         return cls(
             user_state=UserState.parse(raw_state),

@@ -34,3 +34,8 @@ def without_markup(text: str) -> str:
     """For desktop notifications: Qt's balloon and many notification servers render tags in the body,
     so angle brackets become look-alikes (‹ ›) that read the same and can never form a link."""
     return text.replace("<", "\u2039").replace(">", "\u203a")
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide (CJK) characters take two, combining marks none."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)

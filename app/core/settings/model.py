@@ -40,6 +40,8 @@ SETTING_KEYS: tuple[str, ...] = (
     "poll_interval",
     "request_timeout",
     "launch_at_login",
+    "language",
+    "theme",
     "overrun_reminder_minutes",
     "overrun_sound",
     "auto_ready_after_overrun",
@@ -63,6 +65,8 @@ class Settings:
     poll_interval: int = 15
     request_timeout: float = 10.0
     launch_at_login: bool = False
+    language: str = ""  # "" = the system's language, else one of app.core.i18n.LANGUAGES; --lang wins
+    theme: str = ""  # "" = follow the system's colour scheme, "light" or "dark"
     overrun_reminder_minutes: int = 5  # how often an overrun break is reminded of until Ready
     overrun_sound: bool = False  # a sound with the overrun notifications (off: open-plan offices)
     auto_ready_after_overrun: int = 0  # policy: minutes over the maximum after which Ready is set; 0 = never

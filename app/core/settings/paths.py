@@ -18,6 +18,7 @@ import platformdirs
 
 from app import APP_ID
 from app.core.errors import ConfigError
+from app.core.i18n import _
 
 CONFIG_FILE_NAME = f"{APP_ID}.ini"
 #: For tests and trials: one more organisation file, read before the platform's own (never instead).
@@ -132,7 +133,9 @@ def default_config_paths(
 ) -> ConfigPaths:
     """The user file for `profile` ("demo" keeps demo settings apart) and the system files to read."""
     if not _PROFILE.match(profile):
-        raise ConfigError(f"'{profile}' is not a valid profile name; use letters, digits, - and _.")
+        raise ConfigError(
+            _("'{profile}' is not a valid profile name; use letters, digits, - and _.").format(profile=profile)
+        )
     name = CONFIG_FILE_NAME if profile == "default" else f"{profile}.ini"
     override = environ.get(SYSTEM_CONFIG_ENV, "")
     return ConfigPaths(

@@ -33,6 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from app.core.errors import ConfigError
+from app.core.i18n import N_, _
 from app.core.private_files import private_dir
 from app.core.settings import ini
 from app.core.settings.model import BUILT_IN, DEVICE_ID_PREFIX, POLICY_KEYS, SETTING_KEYS, Settings
@@ -51,13 +52,14 @@ _CREDENTIAL_KEYS = frozenset(
 
 
 class Origin(StrEnum):
-    """Where a setting's value came from (shown next to each setting)."""
+    """Where a setting's value came from (shown next to each setting): a stable English value, shown
+    translated with `_(origin)`."""
 
-    COMMAND_LINE = "command line"
-    LOCKED = "locked by organisation"
-    USER = "user"
-    SYSTEM = "organisation default"
-    BUILT_IN = "built-in"
+    COMMAND_LINE = N_("command line")
+    LOCKED = N_("locked by organisation")
+    USER = N_("user")
+    SYSTEM = N_("organisation default")
+    BUILT_IN = N_("built-in")
 
 
 # Which origin is more specific: a value from a higher one replaces a lower one's.
@@ -125,11 +127,13 @@ class ConfigStore:
 
     # -- load --
 
-    def load(self, overrides: Mapping[str, object] | None = None) -> LoadedConfig:
+    def load(self, overrides: Mapping[str, object] | None = None, *, persist: bool = True) -> LoadedConfig:
+        """`persist` False only reads: no device ID is written (the entry point's early look at the
+        language setting, before anything is shown)."""
         with self._lock:
-            return self._load(overrides or {})
+            return self._load(overrides or {}, persist)
 
-    def _load(self, overrides: Mapping[str, object]) -> LoadedConfig:
+    def _load(self, overrides: Mapping[str, object], persist: bool) -> LoadedConfig:
         problems: list[str] = []
         override_values = self._parse_overrides(overrides)
         system = self._read_system(problems)
@@ -150,11 +154,17 @@ class ConfigStore:
                 else:
                     values[key], origins[key] = getattr(BUILT_IN, key), Origin.BUILT_IN
                 if key in user_layer.values or key in override_values:
-                    problems.append(f"'{key}' is a policy only your organisation's settings file can set; ignored.")
+                    problems.append(
+                        _("'{key}' is a policy only your organisation's settings file can set; ignored.").format(
+                            key=key
+                        )
+                    )
             elif key in system.locked:
                 values[key], origins[key] = system.locked_value(key), Origin.LOCKED
                 if key in override_values and override_values[key] != values[key]:
-                    problems.append(f"{_flag(key)} was ignored: {key} is locked by your organisation")
+                    problems.append(
+                        _("{flag} was ignored: {key} is locked by your organisation").format(flag=_flag(key), key=key)
+                    )
             elif key in override_values:
                 values[key], origins[key] = override_values[key], Origin.COMMAND_LINE
             elif key in user_layer.values:
@@ -170,7 +180,7 @@ class ConfigStore:
             values["endpoint"], origins["endpoint"] = "", origins["region"]
         settings = Settings(**values)  # type: ignore[arg-type]
         # Persist a new device ID only where that cannot hide an existing file we failed to read.
-        writable = user is not None or not self.paths.user_file.exists()
+        writable = persist and (user is not None or not self.paths.user_file.exists())
         if settings.device_id == "":
             settings, problem = self._generate_device_id(settings, persist=writable)
             if problem is not None:
@@ -197,17 +207,19 @@ class ConfigStore:
             if value is None:
                 continue  # an option that was not given
             if key not in SETTING_KEYS:
-                raise ConfigError(f"There is no setting called '{key}'.")
+                raise ConfigError(_("There is no setting called '{key}'.").format(key=key))
             if isinstance(value, str):
                 parsed[key] = parse_setting(key, value)
                 continue
             try:
                 value = coerce_value(key, value)
             except ConfigError as error:
-                raise ConfigError(f"{error.user_message} (setting '{key}')") from None
+                raise ConfigError(
+                    _("{message} (setting '{key}')").format(message=error.user_message, key=key)
+                ) from None
             problem = value_problem(key, value, required=False)
             if problem is not None:
-                raise ConfigError(f"{problem} (setting '{key}')")
+                raise ConfigError(_("{message} (setting '{key}')").format(message=problem, key=key))
             parsed[key] = value
         return parsed
 
@@ -229,8 +241,10 @@ class ConfigStore:
                 system.locked |= layer.locked
             elif layer.locked:
                 problems.append(
-                    f"{path} is not owned by an administrator (or others can change it), so its 'locked' "
-                    "was ignored; its values are used as defaults only."
+                    _(
+                        "{path} is not owned by an administrator (or others can change it), so its 'locked' "
+                        "was ignored; its values are used as defaults only."
+                    ).format(path=path)
                 )
         # Region and endpoint steer the same thing: a lock on one must not be escaped through the other.
         if "region" in system.locked:
@@ -244,8 +258,10 @@ class ConfigStore:
             problem = value_problem(key, system.locked_value(key), required=True)
             if problem is not None:
                 problems.append(
-                    f"The setting '{key}' is locked by your organisation but has no usable value there: "
-                    f"{problem} Tell IT."
+                    _(
+                        "The setting '{key}' is locked by your organisation but has no usable value there: "
+                        "{problem} Tell IT."
+                    ).format(key=key, problem=problem)
                 )
         return system
 
@@ -257,8 +273,10 @@ class ConfigStore:
             for section in parser.sections():
                 if section != SECTION:
                     problems.append(
-                        f"In {path}, the section [{section}] is not known, so its settings were ignored; "
-                        f"CCC Break reads only [{SECTION}]."
+                        _(
+                            "In {path}, the section [{section}] is not known, so its settings were ignored; "
+                            "CCC Break reads only [{known}]."
+                        ).format(path=path, section=section, known=SECTION)
                     )
         for key, text in ini.section_items(parser):
             if key == LOCKED_KEY:
@@ -269,24 +287,36 @@ class ConfigStore:
                     if name in SETTING_KEYS:
                         layer.locked.add(name)
                     else:
-                        problems.append(f"In {path}, 'locked' names an unknown setting '{name}'; it was ignored.")
+                        problems.append(
+                            _("In {path}, 'locked' names an unknown setting '{name}'; it was ignored.").format(
+                                path=path, name=name
+                            )
+                        )
                 continue
             if key in _CREDENTIAL_KEYS:
                 problems.append(
-                    f"{path} contains '{key}'. Credentials are kept only in the system keyring, so it was "
-                    "ignored; remove it from the file."
+                    _(
+                        "{path} contains '{key}'. Credentials are kept only in the system keyring, so it was "
+                        "ignored; remove it from the file."
+                    ).format(path=path, key=key)
                 )
                 continue
             if key not in SETTING_KEYS:
                 if system:
-                    problems.append(f"In {path}, '{key}' is not a known setting; it was ignored.")
+                    problems.append(
+                        _("In {path}, '{key}' is not a known setting; it was ignored.").format(path=path, key=key)
+                    )
                 else:  # perhaps written by a newer version: kept on save
                     logger.debug("Ignoring unknown setting %r in %s", key, path)
                 continue
             try:
                 layer.values[key] = parse_value(key, text)
             except ConfigError as error:
-                problems.append(f"In {path}, the setting '{key}' was ignored: {error.user_message}")
+                problems.append(
+                    _("In {path}, the setting '{key}' was ignored: {message}").format(
+                        path=path, key=key, message=error.user_message
+                    )
+                )
         return layer
 
     def _read_system_file(self, path: Path, problems: list[str], real: Path) -> _Layer | None:
@@ -295,15 +325,18 @@ class ConfigStore:
         except ini.Unreadable as error:
             logger.warning("Skipping damaged organisation settings file %s: %s", path, error)
             problems.append(
-                f"The organisation's settings file {path} is damaged and was skipped. Tell IT; "
-                "your own settings and the defaults are used."
+                _(
+                    "The organisation's settings file {path} is damaged and was skipped. Tell IT; "
+                    "your own settings and the defaults are used."
+                ).format(path=path)
             )
             return None
         except OSError as error:
             logger.warning("Cannot read organisation settings file %s: %s", path, error)
             problems.append(
-                f"The organisation's settings file {path} cannot be read ({error.strerror or error}) and "
-                "was skipped. Tell IT."
+                _("The organisation's settings file {path} cannot be read ({reason}) and was skipped. Tell IT.").format(
+                    path=path, reason=error.strerror or error
+                )
             )
             return None
         if parser is None:
@@ -319,15 +352,25 @@ class ConfigStore:
             backup = ini.back_up_damaged(path)
             if backup is None:
                 problems.append(
-                    f"Your settings file {path} is damaged and could not be moved aside; defaults are used "
-                    "and it will not be overwritten until you save."
+                    _(
+                        "Your settings file {path} is damaged and could not be moved aside; defaults are used "
+                        "and it will not be overwritten until you save."
+                    ).format(path=path)
                 )
             else:
-                problems.append(f"Your settings file was damaged; it was kept as {backup} and defaults are used.")
+                problems.append(
+                    _("Your settings file was damaged; it was kept as {backup} and defaults are used.").format(
+                        backup=backup
+                    )
+                )
             return None
         except OSError as error:
             logger.warning("Cannot read user settings file %s: %s", path, error)
-            problems.append(f"Your settings file {path} cannot be read ({error.strerror or error}); defaults are used.")
+            problems.append(
+                _("Your settings file {path} cannot be read ({reason}); defaults are used.").format(
+                    path=path, reason=error.strerror or error
+                )
+            )
             return None
         if parser is None:
             return None
@@ -385,7 +428,9 @@ class ConfigStore:
             # Never overwrite what cannot be read: move it aside first, or give up.
             backup = ini.back_up_damaged(path)
             if backup is None:
-                raise ConfigError(f"Your settings could not be saved: {path} cannot be read or moved aside.") from None
+                raise ConfigError(
+                    _("Your settings could not be saved: {path} cannot be read or moved aside.").format(path=path)
+                ) from None
             logger.warning("Moved unreadable user settings file %s aside to %s", path, backup)
             parser = ini.new_parser()
         if not parser.has_section(SECTION):
@@ -401,4 +446,8 @@ class ConfigStore:
             private_dir(path.parent)
             ini.replace_atomically(path, parser)
         except OSError as error:
-            raise ConfigError(f"Your settings could not be saved to {path} ({error.strerror or error}).") from None
+            raise ConfigError(
+                _("Your settings could not be saved to {path} ({reason}).").format(
+                    path=path, reason=error.strerror or error
+                )
+            ) from None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from app.core.endpoint import endpoint_problem
 from app.core.errors import ConfigError
+from app.core.i18n import LANGUAGES, N_, _
 from app.core.models import BreakCode
 from app.core.settings.model import (
     MAX_BREAK_MINUTES,
@@ -22,24 +23,42 @@ from app.core.settings.model import (
 )
 from app.core.signing import SignatureScheme
 
-_MSG_INSTANCE_REQUIRED = "Enter the contact centre instance ID (it looks like ccc-xxxx). Ask IT if you do not know it."
-_MSG_INSTANCE = "The instance ID must be one word without spaces, e.g. ccc-test."
-_MSG_USER_ID = "User ID must look like name@domain, e.g. user-test@ccc-test."
-_MSG_USER_DOMAIN = "User domain is the part after @ in your user ID, e.g. ccc-test."
-_MSG_REGION = "Region must look like cn-shanghai or ap-southeast-1."
-_MSG_DEVICE_ID = "The device ID must be one word without spaces, at most 128 characters."
-_MSG_SIGNATURE = "Signature must be v2 or v3."
-_MSG_POLL = (
-    f"The status check interval must be a whole number of seconds, at least {MIN_POLL_INTERVAL} "
-    f"(and at most {MAX_POLL_INTERVAL})."
+# Marked for the catalogue here, translated (and their limits filled in) by _msg where they are shown.
+_MSG_INSTANCE_REQUIRED = N_(
+    "Enter the contact centre instance ID (it looks like ccc-xxxx). Ask IT if you do not know it."
 )
-_MSG_TIMEOUT = "The request timeout must be a number of seconds from 1 to 120."
-_MSG_LAUNCH = "Start at login must be true or false."
-_MSG_SOUND = "The overrun sound must be true or false."
-_MSG_REMINDER = f"Reminders of an overrun break must come every 1 to {MAX_REMINDER_MINUTES} minutes."
-_MSG_AUTO_READY = (
-    f"Setting Ready after an overrun takes the minutes over the maximum, 1 to {MAX_BREAK_MINUTES}, or 0 for never."
+_MSG_INSTANCE = N_("The instance ID must be one word without spaces, e.g. ccc-test.")
+_MSG_USER_ID = N_("User ID must look like name@domain, e.g. user-test@ccc-test.")
+_MSG_USER_DOMAIN = N_("User domain is the part after @ in your user ID, e.g. ccc-test.")
+_MSG_REGION = N_("Region must look like cn-shanghai or ap-southeast-1.")
+_MSG_DEVICE_ID = N_("The device ID must be one word without spaces, at most 128 characters.")
+_MSG_SIGNATURE = N_("Signature must be v2 or v3.")
+_MSG_POLL = N_(
+    "The status check interval must be a whole number of seconds, at least {min_poll} (and at most {max_poll})."
 )
+_MSG_TIMEOUT = N_("The request timeout must be a number of seconds from {min_timeout} to {max_timeout}.")
+_MSG_LAUNCH = N_("Start at login must be true or false.")
+_MSG_LANGUAGE = N_("Language must be empty (the system's language), en or zh_CN.")
+_MSG_THEME = N_("Theme must be empty (follow the system), light or dark.")
+_MSG_SOUND = N_("The overrun sound must be true or false.")
+_MSG_REMINDER = N_("Reminders of an overrun break must come every 1 to {max_reminder} minutes.")
+_MSG_AUTO_READY = N_(
+    "Setting Ready after an overrun takes the minutes over the maximum, 1 to {max_minutes}, or 0 for never."
+)
+_LIMITS = {
+    "min_poll": MIN_POLL_INTERVAL,
+    "max_poll": MAX_POLL_INTERVAL,
+    "min_timeout": f"{MIN_REQUEST_TIMEOUT:g}",
+    "max_timeout": f"{MAX_REQUEST_TIMEOUT:g}",
+    "max_reminder": MAX_REMINDER_MINUTES,
+    "max_minutes": MAX_BREAK_MINUTES,
+}
+
+
+def _msg(template: str) -> str:
+    """A marked message in the active language, with the limits it names."""
+    return _(template).format(**_LIMITS)
+
 
 _WORD = re.compile(r"^[^\s|;]+$")
 _REGION = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -54,32 +73,32 @@ def _endpoint_problem(endpoint: str) -> str | None:
 
 def _break_code_problem(codes: tuple[BreakCode, ...]) -> str | None:
     if not codes:
-        return "Add at least one break code."
+        return _("Add at least one break code.")
     seen: set[str] = set()
     for entry in codes:
         if not isinstance(entry, BreakCode):
-            return "Break codes must be entries like: lunch | Lunch | 60 | 90."
+            return _("Break codes must be entries like: lunch | Lunch | 60 | 90.")
         code = entry.code
         if not isinstance(code, str) or not code.strip():
-            return "Every break code needs a code (the text before the first |)."
+            return _("Every break code needs a code (the text before the first |).")
         if any(ch in code for ch in "|;") or any(ch in code for ch in "\r\n\t") or code != code.strip():
-            return f"The break code '{code.strip()}' must not contain | or ; or line breaks."
+            return _("The break code '{code}' must not contain | or ; or line breaks.").format(code=code.strip())
         label = entry.label
         if not isinstance(label, str) or any(ch in label for ch in "|;\r\n"):
-            return f"The label of break code '{code}' must not contain | or ; or line breaks."
+            return _("The label of break code '{code}' must not contain | or ; or line breaks.").format(code=code)
         minutes = entry.max_minutes
         if not _is_minutes(minutes):
-            return (
-                f"The break code '{code}' must have its maximum minutes as a whole number "
-                f"from 1 to {MAX_BREAK_MINUTES}, or nothing."
-            )
+            return _(
+                "The break code '{code}' must have its maximum minutes as a whole number from 1 to {max_minutes}, "
+                "or nothing."
+            ).format(code=code, max_minutes=MAX_BREAK_MINUTES)
         if not _is_minutes(entry.daily_minutes):
-            return (
-                f"The break code '{code}' must have its daily allowance as a whole number of minutes "
-                f"from 1 to {MAX_BREAK_MINUTES}, or nothing."
-            )
+            return _(
+                "The break code '{code}' must have its daily allowance as a whole number of minutes "
+                "from 1 to {max_minutes}, or nothing."
+            ).format(code=code, max_minutes=MAX_BREAK_MINUTES)
         if code in seen:
-            return f"The break code '{code}' is listed twice; each code may appear only once."
+            return _("The break code '{code}' is listed twice; each code may appear only once.").format(code=code)
         seen.add(code)
     return None
 
@@ -91,15 +110,21 @@ def _is_minutes(minutes: object) -> bool:
     return isinstance(minutes, int) and not isinstance(minutes, bool) and 1 <= minutes <= MAX_BREAK_MINUTES
 
 
-def _entry_minutes(code: str, text: str, what: str) -> int | None:
+def _entry_minutes(code: str, text: str, daily: bool) -> int | None:
     if not text:
         return None
     try:
         return int(text)
     except ValueError:
-        raise ConfigError(
-            f"The break code '{code}' has '{text}' as its {what}; use a whole number or leave it empty."
-        ) from None
+        if daily:
+            message = _(
+                "The break code '{code}' has '{text}' as its daily allowance; use a whole number or leave it empty."
+            )
+        else:
+            message = _(
+                "The break code '{code}' has '{text}' as its maximum minutes; use a whole number or leave it empty."
+            )
+        raise ConfigError(message.format(code=code, text=text)) from None
 
 
 def parse_break_codes(text: str) -> tuple[BreakCode, ...]:
@@ -112,15 +137,17 @@ def parse_break_codes(text: str) -> tuple[BreakCode, ...]:
         parts = [part.strip() for part in entry.split("|")]
         if len(parts) > 4:
             raise ConfigError(
-                f"The break code entry '{entry}' has too many | separators; "
-                "use: code | label | minutes | daily minutes."
+                _(
+                    "The break code entry '{entry}' has too many | separators; "
+                    "use: code | label | minutes | daily minutes."
+                ).format(entry=entry)
             )
         code = parts[0]
         if not code:
-            raise ConfigError(f"The break code entry '{entry}' has no code before the first |.")
+            raise ConfigError(_("The break code entry '{entry}' has no code before the first |.").format(entry=entry))
         parts += [""] * (4 - len(parts))
-        minutes = _entry_minutes(code, parts[2], "maximum minutes")
-        daily = _entry_minutes(code, parts[3], "daily allowance")
+        minutes = _entry_minutes(code, parts[2], daily=False)
+        daily = _entry_minutes(code, parts[3], daily=True)
         codes.append(BreakCode(code, parts[1], minutes, daily))
     result = tuple(codes)
     problem = _break_code_problem(result)
@@ -147,23 +174,23 @@ def _parse_bool(text: str, message: str = _MSG_LAUNCH) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise ConfigError(message)
+    raise ConfigError(_msg(message))
 
 
 def _parse_int(text: str, message: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise ConfigError(message) from None
+        raise ConfigError(_msg(message)) from None
 
 
 def _parse_float(text: str, message: str) -> float:
     try:
         number = float(text.strip())
     except ValueError:
-        raise ConfigError(message) from None
+        raise ConfigError(_msg(message)) from None
     if not math.isfinite(number):
-        raise ConfigError(message)
+        raise ConfigError(_msg(message))
     return number
 
 
@@ -171,7 +198,26 @@ def _parse_signature(text: str) -> SignatureScheme:
     try:
         return SignatureScheme(text.strip().lower())
     except ValueError:
-        raise ConfigError(_MSG_SIGNATURE) from None
+        raise ConfigError(_msg(_MSG_SIGNATURE)) from None
+
+
+def _parse_language(text: str) -> str:
+    """ "" (the system's language) or one of LANGUAGES, whatever the case or separator it is typed with."""
+    wanted = text.strip().replace("-", "_").lower()
+    for language in ("", *LANGUAGES):
+        if wanted == language.lower():
+            return language
+    raise ConfigError(_msg(_MSG_LANGUAGE))
+
+
+THEMES = ("", "light", "dark")
+
+
+def _parse_choice(text: str, choices: tuple[str, ...], message: str) -> str:
+    wanted = text.strip().lower()
+    if wanted in choices:
+        return wanted
+    raise ConfigError(_msg(message))
 
 
 _PARSERS: dict[str, Callable[[str], object]] = {
@@ -185,6 +231,8 @@ _PARSERS: dict[str, Callable[[str], object]] = {
     "poll_interval": lambda text: _parse_int(text, _MSG_POLL),
     "request_timeout": lambda text: _parse_float(text, _MSG_TIMEOUT),
     "launch_at_login": _parse_bool,
+    "language": _parse_language,
+    "theme": lambda text: _parse_choice(text, THEMES, _MSG_THEME),
     "overrun_sound": lambda text: _parse_bool(text, _MSG_SOUND),
     "overrun_reminder_minutes": lambda text: _parse_int(text, _MSG_REMINDER),
     "auto_ready_after_overrun": lambda text: _parse_int(text, _MSG_AUTO_READY),
@@ -196,30 +244,30 @@ def _user_id_problem(value: str, required: bool) -> str | None:
     if value == "":
         return None  # optional: a RAM user mapped to an agent acts as that agent
     if not _WORD.match(value):
-        return _MSG_USER_ID
+        return _msg(_MSG_USER_ID)
     if "@" in value:
-        name, _, domain = value.partition("@")
+        name, _at, domain = value.partition("@")
         if not name or not domain or "@" in domain:
-            return _MSG_USER_ID
+            return _msg(_MSG_USER_ID)
     return None
 
 
 def _instance_id_problem(value: str, required: bool) -> str | None:
     if value == "":
-        return _MSG_INSTANCE_REQUIRED if required else None
-    return None if _WORD.match(value) else _MSG_INSTANCE
+        return _msg(_MSG_INSTANCE_REQUIRED) if required else None
+    return None if _WORD.match(value) else _msg(_MSG_INSTANCE)
 
 
 _TEXT_CHECKS: dict[str, Callable[[str, bool], str | None]] = {
-    "region": lambda value, _required: None if _REGION.match(value) else _MSG_REGION,
+    "region": lambda value, _required: None if _REGION.match(value) else _msg(_MSG_REGION),
     "endpoint": lambda value, _required: _endpoint_problem(value),
     "instance_id": _instance_id_problem,
     "user_id": _user_id_problem,
     "user_domain": lambda value, _required: (
-        None if value == "" or (_WORD.match(value) and "@" not in value) else _MSG_USER_DOMAIN
+        None if value == "" or (_WORD.match(value) and "@" not in value) else _msg(_MSG_USER_DOMAIN)
     ),
     "device_id": lambda value, _required: (
-        None if value == "" or (_WORD.match(value) and len(value) <= 128) else _MSG_DEVICE_ID
+        None if value == "" or (_WORD.match(value) and len(value) <= 128) else _msg(_MSG_DEVICE_ID)
     ),
 }
 
@@ -232,30 +280,36 @@ def value_problem(key: str, value: object, *, required: bool) -> str | None:
     """What is wrong with one typed value; `required` adds the checks only a connection needs."""
     text_check = _TEXT_CHECKS.get(key)
     if text_check is not None:
-        return text_check(value, required) if isinstance(value, str) else f"The setting '{key}' must be text."
+        if not isinstance(value, str):
+            return _("The setting '{key}' must be text.").format(key=key)
+        return text_check(value, required)
     if key == "signature":
-        return None if isinstance(value, SignatureScheme) else _MSG_SIGNATURE
+        return None if isinstance(value, SignatureScheme) else _msg(_MSG_SIGNATURE)
     if key == "poll_interval":
         ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok and MIN_POLL_INTERVAL <= value <= MAX_POLL_INTERVAL else _MSG_POLL  # type: ignore[operator]
+        return None if ok and MIN_POLL_INTERVAL <= value <= MAX_POLL_INTERVAL else _msg(_MSG_POLL)  # type: ignore[operator]
     if key == "request_timeout":
         ok = _is_number(value) and MIN_REQUEST_TIMEOUT <= value <= MAX_REQUEST_TIMEOUT  # type: ignore[operator]
-        return None if ok else _MSG_TIMEOUT
+        return None if ok else _msg(_MSG_TIMEOUT)
     if key == "launch_at_login":
-        return None if isinstance(value, bool) else _MSG_LAUNCH
+        return None if isinstance(value, bool) else _msg(_MSG_LAUNCH)
+    if key == "language":
+        return None if value in ("", *LANGUAGES) else _msg(_MSG_LANGUAGE)
+    if key == "theme":
+        return None if value in THEMES else _msg(_MSG_THEME)
     if key == "overrun_sound":
-        return None if isinstance(value, bool) else _MSG_SOUND
+        return None if isinstance(value, bool) else _msg(_MSG_SOUND)
     if key == "overrun_reminder_minutes":
         ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_REMINDER_MINUTES
-        return None if ok else _MSG_REMINDER
+        return None if ok else _msg(_MSG_REMINDER)
     if key == "auto_ready_after_overrun":
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_BREAK_MINUTES
-        return None if ok else _MSG_AUTO_READY
+        return None if ok else _msg(_MSG_AUTO_READY)
     if key == "break_codes":
         if not isinstance(value, tuple | list):
-            return "Break codes must be entries like: lunch | Lunch | 60."
+            return _("Break codes must be entries like: lunch | Lunch | 60.")
         return _break_code_problem(tuple(value))
-    return f"There is no setting called '{key}'."
+    return _("There is no setting called '{key}'.").format(key=key)
 
 
 def coerce_value(key: str, value: object) -> object:
@@ -271,7 +325,7 @@ def coerce_value(key: str, value: object) -> object:
 def parse_value(key: str, text: str) -> object:
     parser = _PARSERS.get(key)
     if parser is None:
-        raise ConfigError(f"There is no setting called '{key}'.")
+        raise ConfigError(_("There is no setting called '{key}'.").format(key=key))
     value = parser(text)
     problem = value_problem(key, value, required=False)
     if problem is not None:
@@ -288,7 +342,7 @@ def parse_setting(key: str, text: str) -> object:
     try:
         return parse_value(key, text)
     except ConfigError as error:
-        raise ConfigError(f"{error.user_message} (setting '{key}')") from None
+        raise ConfigError(_("{message} (setting '{key}')").format(message=error.user_message, key=key)) from None
 
 
 def validate_setting(key: str, value: object) -> str | None:
@@ -316,7 +370,7 @@ def validate_settings(settings: Settings) -> dict[str, str]:
         if problem is not None:
             problems[key] = problem
     if "user_id" not in problems and settings.user_id and "@" not in settings.full_user_id():
-        problems["user_id"] = _MSG_USER_ID
+        problems["user_id"] = _msg(_MSG_USER_ID)
     return problems
 
 
