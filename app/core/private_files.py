@@ -3,8 +3,10 @@ file can name the agent, the AccessKey ID and the contact centre."""
 
 from __future__ import annotations
 
+import contextlib
 import logging.handlers
 import os
+import tempfile
 from pathlib import Path
 
 from app import APP_ID
@@ -21,6 +23,20 @@ def private_dir(path: Path) -> Path:
     if os.name == "posix" and (not existed or APP_ID in path.name):
         os.chmod(path, PRIVATE_DIR_MODE)
     return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically, 0600 from the first byte (its folder must exist)."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, PRIVATE_FILE_MODE)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):

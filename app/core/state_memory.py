@@ -3,16 +3,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.core.private_files import PRIVATE_FILE_MODE, private_dir
+from app.core.private_files import private_dir, write_private
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +39,6 @@ class StateStartFile:
         text = json.dumps({"agent": start.agent, "state": start.state, "since_ms": int(start.since.timestamp() * 1000)})
         try:
             private_dir(self.path.parent)
-            fd, temp = tempfile.mkstemp(prefix=".state.", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(temp, PRIVATE_FILE_MODE)
-            os.replace(temp, self.path)
+            write_private(self.path, text.encode())
         except OSError as error:
             logger.info("Could not remember when the state began: %s", error.strerror or error)
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temp)

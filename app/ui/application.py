@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -19,12 +20,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QLocale, QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app import APP_ID, PRODUCT_NAME, __version__
+from app.core import i18n as core_i18n
 from app.core.autostart import autostart_for
 from app.core.autostart.base import AutoStart, AutoStartError
 from app.core.client import CccClient, Timeouts, open_session
@@ -39,6 +41,8 @@ from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.state_memory import StateStartFile
 from app.core.tracking import AgentTracker, ResumeDetector
+from app.core.window_memory import Rect, Screen, WindowMemory, WindowPlace, place_on, screen_key
+from app.ui import theme
 from app.ui.controller import AgentController
 from app.ui.first_run import FirstRunDialog
 from app.ui.i18n import install_translator, tr
@@ -94,6 +98,9 @@ class WidgetApp(SettingsFlow, QObject):
         self.tray: Tray | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.first_run: FirstRunDialog | None = None
+        self.theme = theme.LIGHT_THEME
+        self._follows_system_scheme = False  # connected to the system's colour-scheme changes
+        self.window_memory: WindowMemory | None = None
         self._settings_opening: asyncio.Task[None] | None = None  # one Settings dialog on its way at a time
         self._settings_leftovers: set[asyncio.Task[None]] = set()  # a closed dialog's cancelled work, winding down
         # The latest notifications, for tests and the window's notice; bounded for an all-day run.
@@ -122,6 +129,8 @@ class WidgetApp(SettingsFlow, QObject):
             tracker=AgentTracker(settings.break_codes, now=self._now, remembered=remembered),
             state_memory=state_memory,
         )
+        self.theme = theme.resolve(self._theme_choice())
+        self._apply_theme()
         self.tray = Tray(self.controller, tray_available=self._tray_available)
         self.window = MainWindow(
             self.controller,
@@ -129,11 +138,18 @@ class WidgetApp(SettingsFlow, QObject):
             hide_on_close=lambda: self.tray_attached,
             now=self._now,
             tick_ms=self.timings.tick_ms,
+            theme=self.theme,
         )
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+        self._follows_system_scheme = True
         self.window.setWindowIcon(app_icon())
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
         self.tray.toggle_window.connect(self.window.toggle)
+        self.tray.window_modes = lambda: (self.window.compact, self.window.on_top) if self.window else (False, False)
+        self.tray.compact_toggled.connect(self.window.set_compact)
+        self.window.hidden.connect(self.remember_window_place)
+        self.tray.on_top_toggled.connect(self.window.set_on_top)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.quit_requested.connect(self.quit)
         self.controller.notify.connect(self.notify)
@@ -141,6 +157,8 @@ class WidgetApp(SettingsFlow, QObject):
         self.controller.alert_sound.connect(QApplication.beep)
         self.controller.error_changed.connect(self._tell_about_a_failed_action)
         self._apply_overrun_settings(settings)
+        self.window_memory = WindowMemory(user_file.with_name(user_file.stem + ".window.json"))
+        await self._restore_window_place()
         self.tray.start()
         for problem in problems:
             self.notify(tr("Settings problem"), problem)
@@ -164,6 +182,77 @@ class WidgetApp(SettingsFlow, QObject):
         if self.context.loaded.is_locked("launch_at_login"):
             # IT's locked choice wins over whatever entry the user (or a package) left behind.
             await self._apply_autostart(self.context.loaded.settings.launch_at_login)
+
+    # --- where the window was ---------------------------------------------------------------------
+
+    @staticmethod
+    def _screens() -> list[Screen]:
+        screens = [QGuiApplication.primaryScreen(), *QGuiApplication.screens()]
+        found: list[Screen] = []
+        for screen in dict.fromkeys(s for s in screens if s is not None):  # the primary first, once
+            area, size = screen.availableGeometry(), screen.size()
+            rect = Rect(area.x(), area.y(), area.width(), area.height())
+            found.append(Screen(screen_key(screen.name(), size.width(), size.height()), rect))
+        return found
+
+    def _screen_setup(self) -> str:
+        """The monitors connected now: a place is kept per setup (docked, undocked)."""
+        return " + ".join(sorted(screen.name for screen in self._screens()))
+
+    async def _restore_window_place(self) -> None:
+        memory, window = self.window_memory, self.window
+        if memory is None or window is None:
+            return
+        saved = await self._in_executor(lambda: memory.recall(self._screen_setup()) or memory.recall_latest())
+        if saved is None:
+            return
+        window.set_compact(saved.compact)  # first: the mode decides how small the window may be
+        smallest = window.minimumSizeHint()
+        box = saved.geometry
+        saved = dataclasses.replace(
+            saved, geometry=Rect(box.x, box.y, max(box.width, smallest.width()), max(box.height, smallest.height()))
+        )
+        place = place_on(saved, self._screens())  # a vanished screen: onto one that is there
+        box = place.geometry
+        window.set_compact(place.compact)
+        window.set_on_top(place.on_top)
+        window.setGeometry(box.x, box.y, box.width, box.height)
+
+    def remember_window_place(self) -> None:
+        if self.window_memory is None or self.window is None:
+            return
+        frame = self.window.geometry()
+        place = WindowPlace(
+            Rect(frame.x(), frame.y(), frame.width(), frame.height()), self.window.compact, self.window.on_top
+        )
+        memory, setup = self.window_memory, self._screen_setup()
+        try:
+            asyncio.get_running_loop().run_in_executor(None, memory.remember, setup, place)
+        except RuntimeError:  # no loop (at the very end): a small file, written here
+            memory.remember(setup, place)
+
+    def _theme_choice(self) -> str:
+        return str(getattr(self.context.loaded.settings, "theme", theme.SYSTEM))
+
+    def set_theme_choice(self, choice: str) -> None:
+        """Light, dark or the system's (""): applied at once to every window."""
+        self.context.loaded = dataclasses.replace(
+            self.context.loaded, settings=self.context.loaded.settings.replace(theme=choice)
+        )
+        self.theme = theme.resolve(choice)
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, self.theme, self._theme_choice())
+        if self.window is not None:
+            self.window.set_theme(self.theme)
+
+    def _system_scheme_changed(self, _scheme: object) -> None:
+        if self._theme_choice() == theme.SYSTEM:
+            self.theme = theme.resolve(theme.SYSTEM)
+            self._apply_theme()
 
     def _tray_arrived(self, attached: bool) -> None:
         if attached and self.window is not None and self.first_run is None:
@@ -222,6 +311,9 @@ class WidgetApp(SettingsFlow, QObject):
         """Cancel in-flight work, then close the session and the simulator: no warnings, no leaks."""
         for timer in self.timers.values():
             timer.stop()
+        if self._follows_system_scheme:
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._system_scheme_changed)
+            self._follows_system_scheme = False
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
         if self.first_run is not None:
@@ -232,7 +324,7 @@ class WidgetApp(SettingsFlow, QObject):
         if self.tray is not None:
             self.tray.hide()
         if self.window is not None:
-            self.window.hide()
+            self.window.hide()  # its place is kept (hidden signal)
         if self.session is not None:
             await self.session.close()
         if self.simulator is not None:
@@ -351,7 +443,8 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setQuitOnLastWindowClosed(False)  # quitting is ours: closing the window may mean "to the tray"
-    install_translator(app, resource_path("translations"))
+    # The language the core chose (--lang, the language setting, else the system's), for Qt's strings too.
+    install_translator(app, resource_path("translations"), QLocale(core_i18n.current_language()))
 
     single = SingleInstance(instance_address(APP_ID + ("-demo" if context.demo else "")))
     if single.forward_to_running():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +33,10 @@ class BreakCodesEditor(QWidget):
         self.table.setHorizontalHeaderLabels([tr("Code"), tr("Label"), tr("Max minutes"), tr("Minutes a day")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAccessibleName(tr("Break codes"))
+        corner = self.table.findChild(QAbstractButton)
+        if corner is not None:  # the table's top-left "select all" button
+            corner.setAccessibleName(tr("Select all break codes"))
         for code in codes:
             self._append_row(code)
         self.table.itemChanged.connect(lambda _item: self.changed.emit())

@@ -81,7 +81,7 @@ class FirstRunDialog(QDialog):
             error.setObjectName(f"firstRunError_{key}")
             error.setTextFormat(Qt.TextFormat.PlainText)
             error.setWordWrap(True)
-            error.setStyleSheet("color:#c62828;")
+            error.setProperty("role", "error")
             error.hide()
             box = QWidget()
             column = QVBoxLayout(box)
@@ -137,7 +137,7 @@ class FirstRunDialog(QDialog):
             if self.text(key):
                 problem = validate_setting(key, self.text(key))
                 if problem:
-                    shown[key] = tr(problem)
+                    shown[key] = problem  # already in the user's language (the core's catalogue)
         secret = self.fields.get("access_key_secret")
         if secret is not None and secret.text() and secret.text() != secret.text().strip():
             shown["access_key_secret"] = tr("The secret has spaces at the start or end; check the paste.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -40,6 +41,23 @@ def look_for(state: UserState | None, over_time: bool = False) -> StateLook:
     return LOOKS[state or UserState.UNKNOWN]
 
 
+# Every icon is ringed light outside, dark inside, so it stands out on dark, light and coloured panels.
+HALO = QColor(255, 255, 255, 200)
+OUTLINE = QColor(0, 0, 0, 190)
+
+
+def _outlined(painter: QPainter, draw: Callable[[], None], colour: QColor, size: int) -> None:
+    """The state's body, drawn by `draw`, with the halo and outline around it."""
+    round_ = Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(HALO, size * 0.12, *round_))
+    draw()
+    painter.setPen(QPen(OUTLINE, size * 0.05, *round_))
+    painter.setBrush(colour)
+    draw()
+    painter.setPen(Qt.PenStyle.NoPen)
+
+
 def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
     colour = QColor(look.colour)
     if stale:
@@ -55,21 +73,20 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
     if look.shape == "octagon-pause":
         side = box.width() * 0.2929  # 1 - 1/sqrt(2): the cut corners of a regular octagon
         x, y, w, h = box.left(), box.top(), box.width(), box.height()
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(x + side, y), QPointF(x + w - side, y), QPointF(x + w, y + side),
-                    QPointF(x + w, y + h - side), QPointF(x + w - side, y + h), QPointF(x + side, y + h),
-                    QPointF(x, y + h - side), QPointF(x, y + side),
-                ]
-            )
+        octagon = QPolygonF(
+            [
+                QPointF(x + side, y), QPointF(x + w - side, y), QPointF(x + w, y + side),
+                QPointF(x + w, y + h - side), QPointF(x + w - side, y + h), QPointF(x + side, y + h),
+                QPointF(x, y + h - side), QPointF(x, y + side),
+            ]
         )  # fmt: skip
+        _outlined(painter, lambda: painter.drawPolygon(octagon), colour, size)
         painter.setBrush(QColor("white"))
         bar_w, bar_h = size * 0.12, size * 0.42
         for bar_x in (size * 0.34, size * 0.54):
             painter.drawRect(QRectF(bar_x, (size - bar_h) / 2, bar_w, bar_h))
     elif look.shape == "circle-check":
-        painter.drawEllipse(box)
+        _outlined(painter, lambda: painter.drawEllipse(box), colour, size)
         painter.setPen(white)
         path = QPainterPath(QPointF(size * 0.28, size * 0.52))
         path.lineTo(QPointF(size * 0.44, size * 0.68))
@@ -77,34 +94,34 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
     elif look.shape == "pause-square":
-        painter.drawRoundedRect(box, size * 0.16, size * 0.16)
+        _outlined(painter, lambda: painter.drawRoundedRect(box, size * 0.16, size * 0.16), colour, size)
         painter.setBrush(QColor("white"))
         bar_w, bar_h = size * 0.13, size * 0.46
         for x in (size * 0.33, size * 0.54):
             painter.drawRect(QRectF(x, (size - bar_h) / 2, bar_w, bar_h))
     elif look.shape == "diamond":
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(centre.x(), box.top()),
-                    QPointF(box.right(), centre.y()),
-                    QPointF(centre.x(), box.bottom()),
-                    QPointF(box.left(), centre.y()),
-                ]
-            )
+        diamond = QPolygonF(
+            [
+                QPointF(centre.x(), box.top()),
+                QPointF(box.right(), centre.y()),
+                QPointF(centre.x(), box.bottom()),
+                QPointF(box.left(), centre.y()),
+            ]
         )
+        _outlined(painter, lambda: painter.drawPolygon(diamond), colour, size)
     elif look.shape == "triangle":
-        painter.drawPolygon(
-            QPolygonF(
-                [QPointF(centre.x(), box.top()), QPointF(box.right(), box.bottom()), QPointF(box.left(), box.bottom())]
-            )
+        triangle = QPolygonF(
+            [QPointF(centre.x(), box.top()), QPointF(box.right(), box.bottom()), QPointF(box.left(), box.bottom())]
         )
+        _outlined(painter, lambda: painter.drawPolygon(triangle), colour, size)
     elif look.shape == "ring":
+        ring = box.adjusted(size * 0.07, size * 0.07, -size * 0.07, -size * 0.07)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(colour, size * 0.14))
-        painter.drawEllipse(box.adjusted(size * 0.07, size * 0.07, -size * 0.07, -size * 0.07))
+        for pen_colour, width in ((HALO, 0.26), (OUTLINE, 0.19), (colour, 0.14)):
+            painter.setPen(QPen(pen_colour, size * width))
+            painter.drawEllipse(ring)
     else:
-        painter.drawEllipse(box)
+        _outlined(painter, lambda: painter.drawEllipse(box), colour, size)
         painter.setPen(QColor("white"))
         font = painter.font()
         font.setPixelSize(int(size * 0.62))

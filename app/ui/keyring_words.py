@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core.credentials import CredentialSource, CredentialStatus
-from app.core.keyring_backends import NO_BACKEND_NAME
+from app.core.keyring_backends import NO_BACKEND_NAME, backend_label
 from app.ui.i18n import tr
 
 
@@ -14,7 +14,7 @@ def keyring_words(status: CredentialStatus) -> str:
             "No system keyring is available, so an AccessKey you save here is kept for this session only: "
             "it is forgotten when you quit and never written to a file."
         )
-    lines = [tr("Stored in: {backend}").format(backend=status.backend_name)]
+    lines = [tr("Stored in: {backend}").format(backend=backend_label(status.backend_name))]
     if status.locked and status.source is CredentialSource.MEMORY:
         lines.append(
             tr(

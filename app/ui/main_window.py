@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +27,7 @@ from app.core.today import Today
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
+from app.ui.theme import LIGHT_THEME, Theme
 
 
 def format_age(delta: timedelta) -> str:
@@ -107,6 +110,7 @@ def describe_call(call: CallInfo) -> str:
 class MainWindow(QWidget):
     settings_requested = Signal()
     quit_requested = Signal()
+    hidden = Signal()  # put away (to the tray, minimised): a moment to keep its place
 
     def __init__(
         self,
@@ -116,14 +120,16 @@ class MainWindow(QWidget):
         hide_on_close: Callable[[], bool] = lambda: False,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         tick_ms: int = 1000,
+        theme: Theme = LIGHT_THEME,
     ) -> None:
         super().__init__()
         self.controller = controller
         self._hide_on_close = hide_on_close
         self._now = now
+        self.theme = theme
+        self._height_before_error: int | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
-        self.setMinimumWidth(440)  # room for a whole generated device ID
         self._build(demo)
         controller.status_changed.connect(self.refresh)
         controller.busy_changed.connect(lambda _busy: self.refresh())
@@ -151,13 +157,11 @@ class MainWindow(QWidget):
             banner = QLabel(tr("Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud."))
             banner.setObjectName("demoBanner")
             banner.setWordWrap(True)
-            banner.setStyleSheet("background:#fff3e0; color:#5d4037; padding:4px; border-radius:3px;")
             layout.addWidget(banner)
 
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("background:#e3f2fd; color:#0d47a1; padding:4px; border-radius:3px;")
         self.notice.hide()
         layout.addWidget(self.notice)
 
@@ -177,16 +181,15 @@ class MainWindow(QWidget):
         badge_row.addWidget(self.badge_text, 1)
         badge_row.addWidget(self.badge_timer)
         layout.addLayout(badge_row)
+        self.badge_text.setWordWrap(True)  # a long break label in Chinese or English wraps, never clips
 
         # A break asked for during a call: what will happen, and the way back.
         self.queued_frame = QFrame()
         self.queued_frame.setObjectName("queuedBreak")
-        self.queued_frame.setStyleSheet("#queuedBreak { background:#fff3e0; border:1px solid #ffb74d; }")
         queued_row = QHBoxLayout(self.queued_frame)
         self.queued_text = QLabel()
         self.queued_text.setObjectName("queuedBreakText")
         self.queued_text.setWordWrap(True)
-        self.queued_text.setStyleSheet("color:#4e342e;")
         self.cancel_queued_button = QPushButton(tr("Ca&ncel"))
         self.cancel_queued_button.setObjectName("cancelQueuedBreakButton")
         self.cancel_queued_button.clicked.connect(self.controller.cancel_queued_break)
@@ -196,8 +199,9 @@ class MainWindow(QWidget):
         layout.addWidget(self.queued_frame)
 
         panel = QGroupBox(tr("Status"))
+        self.status_panel = panel
         form = QFormLayout(panel)
-        self.fields: dict[str, QLabel] = {}
+        self.fields: dict[str, QLabel | QLineEdit] = {}
         self.field_labels: dict[str, str] = {}
         for key, label in [
             ("UserState", tr("User state")),
@@ -211,10 +215,20 @@ class MainWindow(QWidget):
             ("DeviceId", tr("Device ID")),
             ("Refreshed", tr("Last refreshed")),
         ]:
-            value = QLabel("–")
+            value: QLabel | QLineEdit
+            if key == "DeviceId":
+                # A long ID (45 characters) in a read-only field: it scrolls and copies whole instead
+                # of widening the window or being cut.
+                value = QLineEdit("–")
+                value.setReadOnly(True)
+                value.setFrame(False)
+                value.setCursorPosition(0)
+            else:
+                value = QLabel("–")
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                # No word wrap in the form: Qt's form layout undercounts the height of wrapped rows and
+                # squeezes them. Long values get lines of their own instead (one skill group per line).
             value.setObjectName(f"field{key}")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setWordWrap(key == "SkillGroups")  # IDs must show whole, not cut at a hyphen
             form.addRow(label + ":", value)
             self.fields[key] = value
             self.field_labels[key] = label
@@ -258,11 +272,12 @@ class MainWindow(QWidget):
         QShortcut(QKeySequence("F5"), self, self.controller.refresh_soon)
         QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
         QShortcut(QKeySequence("Escape"), self, self._escape)
+        QShortcut(QKeySequence("Ctrl+M"), self, lambda: self.compact_button.toggle())
+        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.on_top_button.toggle())
 
         self.error_frame = QFrame()
         self.error_frame.setObjectName("errorArea")
         self.error_frame.setFrameShape(QFrame.Shape.StyledPanel)
-        self.error_frame.setStyleSheet("#errorArea { background:#ffebee; border:1px solid #e57373; }")
         error_layout = QVBoxLayout(self.error_frame)
         self.error_message = QLabel()
         self.error_message.setObjectName("errorMessage")
@@ -290,16 +305,81 @@ class MainWindow(QWidget):
         error_layout.addLayout(error_buttons)
         layout.addWidget(self.error_frame)
 
-        footer = QHBoxLayout()
+        # Compact mode and staying on top: for a window that sits beside the workbench all day.
+        modes = QHBoxLayout()
+        self.compact_button = QToolButton()
+        self.compact_button.setObjectName("compactButton")
+        self.compact_button.setText(tr("Compact"))
+        self.compact_button.setCheckable(True)
+        self.compact_button.toggled.connect(self.set_compact)
+        self.on_top_button = QToolButton()
+        self.on_top_button.setObjectName("onTopButton")
+        self.on_top_button.setText(tr("On top"))
+        self.on_top_button.setCheckable(True)
+        self.on_top_button.toggled.connect(self.set_on_top)
+        modes.addWidget(self.compact_button)
+        modes.addWidget(self.on_top_button)
+        modes.addStretch(1)
+        layout.addLayout(modes)
+
+        self.footer = QWidget()
+        footer = QVBoxLayout(self.footer)
+        footer.setContentsMargins(0, 0, 0, 0)
+        self.shortcuts_label = QLabel(
+            tr("Ctrl+B break · Ctrl+R ready · F5 refresh · Ctrl+M compact · Ctrl+T on top · Esc to the tray")
+        )
+        self.shortcuts_label.setObjectName("shortcutsLabel")
+        self.shortcuts_label.setWordWrap(True)
+        self.shortcuts_label.setProperty("role", "note")
+        settings_row = QHBoxLayout()
         settings_button = QPushButton(tr("&Settings…"))
         self.settings_button = settings_button
         settings_button.setObjectName("settingsButton")
         settings_button.clicked.connect(self.settings_requested.emit)
-        footer.addStretch(1)
-        footer.addWidget(settings_button)
-        layout.addLayout(footer)
+        settings_row.addWidget(self.shortcuts_label, 1)
+        settings_row.addWidget(settings_button)
+        footer.addLayout(settings_row)
+        layout.addWidget(self.footer)
+        layout.addStretch(1)  # spare height goes below everything: nothing moves when a panel comes or goes
+        self._full_only = [self.status_panel, self.today_box, self.footer]
 
     # --- state -> widgets -------------------------------------------------------------------------
+
+    # --- modes ------------------------------------------------------------------------------------------
+
+    @property
+    def compact(self) -> bool:
+        return self.compact_button.isChecked()
+
+    def set_compact(self, compact: bool) -> None:
+        """State, timer, code and the two buttons only (errors and a queued break still show)."""
+        if self.compact_button.isChecked() != compact:
+            self.compact_button.setChecked(compact)  # toggled() calls back here
+            return
+        for part in self._full_only:
+            part.setVisible(not compact)
+        self.refresh_today()  # Today stays hidden in compact mode
+        self.layout().activate()
+        self._fit_height()
+        self.adjustSize()
+
+    @property
+    def on_top(self) -> bool:
+        return self.on_top_button.isChecked()
+
+    def set_on_top(self, on_top: bool) -> None:
+        if self.on_top_button.isChecked() != on_top:
+            self.on_top_button.setChecked(on_top)
+            return
+        if bool(self.windowFlags() & Qt.WindowType.WindowStaysOnTopHint) != on_top:
+            shown = self.isVisible()
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, on_top)
+            if shown:
+                self.show()  # changing a window flag hides the window
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.refresh()
 
     def set_break_codes(self, codes: list[BreakCode]) -> None:
         """Refill the dropdown, keeping the agent's choice when it still exists."""
@@ -328,10 +408,13 @@ class MainWindow(QWidget):
         if self.controller.out_of_date:
             badge += tr(" (may be out of date)")
         self.badge_text.setText(badge)
-        self.badge_text.setStyleSheet(f"color: {look.colour};")
-        self.badge_timer.setStyleSheet(f"color: {look.colour};")
+        colour = self.theme.badge_colour(state, look)
+        self.badge_text.setStyleSheet(f"color: {colour};")
+        self.badge_timer.setStyleSheet(f"color: {colour};")
         queued = self.controller.queued_break
-        self.queued_frame.setVisible(queued is not None)
+        if self.queued_frame.isVisibleTo(self) != (queued is not None):
+            self.queued_frame.setVisible(queued is not None)
+            self._fit_height()
         if queued is not None:
             self.queued_text.setText(tr("{code} after this call").format(code=self.controller.label_for(queued.code)))
         if status is None:
@@ -342,8 +425,11 @@ class MainWindow(QWidget):
             self.fields["Extension"].setText(status.extension or "–")
             self.fields["BreakCode"].setText(status.break_code or "–")
             self.fields["WorkMode"].setText(status.work_mode or "–")
-            self.fields["SkillGroups"].setText(", ".join(status.signed_skill_groups) or "–")
+            self.fields["SkillGroups"].setText("\n".join(status.signed_skill_groups) or "–")
             self.fields["DeviceId"].setText(status.device_id or "–")
+            device = self.fields["DeviceId"]
+            if isinstance(device, QLineEdit):
+                device.setCursorPosition(0)  # the start of the ID, where it is told apart
             self.fields["Call"].setText(describe_call(status.call) if status.call else "–")
         self._tick()
         self._refresh_buttons()
@@ -373,7 +459,10 @@ class MainWindow(QWidget):
             if in_break is not None and limit:
                 text += tr(" (limit {n} min)").format(n=limit)
                 over = in_break >= timedelta(minutes=limit)
-                self.fields["TimeInBreak"].setStyleSheet("color:#c62828; font-weight:bold;" if over else "")
+                role = "overLimit" if over else ""
+                if self.fields["TimeInBreak"].property("role") != role:
+                    self.fields["TimeInBreak"].setProperty("role", role)
+                    self.fields["TimeInBreak"].style().polish(self.fields["TimeInBreak"])
             self.fields["TimeInBreak"].setText(text)
         refreshed = self.controller.last_refreshed
         if refreshed is not None:
@@ -386,7 +475,10 @@ class MainWindow(QWidget):
 
     def refresh_today(self) -> None:
         today = self.controller.today
-        self.today_box.setVisible(today is not None)
+        wanted = today is not None and not self.compact
+        if self.today_box.isVisibleTo(self) != wanted:
+            self.today_box.setVisible(wanted)
+            self._fit_height()
         if today is not None:
             self.today_text.setText(today_text(today, self._now(), self.controller.label_for))
 
@@ -413,8 +505,17 @@ class MainWindow(QWidget):
 
     def refresh_error(self) -> None:
         error = self.controller.last_error
+        was_shown = self.error_frame.isVisibleTo(self)
+        if error is not None and not was_shown:
+            self._height_before_error = self.height()
         self.error_frame.setVisible(error is not None)
         if error is None:
+            if was_shown and self._height_before_error is not None:
+                # Back to the height it had: no blank band where the message was.
+                self.layout().activate()
+                self._fit_height()
+                self.resize(self.width(), max(self.minimumHeight(), self._height_before_error))
+                self._height_before_error = None
             return
         text = error.message
         if error.code:
@@ -423,6 +524,8 @@ class MainWindow(QWidget):
         self.error_request_id.setText(tr("RequestId: {id}").format(id=error.request_id) if error.request_id else "")
         self.error_request_id.setVisible(bool(error.request_id))
         self.error_settings_button.setVisible(error.needs_settings)
+        self.layout().activate()
+        self._fit_height()
 
     def show_notice(self, title: str, text: str) -> None:
         """Where notifications go when there is no tray to raise them from."""
@@ -471,13 +574,41 @@ class MainWindow(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._keep_on_screen()
         self._tick()
         self._ticker.start()
         self.controller.refresh_soon()
         self.controller.refresh_today()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """The window is never shorter than its content: rows appear (Today, an error, a queued break)
+        and wrapped texts need more height when the window is narrower, and a top-level window is not
+        given either by Qt, so its minimum height follows its content and width."""
+        layout = self.layout()
+        if layout is None or not layout.hasHeightForWidth():
+            return
+        # Never below the natural height: Qt would squeeze the status rows until their text is cut.
+        needed = max(layout.totalSizeHint().height(), layout.totalHeightForWidth(self.width()))
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+            self._keep_on_screen()
+
+    def _keep_on_screen(self) -> None:
+        """A window that grew by itself moves up rather than past the bottom of its screen."""
+        screen = self.screen()
+        if screen is None or not self.isVisible():
+            return
+        area, frame = screen.availableGeometry(), self.geometry()
+        if frame.bottom() > area.bottom():
+            self.move(frame.x(), max(area.top(), area.bottom() - frame.height()))
+
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
+        self.hidden.emit()
         self._ticker.stop()  # nothing to repaint: hidden in the tray, the app only polls
 
     @property
@@ -499,6 +630,9 @@ class MainWindow(QWidget):
             (self.error_settings_button, tr("Open Settings"), ""),
             (self.dismiss_button, tr("Dismiss error"), ""),
             (self.settings_button, tr("Settings"), tr("Connection, AccessKey and break codes")),
+            (self.compact_button, tr("Compact mode"), tr("Shows only your state, the timer and the buttons (Ctrl+M)")),
+            (self.on_top_button, tr("Keep on top"), tr("Keeps this window above other windows (Ctrl+T)")),
+            (self.shortcuts_label, tr("Keyboard shortcuts"), ""),
             (self.badge_text, tr("Your state"), ""),
             (self.badge_timer, tr("Time in this state"), ""),
             (self.today_text, tr("Today's breaks"), tr("Break time and breaks since midnight, per break code")),

@@ -126,6 +126,18 @@ class SettingsDialog(QDialog):
         self.poll_interval.setValue(settings.poll_interval)
         self.poll_interval.valueChanged.connect(self.validate)
         self.widgets["poll_interval"] = self.poll_interval
+        self.language = QComboBox()
+        self.language.setObjectName("field_language")
+        for text, code in ((tr("As the system"), ""), ("English", "en"), ("中文（简体）", "zh_CN")):
+            self.language.addItem(text, code)  # each language named in itself, so anyone finds their own
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+        self.widgets["language"] = self.language
+        self.theme = QComboBox()
+        self.theme.setObjectName("field_theme")
+        for text, code in ((tr("As the system"), ""), (tr("Light"), "light"), (tr("Dark"), "dark")):
+            self.theme.addItem(text, code)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
+        self.widgets["theme"] = self.theme
         self.launch_at_login = QCheckBox(tr("Start CCC Break when I log in"))
         self.launch_at_login.setObjectName("field_launch_at_login")
         self.launch_at_login.setChecked(settings.launch_at_login)
@@ -139,16 +151,20 @@ class SettingsDialog(QDialog):
             ("device_id", tr("Device ID"), self.device_id),
             ("signature", tr("Signature"), self.signature),
             ("poll_interval", tr("Check status every"), self.poll_interval),
+            ("language", tr("Language"), self.language),
+            ("theme", tr("Theme"), self.theme),
             ("launch_at_login", "", self.launch_at_login),
         ]:
             form.addRow(label, self._with_error(key, widget))
+            if label:
+                widget.setAccessibleName(label)  # the row's label is the box's buddy, not the field's
             if key == "endpoint":
                 # Which address requests really go to, as the official SDK resolves the region.
                 self.endpoint_in_use = QLabel()
                 self.endpoint_in_use.setObjectName("endpointInUse")
                 self.endpoint_in_use.setTextFormat(Qt.TextFormat.PlainText)
                 self.endpoint_in_use.setWordWrap(True)
-                self.endpoint_in_use.setStyleSheet("color:#616161;")
+                self.endpoint_in_use.setProperty("role", "note")
                 form.addRow("", self.endpoint_in_use)
         tabs.addTab(connection, tr("Connection"))
 
@@ -174,6 +190,9 @@ class SettingsDialog(QDialog):
         key_form.addRow(tr("AccessKey ID"), self._with_error("access_key_id", self.access_key_id))
         key_form.addRow(tr("AccessKey secret"), self._with_error("access_key_secret", self.secret))
         key_form.addRow(tr("STS token"), self.token)
+        self.access_key_id.setAccessibleName(tr("AccessKey ID"))
+        self.secret.setAccessibleName(tr("AccessKey secret"))
+        self.token.setAccessibleName(tr("STS token"))
         self.keyring_label = QLabel()
         self.keyring_label.setObjectName("keyringBackend")
         self.keyring_label.setTextFormat(Qt.TextFormat.PlainText)  # carries keyring error text
@@ -202,6 +221,7 @@ class SettingsDialog(QDialog):
         self.overrun_sound.setChecked(settings.overrun_sound)
         self.widgets["overrun_sound"] = self.overrun_sound
         overrun_form.addRow(tr("Remind me every"), self._with_error("overrun_reminder_minutes", self.reminder_minutes))
+        self.reminder_minutes.setAccessibleName(tr("Remind me every"))
         overrun_form.addRow("", self._with_error("overrun_sound", self.overrun_sound))
         if settings.auto_ready_after_overrun:
             policy = QLabel(
@@ -211,7 +231,7 @@ class SettingsDialog(QDialog):
             )
             policy.setObjectName("autoReadyPolicy")
             policy.setWordWrap(True)
-            policy.setStyleSheet("color:#616161; font-style:italic;")
+            policy.setProperty("role", "managed")
             overrun_form.addRow(policy)
         codes_layout.addWidget(overruns)
         tabs.addTab(codes, tr("Break codes"))
@@ -246,7 +266,7 @@ class SettingsDialog(QDialog):
         label = QLabel()
         label.setObjectName(f"error_{key}")
         label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setStyleSheet("color:#c62828;")
+        label.setProperty("role", "error")
         label.setWordWrap(True)
         label.hide()
         self.errors[key] = label
@@ -266,7 +286,8 @@ class SettingsDialog(QDialog):
         label = self.errors["launch_at_login"]
         self._notes.add("launch_at_login")
         label.setText(tr("Launch at login is not available on this desktop.") + "\n" + reason)
-        label.setStyleSheet("color:#616161;")
+        label.setProperty("role", "note")
+        label.style().polish(label)
         label.show()
 
     def _apply_locks(self) -> None:
@@ -278,7 +299,8 @@ class SettingsDialog(QDialog):
             label = self.errors.get(key)
             if label is not None:
                 label.setText(tr(MANAGED))
-                label.setStyleSheet("color:#616161; font-style:italic;")
+                label.setProperty("role", "managed")
+                label.style().polish(label)
                 label.show()
         if self._loaded.is_locked("break_codes"):
             self.codes.set_locked(True)
@@ -298,6 +320,8 @@ class SettingsDialog(QDialog):
             signature=SignatureScheme(self.signature.currentData()),
             poll_interval=self.poll_interval.value(),
             launch_at_login=self.launch_at_login.isChecked(),
+            language=str(self.language.currentData() or ""),
+            theme=str(self.theme.currentData() or ""),
             overrun_reminder_minutes=self.reminder_minutes.value(),
             overrun_sound=self.overrun_sound.isChecked(),
             break_codes=codes if isinstance(codes, tuple) else self._loaded.settings.break_codes,
@@ -346,7 +370,7 @@ class SettingsDialog(QDialog):
             if self._loaded.is_locked(key) or key in self._notes:
                 continue  # a fixed note (managed by IT, not available here) stays
             message = problems.get(key)
-            label.setText(tr(message) if message else "")
+            label.setText(message or "")  # the core's messages arrive translated
             label.setVisible(bool(message))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problems and not self.busy)
         return not problems

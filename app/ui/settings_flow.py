@@ -187,6 +187,7 @@ class SettingsFlow:
         assert self.controller is not None and self.window is not None
         self.controller.reconfigure(list(loaded.settings.break_codes), loaded.settings.poll_interval)
         self._apply_overrun_settings(loaded.settings)
+        self.set_theme_choice(loaded.settings.theme)
         self.window.set_break_codes(list(loaded.settings.break_codes))
         self.setup_saved()
         if notice:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app import PRODUCT_NAME
@@ -30,6 +30,8 @@ class Tray(QObject):
     settings_requested = Signal()
     quit_requested = Signal()
     attached_changed = Signal(bool)
+    compact_toggled = Signal(bool)
+    on_top_toggled = Signal(bool)
 
     def __init__(
         self,
@@ -56,6 +58,8 @@ class Tray(QObject):
         self._attach_deadline.setSingleShot(True)
         self._attach_deadline.setInterval(ATTACH_WINDOW_MS)
         self._attach_deadline.timeout.connect(self._attach_timer.stop)
+        # The window's modes, for the menu's check marks (the window owns them).
+        self.window_modes: Callable[[], tuple[bool, bool]] = lambda: (False, False)
         self.last_message_timeout_ms: int | None = None  # how long the last notification was asked to stay
         self.rebuild_menu()
         self.refresh()
@@ -153,9 +157,25 @@ class Tray(QObject):
         ready.triggered.connect(lambda _checked=False: self.controller.get_ready())
         self.menu.addSeparator()
         self.menu.addAction(tr("Show/Hide Window"), self.toggle_window.emit)
+        compact, on_top = self.window_modes()
+        for text, checked, signal, keys in (
+            (tr("Compact Window"), compact, self.compact_toggled, "Ctrl+M"),
+            (tr("Keep on Top"), on_top, self.on_top_toggled, "Ctrl+T"),
+        ):
+            action = self.menu.addAction(text)
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.setShortcut(QKeySequence(keys))  # shown beside the item; the keys work in the window
+            action.toggled.connect(signal.emit)
         self.menu.addAction(tr("Settings…"), self.settings_requested.emit)
         self.menu.addSeparator()
         self.menu.addAction(tr("Quit"), self.quit_requested.emit)
+        # The window's keys, listed where the agent looks for them.
+        for action in self.menu.actions():
+            keys = {tr("Ready"): "Ctrl+R", tr("Settings…"): "Ctrl+,", tr("Quit"): "Ctrl+Q"}.get(action.text())
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+        break_menu.menuAction().setShortcut(QKeySequence("Ctrl+B"))
         self.menu.setToolTipsVisible(True)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

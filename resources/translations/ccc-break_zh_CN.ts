@@ -4,47 +4,47 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="146"/>
+        <location filename="../../app/ui/application.py" line="164"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="156"/>
+        <location filename="../../app/ui/application.py" line="174"/>
         <source>Waiting for the system tray</source>
         <translation>正在等待系统托盘</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="157"/>
+        <location filename="../../app/ui/application.py" line="175"/>
         <source>CCC Break moves to the tray as soon as the panel is there. Until then, use it here.</source>
         <translation>面板出现后，CCC Break 会自动移到托盘。在此之前，请在这里使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="181"/>
+        <location filename="../../app/ui/application.py" line="270"/>
         <source>CCC Break is not set up yet</source>
         <translation>CCC Break 尚未设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="181"/>
+        <location filename="../../app/ui/application.py" line="270"/>
         <source>Enter what the welcome window asks for, and you are ready to go.</source>
         <translation>填写欢迎窗口中要求的内容，即可开始使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="290"/>
+        <location filename="../../app/ui/application.py" line="382"/>
         <source>Your request did not go through</source>
         <translation>您的请求未成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="319"/>
+        <location filename="../../app/ui/application.py" line="411"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="321"/>
+        <location filename="../../app/ui/application.py" line="413"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="323"/>
+        <location filename="../../app/ui/application.py" line="415"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -84,33 +84,33 @@
         <translation>无法保存设置（{reason}）。请检查您的主目录是否可写。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="193"/>
+        <location filename="../../app/ui/settings_flow.py" line="194"/>
         <source>AccessKey kept for this session only</source>
         <translation>AccessKey 仅在本次会话中保留</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="201"/>
+        <location filename="../../app/ui/settings_flow.py" line="202"/>
         <source>The system keyring is locked, so your AccessKey is kept only until you quit. Unlock the keyring, then save the AccessKey again in Settings to keep it.</source>
         <translation>系统密钥环已锁定，因此您的 AccessKey 仅保留到退出应用为止。请解锁系统密钥环，然后在设置中重新保存 AccessKey 以长期保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="206"/>
+        <location filename="../../app/ui/settings_flow.py" line="207"/>
         <source>No system keyring is available, so your AccessKey is kept only until you quit. It is never written to a file.</source>
         <translation>没有可用的系统密钥环，因此您的 AccessKey 仅保留到退出应用为止，且绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_flow.py" line="209"/>
+        <location filename="../../app/ui/settings_flow.py" line="210"/>
         <source>The system keyring did not accept your AccessKey, so it is kept only until you quit.</source>
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="331"/>
-        <location filename="../../app/ui/application.py" line="333"/>
+        <location filename="../../app/ui/application.py" line="423"/>
+        <location filename="../../app/ui/application.py" line="425"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="376"/>
+        <location filename="../../app/ui/application.py" line="469"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
@@ -220,389 +220,430 @@
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="22"/>
-        <location filename="../../app/ui/main_window.py" line="496"/>
-        <location filename="../../app/ui/tray.py" line="150"/>
+        <location filename="../../app/ui/icons.py" line="23"/>
+        <location filename="../../app/ui/main_window.py" line="627"/>
+        <location filename="../../app/ui/tray.py" line="154"/>
+        <location filename="../../app/ui/tray.py" line="175"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="23"/>
+        <location filename="../../app/ui/icons.py" line="24"/>
         <source>On break</source>
         <translation>小休中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="24"/>
+        <location filename="../../app/ui/icons.py" line="25"/>
         <source>After-call work</source>
         <translation>话后处理</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="25"/>
+        <location filename="../../app/ui/icons.py" line="26"/>
         <source>Dialling</source>
         <translation>外呼中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="26"/>
+        <location filename="../../app/ui/icons.py" line="27"/>
         <source>Ringing</source>
         <translation>振铃中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="27"/>
+        <location filename="../../app/ui/icons.py" line="28"/>
         <source>On a call</source>
         <translation>通话中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="28"/>
+        <location filename="../../app/ui/icons.py" line="29"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="29"/>
+        <location filename="../../app/ui/icons.py" line="30"/>
         <source>Not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/icons.py" line="34"/>
+        <location filename="../../app/ui/icons.py" line="35"/>
         <source>Break over time</source>
         <translation>小休超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="33"/>
+        <location filename="../../app/ui/main_window.py" line="36"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="35"/>
+        <location filename="../../app/ui/main_window.py" line="38"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="36"/>
+        <location filename="../../app/ui/main_window.py" line="39"/>
         <source>{h} h {m} min ago</source>
         <translation>{h} 小时 {m} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="49"/>
-        <location filename="../../app/ui/main_window.py" line="58"/>
+        <location filename="../../app/ui/main_window.py" line="52"/>
+        <location filename="../../app/ui/main_window.py" line="61"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="60"/>
+        <location filename="../../app/ui/main_window.py" line="63"/>
         <source>{h} h</source>
         <translation>{h} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="61"/>
+        <location filename="../../app/ui/main_window.py" line="64"/>
         <source>{h} h {m} min</source>
         <translation>{h} 小时 {m} 分钟</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="66"/>
+        <location filename="../../app/ui/main_window.py" line="69"/>
         <source>Breaks today: %n, {time}</source>
         <translation>
             <numerusform>今日小休：%n 次，共 {time}</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="71"/>
+        <location filename="../../app/ui/main_window.py" line="74"/>
         <source>{code}: %n break(s), {time}</source>
         <translation>
             <numerusform>{code}：%n 次，共 {time}</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="78"/>
+        <location filename="../../app/ui/main_window.py" line="81"/>
         <source>{line}; {left} left of {allowance}</source>
         <translation>{line}；{allowance} 额度还剩 {left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="82"/>
+        <location filename="../../app/ui/main_window.py" line="85"/>
         <source>{line}; {over} over the day&apos;s {allowance}</source>
         <translation>{line}；已超出每日 {allowance} 额度 {over}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95"/>
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>Inbound call</source>
         <translation>呼入通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95"/>
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>Outbound call</source>
         <translation>外呼通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="95"/>
+        <location filename="../../app/ui/main_window.py" line="98"/>
         <source>Internal call</source>
         <translation>内部通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="96"/>
-        <location filename="../../app/ui/main_window.py" line="208"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="212"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>{call} with {party}, since {time}</source>
         <translation>{call}，对方 {party}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101"/>
+        <location filename="../../app/ui/main_window.py" line="104"/>
         <source>{call} with {party}</source>
         <translation>{call}，对方 {party}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="103"/>
+        <location filename="../../app/ui/main_window.py" line="106"/>
         <source>{call}, since {time}</source>
         <translation>{call}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125"/>
+        <location filename="../../app/ui/main_window.py" line="132"/>
         <source> (demo)</source>
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151"/>
+        <location filename="../../app/ui/main_window.py" line="157"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190"/>
+        <location filename="../../app/ui/main_window.py" line="193"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198"/>
+        <location filename="../../app/ui/main_window.py" line="201"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203"/>
+        <location filename="../../app/ui/main_window.py" line="207"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204"/>
+        <location filename="../../app/ui/main_window.py" line="208"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205"/>
+        <location filename="../../app/ui/main_window.py" line="209"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="206"/>
-        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="628"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="207"/>
+        <location filename="../../app/ui/main_window.py" line="211"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209"/>
+        <location filename="../../app/ui/main_window.py" line="213"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210"/>
+        <location filename="../../app/ui/main_window.py" line="214"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="211"/>
-        <location filename="../../app/ui/settings_dialog.py" line="139"/>
+        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/settings_dialog.py" line="151"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212"/>
+        <location filename="../../app/ui/main_window.py" line="216"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
-        <location filename="../../app/ui/main_window.py" line="404"/>
+        <location filename="../../app/ui/main_window.py" line="258"/>
+        <location filename="../../app/ui/main_window.py" line="496"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="260"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275"/>
+        <location filename="../../app/ui/main_window.py" line="290"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277"/>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="292"/>
+        <location filename="../../app/ui/main_window.py" line="629"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279"/>
+        <location filename="../../app/ui/main_window.py" line="294"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281"/>
+        <location filename="../../app/ui/main_window.py" line="296"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="312"/>
+        <source>Compact</source>
+        <translation>紧凑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="317"/>
+        <source>On top</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="329"/>
+        <source>Ctrl+B break · Ctrl+R ready · F5 refresh · Ctrl+M compact · Ctrl+T on top · Esc to the tray</source>
+        <translation>Ctrl+B 小休 · Ctrl+R 就绪 · F5 刷新 · Ctrl+M 紧凑 · Ctrl+T 置顶 · Esc 收到托盘</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="329"/>
+        <location filename="../../app/ui/main_window.py" line="409"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="336"/>
-        <location filename="../../app/ui/tray.py" line="107"/>
+        <location filename="../../app/ui/main_window.py" line="419"/>
+        <location filename="../../app/ui/tray.py" line="111"/>
         <source>{code} after this call</source>
         <translation>本次通话后：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="358"/>
-        <location filename="../../app/ui/tray.py" line="100"/>
+        <location filename="../../app/ui/main_window.py" line="444"/>
+        <location filename="../../app/ui/tray.py" line="104"/>
         <source>about {time}</source>
         <translation>约 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="372"/>
+        <location filename="../../app/ui/main_window.py" line="458"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374"/>
+        <location filename="../../app/ui/main_window.py" line="460"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="382"/>
+        <location filename="../../app/ui/main_window.py" line="471"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source>Take &amp;Break after this call</source>
         <translation>通话后小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="402"/>
+        <location filename="../../app/ui/main_window.py" line="494"/>
         <source>Take a break after this call</source>
         <translation>本次通话结束后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409"/>
+        <location filename="../../app/ui/main_window.py" line="501"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="503"/>
+        <location filename="../../app/ui/main_window.py" line="633"/>
+        <source>Compact mode</source>
+        <translation>紧凑模式</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="633"/>
+        <source>Shows only your state, the timer and the buttons (Ctrl+M)</source>
+        <translation>只显示您的状态、计时和按钮（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="634"/>
+        <source>Keep on top</source>
+        <translation>保持置顶</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="634"/>
+        <source>Keeps this window above other windows (Ctrl+T)</source>
+        <translation>让此窗口始终在其他窗口之上（Ctrl+T）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="635"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="637"/>
         <source>Time in this state</source>
         <translation>当前状态持续时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504"/>
+        <location filename="../../app/ui/main_window.py" line="638"/>
         <source>Today&apos;s breaks</source>
         <translation>今日小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504"/>
+        <location filename="../../app/ui/main_window.py" line="638"/>
         <source>Break time and breaks since midnight, per break code</source>
         <translation>从零点起的小休时长和次数，按小休代码列出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="505"/>
+        <location filename="../../app/ui/main_window.py" line="639"/>
         <source>Cancel the break after this call</source>
         <translation>取消通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="506"/>
+        <location filename="../../app/ui/main_window.py" line="640"/>
         <source>Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="405"/>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="626"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="495"/>
+        <location filename="../../app/ui/main_window.py" line="626"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="496"/>
+        <location filename="../../app/ui/main_window.py" line="627"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="497"/>
+        <location filename="../../app/ui/main_window.py" line="628"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="629"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="630"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="500"/>
+        <location filename="../../app/ui/main_window.py" line="631"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="632"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="632"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="502"/>
+        <location filename="../../app/ui/main_window.py" line="636"/>
         <source>Your state</source>
         <translation>您的状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="289"/>
-        <location filename="../../app/ui/main_window.py" line="423"/>
-        <location filename="../../app/ui/settings_dialog.py" line="394"/>
+        <location filename="../../app/ui/application.py" line="381"/>
+        <location filename="../../app/ui/main_window.py" line="524"/>
+        <location filename="../../app/ui/settings_dialog.py" line="418"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
     </message>
@@ -662,17 +703,33 @@
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="129"/>
+        <location filename="../../app/ui/settings_dialog.py" line="131"/>
+        <location filename="../../app/ui/settings_dialog.py" line="137"/>
+        <source>As the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="137"/>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="137"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="141"/>
         <source>Start CCC Break when I log in</source>
         <translation>登录系统时自动启动 CCC Break</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="134"/>
+        <location filename="../../app/ui/settings_dialog.py" line="146"/>
         <source>Region</source>
         <translation>地域</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="135"/>
+        <location filename="../../app/ui/settings_dialog.py" line="147"/>
         <source>Endpoint</source>
         <translation>服务接入点</translation>
     </message>
@@ -683,13 +740,13 @@
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="64"/>
-        <location filename="../../app/ui/settings_dialog.py" line="136"/>
+        <location filename="../../app/ui/settings_dialog.py" line="148"/>
         <source>Instance ID</source>
         <translation>实例 ID</translation>
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="65"/>
-        <location filename="../../app/ui/settings_dialog.py" line="137"/>
+        <location filename="../../app/ui/settings_dialog.py" line="149"/>
         <source>User ID</source>
         <translation>坐席 ID</translation>
     </message>
@@ -729,81 +786,95 @@
         <translation>贵单位已设置好连接（实例 {instance}）。请输入 IT 提供的 AccessKey 即可开始，它会保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="138"/>
+        <location filename="../../app/ui/settings_dialog.py" line="150"/>
         <source>User domain</source>
         <translation>坐席域名</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="140"/>
+        <location filename="../../app/ui/settings_dialog.py" line="152"/>
         <source>Signature</source>
         <translation>签名方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="141"/>
+        <location filename="../../app/ui/settings_dialog.py" line="153"/>
         <source>Check status every</source>
         <translation>状态检查间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="153"/>
+        <location filename="../../app/ui/settings_dialog.py" line="154"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="155"/>
+        <source>Theme</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_dialog.py" line="169"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="165"/>
-        <location filename="../../app/ui/settings_dialog.py" line="172"/>
+        <location filename="../../app/ui/settings_dialog.py" line="181"/>
+        <location filename="../../app/ui/settings_dialog.py" line="188"/>
         <source>saved — type to replace</source>
         <translation>已保存，输入新值即可替换</translation>
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="70"/>
-        <location filename="../../app/ui/settings_dialog.py" line="165"/>
-        <location filename="../../app/ui/settings_dialog.py" line="175"/>
+        <location filename="../../app/ui/settings_dialog.py" line="181"/>
+        <location filename="../../app/ui/settings_dialog.py" line="191"/>
+        <location filename="../../app/ui/settings_dialog.py" line="194"/>
         <source>AccessKey secret</source>
         <translation>AccessKey Secret</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="172"/>
+        <location filename="../../app/ui/settings_dialog.py" line="188"/>
         <source>optional, for STS credentials</source>
         <translation>可选，用于 STS 临时凭证</translation>
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="69"/>
-        <location filename="../../app/ui/settings_dialog.py" line="174"/>
+        <location filename="../../app/ui/settings_dialog.py" line="190"/>
+        <location filename="../../app/ui/settings_dialog.py" line="193"/>
         <source>AccessKey ID</source>
         <translation>AccessKey ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="176"/>
+        <location filename="../../app/ui/settings_dialog.py" line="192"/>
+        <location filename="../../app/ui/settings_dialog.py" line="195"/>
         <source>STS token</source>
         <translation>STS Token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="192"/>
+        <location filename="../../app/ui/settings_dialog.py" line="211"/>
         <source>When a break runs over its maximum</source>
         <translation>小休超过上限时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="197"/>
+        <location filename="../../app/ui/settings_dialog.py" line="216"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="200"/>
+        <location filename="../../app/ui/settings_dialog.py" line="219"/>
         <source>Play a sound with the overrun notifications</source>
         <translation>超时通知时播放提示音</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="204"/>
+        <location filename="../../app/ui/settings_dialog.py" line="223"/>
+        <location filename="../../app/ui/settings_dialog.py" line="224"/>
         <source>Remind me every</source>
         <translation>提醒间隔</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="208"/>
+        <location filename="../../app/ui/settings_dialog.py" line="228"/>
         <source>Your organisation sets you Ready {time} after a break&apos;s maximum.</source>
         <translation>小休超过上限 {time} 后，贵单位会将您设为就绪。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="268"/>
+        <location filename="../../app/ui/settings_dialog.py" line="288"/>
         <source>Launch at login is not available on this desktop.</source>
         <translation>此桌面不支持登录时启动。</translation>
     </message>
@@ -813,170 +884,188 @@
         <translation>存储位置：{backend}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="183"/>
+        <location filename="../../app/ui/settings_dialog.py" line="202"/>
         <source>AccessKey</source>
         <translation>AccessKey</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="33"/>
         <source>Code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="33"/>
         <source>Label</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="33"/>
         <source>Max minutes</source>
         <translation>时长上限（分钟）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="32"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="33"/>
         <source>Minutes a day</source>
         <translation>每日分钟数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="41"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="39"/>
+        <source>Select all break codes</source>
+        <translation>选择全部小休代码</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/break_codes_editor.py" line="46"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="42"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="47"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="43"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="48"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="44"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="49"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="105"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="110"/>
         <source>Row {n}: minutes a day must be a whole number above 0, or empty.</source>
         <translation>第 {n} 行：每日分钟数必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="217"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="36"/>
+        <location filename="../../app/ui/settings_dialog.py" line="237"/>
         <source>Break codes</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="219"/>
+        <location filename="../../app/ui/settings_dialog.py" line="239"/>
         <source>&amp;Test connection</source>
         <translation>测试连接(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/break_codes_editor.py" line="103"/>
+        <location filename="../../app/ui/break_codes_editor.py" line="108"/>
         <source>Row {n}: max minutes must be a whole number above 0, or empty.</source>
         <translation>第 {n} 行：时长上限必须是大于 0 的整数，或留空。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="322"/>
+        <location filename="../../app/ui/settings_dialog.py" line="346"/>
         <source>User ID must look like name@domain, e.g. user-test@ccc-test.</source>
         <translation>坐席 ID 的格式应为 name@domain，例如 user-test@ccc-test。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="324"/>
+        <location filename="../../app/ui/settings_dialog.py" line="348"/>
         <source>Check status at most every {n} s.</source>
         <translation>状态检查间隔不能短于 {n} 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="334"/>
+        <location filename="../../app/ui/settings_dialog.py" line="358"/>
         <source>Enter the AccessKey ID that belongs to this secret.</source>
         <translation>请输入与此 AccessKey Secret 对应的 AccessKey ID。</translation>
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="143"/>
-        <location filename="../../app/ui/settings_dialog.py" line="336"/>
+        <location filename="../../app/ui/settings_dialog.py" line="360"/>
         <source>The secret has spaces at the start or end; check the paste.</source>
         <translation>AccessKey Secret 的开头或结尾有空格，请检查粘贴的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="342"/>
+        <location filename="../../app/ui/settings_dialog.py" line="366"/>
         <source>Requests go to {url}</source>
         <translation>请求发往 {url}</translation>
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="176"/>
-        <location filename="../../app/ui/settings_dialog.py" line="366"/>
+        <location filename="../../app/ui/settings_dialog.py" line="390"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="388"/>
+        <location filename="../../app/ui/settings_dialog.py" line="412"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="401"/>
+        <location filename="../../app/ui/settings_dialog.py" line="425"/>
         <source>Connected. UserState {state}, extension {ext}. RequestId: {id}</source>
         <translation>连接成功。坐席状态 {state}，分机号 {ext}。RequestId：{id}</translation>
     </message>
     <message>
         <location filename="../../app/ui/first_run.py" line="184"/>
-        <location filename="../../app/ui/settings_dialog.py" line="425"/>
+        <location filename="../../app/ui/settings_dialog.py" line="449"/>
         <source>Something unexpected went wrong; your entries are kept.</source>
         <translation>发生意外错误，您填写的内容已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="95"/>
+        <location filename="../../app/ui/tray.py" line="99"/>
         <source>{state} ({code})</source>
         <translation>{state}（{code}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="101"/>
+        <location filename="../../app/ui/tray.py" line="105"/>
         <source>{state} {time}</source>
         <translation>{state} {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="109"/>
+        <location filename="../../app/ui/tray.py" line="113"/>
         <source>Sending your request…</source>
         <translation>正在发送您的请求…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="112"/>
+        <location filename="../../app/ui/tray.py" line="116"/>
         <source>Your last request did not go through: {why}</source>
         <translation>您的上一个请求未成功：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="115"/>
+        <location filename="../../app/ui/tray.py" line="119"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="137"/>
+        <location filename="../../app/ui/tray.py" line="141"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="137"/>
+        <location filename="../../app/ui/tray.py" line="141"/>
         <source>Take Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="147"/>
+        <location filename="../../app/ui/tray.py" line="151"/>
         <source>Cancel {code} after this call</source>
         <translation>取消本次通话后的{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="155"/>
+        <location filename="../../app/ui/tray.py" line="159"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="156"/>
+        <location filename="../../app/ui/tray.py" line="162"/>
+        <source>Compact Window</source>
+        <translation>紧凑窗口</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="163"/>
+        <source>Keep on Top</source>
+        <translation>保持置顶</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/tray.py" line="170"/>
+        <location filename="../../app/ui/tray.py" line="175"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="158"/>
+        <location filename="../../app/ui/tray.py" line="172"/>
+        <location filename="../../app/ui/tray.py" line="175"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>

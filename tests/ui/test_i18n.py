@@ -312,7 +312,15 @@ def test_in_chinese_the_window_tray_and_qt_buttons_read_chinese(
     async def scenario() -> None:
         await qloop.until(lambda: window.badge_text.text() == "就绪", 8, "the READY badge in Chinese")
         tray.rebuild_menu()
-        assert [a.text() for a in tray.menu.actions() if a.text()] == ["小休", "就绪", "显示/隐藏窗口", "设置…", "退出"]
+        assert [a.text() for a in tray.menu.actions() if a.text()] == [
+            "小休",
+            "就绪",
+            "显示/隐藏窗口",
+            "紧凑窗口",
+            "保持置顶",
+            "设置…",
+            "退出",
+        ]
         widget.open_settings()
         await qloop.until(lambda: widget.settings_dialog is not None, 5, "the Settings dialog")
 
