@@ -6,13 +6,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests drive for real: Xvfb + trayer + xdotool (end-to-end), the Qt xcb
 # plugin's libraries, gnome-keyring + D-Bus (real Secret Service), wixl/msitools and shellcheck
-# (installers), imagemagick (screenshots).
+# (installers), imagemagick (screenshots), AT-SPI with Debian's pyatspi (what a screen reader hears).
 apt_packages=(
     xvfb trayer xdotool x11-utils imagemagick openssl
     libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1
     libxcb-cursor0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
     libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3
     gnome-keyring dbus dbus-x11 msitools wixl shellcheck python3-venv
+    at-spi2-core python3-pyatspi python3-gi gir1.2-atspi-2.0
 )
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -5,8 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QHideEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtCore import QT_TR_NOOP, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
+    QCloseEvent,
+    QGuiApplication,
+    QHideEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,6 +38,18 @@ from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
 from app.ui.theme import LIGHT_THEME, Theme
+
+# Work modes as the agent knows them (the API's word stays beside it in the status panel).
+WORK_MODES = {
+    "ON_SITE": QT_TR_NOOP("Softphone in the workbench"),
+    "OFF_SITE": QT_TR_NOOP("Mobile or landline"),
+    "OFFICE_PHONE": QT_TR_NOOP("Desk phone"),
+}
+
+
+def with_api_word(label: str, raw: str) -> str:
+    """'On break (BREAK)': the human label, and the API's own word that IT and the docs use."""
+    return tr("{label} ({raw})").format(label=label, raw=raw) if label and raw and label != raw else raw or label
 
 
 def format_age(delta: timedelta) -> str:
@@ -407,7 +429,9 @@ class MainWindow(QWidget):
             badge += f" — {self.controller.label_for(status.break_code)}"
         if self.controller.out_of_date:
             badge += tr(" (may be out of date)")
-        self.badge_text.setText(badge)
+        if badge != self.badge_text.text():
+            self.badge_text.setText(badge)
+            self._announce_state(badge)
         colour = self.theme.badge_colour(state, look)
         self.badge_text.setStyleSheet(f"color: {colour};")
         self.badge_timer.setStyleSheet(f"color: {colour};")
@@ -421,10 +445,13 @@ class MainWindow(QWidget):
             for label in self.fields.values():
                 label.setText("–")
         else:
-            self.fields["UserState"].setText(status.raw_user_state or status.user_state.value)
+            raw_state = status.raw_user_state or status.user_state.value
+            known = status.user_state is not UserState.UNKNOWN
+            self.fields["UserState"].setText(with_api_word(tr(look_for(state).label) if known else "", raw_state))
             self.fields["Extension"].setText(status.extension or "–")
             self.fields["BreakCode"].setText(status.break_code or "–")
-            self.fields["WorkMode"].setText(status.work_mode or "–")
+            mode = WORK_MODES.get(status.work_mode)
+            self.fields["WorkMode"].setText(with_api_word(tr(mode) if mode else "", status.work_mode) or "–")
             self.fields["SkillGroups"].setText("\n".join(status.signed_skill_groups) or "–")
             self.fields["DeviceId"].setText(status.device_id or "–")
             device = self.fields["DeviceId"]
@@ -456,13 +483,14 @@ class MainWindow(QWidget):
             if in_break is not None and not self.controller.tracker.start_is_exact:
                 # The service did not say when the break began: counted from when this app saw it.
                 text += tr(" (approx.)")
+            over = False
             if in_break is not None and limit:
                 text += tr(" (limit {n} min)").format(n=limit)
                 over = in_break >= timedelta(minutes=limit)
-                role = "overLimit" if over else ""
-                if self.fields["TimeInBreak"].property("role") != role:
-                    self.fields["TimeInBreak"].setProperty("role", role)
-                    self.fields["TimeInBreak"].style().polish(self.fields["TimeInBreak"])
+            role = "overLimit" if over else ""  # red only while over, back to plain after Ready
+            if self.fields["TimeInBreak"].property("role") != role:
+                self.fields["TimeInBreak"].setProperty("role", role)
+                self.fields["TimeInBreak"].style().polish(self.fields["TimeInBreak"])
             self.fields["TimeInBreak"].setText(text)
         refreshed = self.controller.last_refreshed
         if refreshed is not None:
@@ -481,6 +509,12 @@ class MainWindow(QWidget):
             self._fit_height()
         if today is not None:
             self.today_text.setText(today_text(today, self._now(), self.controller.label_for))
+
+    def _announce_state(self, badge: str) -> None:
+        """A screen reader hears the new state: the badge's name changes and says so (AT-SPI relays it)."""
+        self.badge_text.setAccessibleName(tr("Your state: {state}").format(state=badge))
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(QAccessibleEvent(self.badge_text, QAccessible.Event.NameChanged))
 
     def _refresh_buttons(self) -> None:
         for button, (allowed, why) in (
@@ -633,7 +667,6 @@ class MainWindow(QWidget):
             (self.compact_button, tr("Compact mode"), tr("Shows only your state, the timer and the buttons (Ctrl+M)")),
             (self.on_top_button, tr("Keep on top"), tr("Keeps this window above other windows (Ctrl+T)")),
             (self.shortcuts_label, tr("Keyboard shortcuts"), ""),
-            (self.badge_text, tr("Your state"), ""),
             (self.badge_timer, tr("Time in this state"), ""),
             (self.today_text, tr("Today's breaks"), tr("Break time and breaks since midnight, per break code")),
             (self.cancel_queued_button, tr("Cancel the break after this call"), ""),

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e import desktop  # noqa: E402 - needs the repository root on sys.path first
 
-DEMO_TITLE = "^CCC Break \\(demo\\)$"
+DEMO_TITLE = "^CCC Break \\((demo|演示)\\)$"
 MARGIN = 8
 
 
@@ -91,19 +91,33 @@ def settled_capture(display: str, args: list[str], target: Path, timeout: float 
     desktop.wait_for(stable, timeout, f"{target.name} to stop changing", interval=0)
 
 
+VARIANTS = (("", "", ""), ("zh_CN", "", "-zh_CN"), ("", "dark", "-dark"))  # language, theme, file suffix
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent, help="where to write the PNGs")
     args = parser.parse_args()
     desktop.require_tools("Xvfb", "trayer", "xdotool", "xwininfo", "xprop", "import", "dbus-daemon")
     args.out.mkdir(parents=True, exist_ok=True)
+    for language, theme, suffix in VARIANTS:
+        for path in shoot(args.out, language, theme, suffix):
+            print(f"wrote {path} ({path.stat().st_size} bytes)")
+    return 0
 
+
+def shoot(out: Path, language: str, theme: str, suffix: str) -> list[Path]:
+    """One run of the demo widget, in `language` and `theme`: the four pictures, named with `suffix`."""
     with tempfile.TemporaryDirectory(prefix="ccc-break-shots-") as home, desktop.desktop(tray=True) as (display, bus):
         env = desktop.app_environment(display, bus, home, credentials=False)
         env["CCC_BREAK_CONTROL_TOKEN"] = CONTROL_TOKEN
+        if language:
+            env.update(LANG=f"{language}.UTF-8", LANGUAGE="", LC_ALL="")
         config = Path(env["CCC_BREAK_CONFIG_DIR"])
         config.mkdir(parents=True, exist_ok=True)
-        (config / "demo.ini").write_text(f"[ccc-break]\nbreak_codes = {BREAK_CODES}\npoll_interval = 5\n")
+        (config / "demo.ini").write_text(
+            f"[ccc-break]\nbreak_codes = {BREAK_CODES}\npoll_interval = 5\ntheme = {theme}\n"
+        )
         process = subprocess.Popen(
             [desktop.ccc_break_executable(), "--demo"],
             env=env,
@@ -138,7 +152,7 @@ def main() -> int:
                 except TimeoutError:
                     continue
 
-            window_png = args.out / "window.png"
+            window_png = out / f"window{suffix}.png"
             settled_capture(display, ["-window", str(window)], window_png)
 
             icon = desktop.wait_for(
@@ -162,7 +176,7 @@ def main() -> int:
             left, top = max(0, min(ix, mx) - MARGIN), max(0, min(iy, my) - MARGIN)
             right, bottom = max(ix + iw, mx + mw) + MARGIN, max(iy + ih, my + mh) + MARGIN
             crop = f"{right - left}x{bottom - top}+{left}+{top}"
-            menu_png = args.out / "tray-menu.png"
+            menu_png = out / f"tray-menu{suffix}.png"
             settled_capture(display, ["-window", "root", "-crop", crop, "+repage"], menu_png)
             desktop.x_tool(display, "xdotool", "key", "Escape")
 
@@ -187,7 +201,7 @@ def main() -> int:
                 20,
                 "the widget to learn the overrun and today's breaks",
             )
-            overrun_png = args.out / "overrun.png"
+            overrun_png = out / f"overrun{suffix}.png"
             settled_capture(display, ["-window", str(window)], overrun_png)
 
             # On a call, the agent asks for lunch after it.
@@ -198,13 +212,11 @@ def main() -> int:
             desktop.focus_and_key(display, window, "F5")
             desktop.wait_for(lambda: asked_since(url, seen, "PollUserStatus"), 20, "the call on screen")
             desktop.focus_and_key(display, window, "alt+c", "Down", "ctrl+b")  # the code box, Lunch, Take Break
-            queued_png = args.out / "queued-break.png"
+            queued_png = out / f"queued-break{suffix}.png"
             settled_capture(display, ["-window", str(window)], queued_png)
         finally:
             desktop.stop_process(process)
-    for path in (window_png, menu_png, overrun_png, queued_png):
-        print(f"wrote {path} ({path.stat().st_size} bytes)")
-    return 0
+    return [window_png, menu_png, overrun_png, queued_png]
 
 
 if __name__ == "__main__":

@@ -94,7 +94,7 @@ Architecture: $arch
 Maintainer: CCC Break maintainers <ccc-break@example.invalid>
 Installed-Size: $installed_kb
 Depends: libc6 (>= 2.31), libxcb-cursor0, libxkbcommon-x11-0, libxkbcommon0, libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-xinerama0, libxcb-xkb1, libxcb-randr0, libxcb-shape0, libxcb-xfixes0, libx11-xcb1
-Recommends: gnome-keyring | kwalletmanager, libsecret-1-0
+Recommends: gnome-keyring | kwalletmanager, libsecret-1-0, fonts-noto-cjk
 Description: Tray widget for Alibaba Cloud Contact Center agents
  Take a break, get ready and see the agent's true state in Alibaba Cloud
  Contact Center from the system tray. Organisation defaults and locked

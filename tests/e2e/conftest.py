@@ -8,7 +8,7 @@ import re
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +181,7 @@ class Launcher:
         self.simulator = simulator
         self.runs: list[AppRun] = []
 
-    def __call__(self, *extra: str) -> AppRun:
+    def __call__(self, *extra: str, env: Mapping[str, str] | None = None) -> AppRun:
         index = len(self.runs)
         out = self.home / f"run{index}.stdout"
         err = self.home / f"run{index}.stderr"
@@ -195,9 +195,9 @@ class Launcher:
             desktop.USER_ID,
             *extra,
         ]
-        env = desktop.app_environment(self.display, self.bus, str(self.home))
+        environment = desktop.app_environment(self.display, self.bus, str(self.home), extra=env)
         with out.open("wb") as stdout, err.open("wb") as stderr:
-            process = subprocess.Popen(command, env=env, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
+            process = subprocess.Popen(command, env=environment, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL)
         run = AppRun(process, self.display, err)
         self.runs.append(run)
         return run

@@ -9,16 +9,18 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import json
 import os
 import re
 import select
 import shutil
 import signal
 import subprocess
-import sys
+import sysconfig
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -48,10 +50,11 @@ def require_tools(*names: str) -> None:
 
 
 def ccc_break_executable() -> str:
-    """The `ccc-break` installed next to this Python, never one from elsewhere on PATH."""
-    found = shutil.which("ccc-break", path=os.path.dirname(sys.executable))
+    """The `ccc-break` this Python installed (bin/ of a venv, Scripts\\ on Windows), never one from PATH."""
+    scripts = sysconfig.get_path("scripts")
+    found = shutil.which("ccc-break", path=scripts)
     if found is None:
-        raise MissingTool(f"ccc-break is not installed in {os.path.dirname(sys.executable)}; run pip install -e .")
+        raise MissingTool(f"ccc-break is not installed in {scripts}; run pip install -e .")
     return found
 
 
@@ -496,3 +499,58 @@ def terminate_on_exit(process: subprocess.Popen[bytes]) -> None:
         raise SystemExit(1)
 
     signal.signal(signal.SIGTERM, handler)
+
+
+# --- what a screen reader sees (AT-SPI) ------------------------------------------------------------
+
+ATSPI_BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+ATSPI_TREE = Path(__file__).with_name("atspi_tree.py")
+
+
+class AccessibilityBus:
+    """The AT-SPI registry on our private session bus, switched on, as a screen reader would find it."""
+
+    def __init__(self, display: str, session_bus: str) -> None:
+        self.env = {**os.environ, "DISPLAY": display, "DBUS_SESSION_BUS_ADDRESS": session_bus}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> AccessibilityBus:
+        self.process = subprocess.Popen(
+            [ATSPI_BUS_LAUNCHER, "--launch-immediately"],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+        def answering() -> bool:
+            result = subprocess.run(
+                ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
+                 "org.a11y.Bus.GetAddress"],
+                env=self.env, capture_output=True, timeout=5, check=False,
+            )  # fmt: skip
+            return result.returncode == 0
+
+        wait_for(answering, 15, "the AT-SPI bus")
+        subprocess.run(
+            ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
+             "org.freedesktop.DBus.Properties.Set", "string:org.a11y.Status", "string:IsEnabled",
+             "variant:boolean:true"],
+            env=self.env, capture_output=True, timeout=5, check=True,
+        )  # fmt: skip
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+
+    def tree(self, pid: int) -> list[dict[str, object]]:
+        """Role and name of every node of the app `pid` exposes; [] while it is not registered yet."""
+        result = subprocess.run(
+            ["/usr/bin/python3", str(ATSPI_TREE), str(pid)],
+            env=self.env, capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        try:
+            nodes = json.loads(result.stdout or "[]")
+        except ValueError:
+            return []
+        return nodes if isinstance(nodes, list) else []

@@ -15,8 +15,14 @@ def field(widget: WidgetApp, name: str) -> str:
     return widget.window.fields[name].text()
 
 
+def shown_raw_state(widget: WidgetApp) -> str:
+    """The API's UserState as the status panel shows it: "On break (BREAK)" -> "BREAK"."""
+    text = field(widget, "UserState").replace("（", "(").replace("）", ")")  # Chinese brackets too
+    return text.rsplit("(", 1)[-1].rstrip(")") if text.endswith(")") else text
+
+
 async def shown_state(loop: Loop, widget: WidgetApp, state: str, timeout: float = 8.0) -> None:
-    await loop.until(lambda: field(widget, "UserState") == state, timeout, f"UserState {state} on screen")
+    await loop.until(lambda: shown_raw_state(widget) == state, timeout, f"UserState {state} on screen")
 
 
 def click(button: QPushButton) -> None:

@@ -16,7 +16,7 @@ from app.core.models import AgentStatus
 from app.core.tracking import PollSchedule, ResumeDetector
 from app.simulator import FaultKind
 from app.ui.application import WidgetApp
-from tests.ui.agent_actions import choose_code, click, field, shown_state
+from tests.ui.agent_actions import choose_code, click, shown_raw_state, shown_state
 from tests.ui.conftest import Loop
 
 MakeWidget = Callable[..., WidgetApp]
@@ -132,7 +132,7 @@ def test_a_poll_answer_overtaken_by_an_action_is_dropped(qloop: Loop, make_widge
     async def scenario() -> None:
         await settled(qloop, widget)
         held = await hold_next_poll(widget)
-        controller.status_changed.connect(lambda: shown.append(field(widget, "UserState")))
+        controller.status_changed.connect(lambda: shown.append(shown_raw_state(widget)))
         await take_break_while_poll_is_held(qloop, widget, held)
         await release_and_settle(qloop, widget, held)
 
@@ -140,7 +140,7 @@ def test_a_poll_answer_overtaken_by_an_action_is_dropped(qloop: Loop, make_widge
     assert "BREAK" in shown
     after_break = shown[shown.index("BREAK") :]
     assert "READY" not in after_break, f"the window showed {shown}"
-    assert field(widget, "UserState") == "BREAK"
+    assert shown_raw_state(widget) == "BREAK"
     assert not any("outside this app" in text for _title, text in widget.notifications)
 
 
@@ -176,7 +176,7 @@ def test_a_poll_error_older_than_an_action_success_is_not_shown(qloop: Loop, mak
     assert errors == [], f"an old poll's failure was shown after the break succeeded: {errors}"
     assert controller.last_error is None
     assert not controller.out_of_date
-    assert field(widget, "UserState") == "BREAK"
+    assert shown_raw_state(widget) == "BREAK"
 
 
 def test_a_poll_follows_an_action(qloop: Loop, make_widget: MakeWidget) -> None:

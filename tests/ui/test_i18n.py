@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
+import sysconfig
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +25,7 @@ UI = Path(__file__).resolve().parents[2] / "app" / "ui"
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    found = shutil.which(name, path=sysconfig.get_path("scripts"))
     assert found, f"{name} comes with PySide6; reinstall the test environment"
     return found
 

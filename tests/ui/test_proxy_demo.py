@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from app.ui.application import WidgetApp
 from tests.fixtures.proxy import RecordingProxy
+from tests.ui.agent_actions import shown_raw_state
 from tests.ui.conftest import Loop
 
 
@@ -17,12 +18,10 @@ def test_the_demo_works_with_every_proxy_variable_set(
     widget = make_widget()
 
     async def scenario() -> None:
-        await qloop.until(
-            lambda: widget.window is not None and widget.window.fields["UserState"].text() == "READY", 8, "READY"
-        )
+        await qloop.until(lambda: widget.window is not None and shown_raw_state(widget) == "READY", 8, "READY")
         assert widget.controller is not None
         await widget.controller.take_break("lunch")
-        await qloop.until(lambda: widget.window.fields["UserState"].text() == "BREAK", 8, "BREAK")
+        await qloop.until(lambda: shown_raw_state(widget) == "BREAK", 8, "BREAK")
 
     qloop.run(scenario())
     assert every_proxy_variable.request_lines == []

@@ -347,3 +347,24 @@ def test_the_window_comes_back_where_it_was_in_its_mode_and_on_screen_when_that_
     # Its title bar is reachable and all of it is on the screen but for the frame's few pixels.
     assert screen.contains(box.topLeft()), f"{box} starts off {screen}"
     assert visible.width() >= box.width() - 8 and visible.height() >= box.height() - 8, f"{box} is off {screen}"
+
+
+def test_a_state_change_is_told_to_screen_readers(language: str, qloop: Loop, make_widget: MakeWidget) -> None:
+    widget = make_widget(overrides={"poll_interval": 5})
+    window = widget.window
+    assert window is not None and widget.simulator is not None
+    qloop.run(shown_state(qloop, widget, "READY"))
+
+    def spoken() -> str:
+        interface = QAccessible.queryAccessibleInterface(window.badge_text)
+        assert interface is not None
+        return interface.text(QAccessible.Text.Name)
+
+    ready = spoken()
+    widget.simulator.directory.set_state("ccc-test", "user-test@ccc-test", "BREAK", break_code="lunch")
+    widget.controller.refresh_soon()  # type: ignore[union-attr]
+    qloop.run(shown_state(qloop, widget, "BREAK"))
+    on_break = spoken()
+    assert on_break != ready
+    expected = ("小休", "午餐") if language == "zh_CN" else ("On break", "Lunch")
+    assert expected[0] in on_break, on_break

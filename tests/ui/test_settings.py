@@ -29,6 +29,7 @@ from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, AccessKey,
 from app.ui.application import WidgetApp
 from app.ui.settings_dialog import SettingsDialog
 from tests.fixtures.secret_service import SecretServiceSession
+from tests.ui.agent_actions import shown_raw_state
 from tests.ui.conftest import Loop
 
 MakeWidget = Callable[..., WidgetApp]
@@ -250,7 +251,7 @@ def test_secret_saved_through_settings_is_read_back_by_a_new_app(
 
     async def connected(widget: WidgetApp) -> None:
         assert widget.window is not None
-        await qloop.until(lambda: widget.window.fields["UserState"].text() == "READY", 10, "READY from the service")
+        await qloop.until(lambda: shown_raw_state(widget) == "READY", 10, "READY from the service")
 
     try:
         first = start_widget()
@@ -358,7 +359,7 @@ def test_locked_keyring_still_opens_settings_says_so_and_keeps_the_key_for_this_
         status = widget.context.credentials.status()
         assert status.source is CredentialSource.MEMORY and status.locked and not status.persistent
         assert widget.window is not None
-        await qloop.until(lambda: widget.window.fields["UserState"].text() == "READY", 10, "READY with that key")
+        await qloop.until(lambda: shown_raw_state(widget) == "READY", 10, "READY with that key")
         again = await open_dialog(qloop, widget)
         assert "this session only" in again.keyring_label.text()
         assert again.access_key_id.text() == DEMO_ACCESS_KEY_ID
@@ -453,7 +454,7 @@ def test_settings_with_a_real_locked_keyring_keep_the_key_for_this_session_only(
         await qloop.until(lambda: widget.settings_dialog is None, 15, "the dialog to close after saving")
         assert widget.notifications[-1][0] == "AccessKey kept for this session only"
         assert widget.window is not None
-        await qloop.until(lambda: widget.window.fields["UserState"].text() == "READY", 10, "READY from the service")
+        await qloop.until(lambda: shown_raw_state(widget) == "READY", 10, "READY from the service")
 
     try:
         qloop.run(widget.start())

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from app.core.settings.paths import default_config_paths
 from app.simulator import FaultKind
 from app.ui.application import WidgetApp
-from tests.ui.agent_actions import choose_code, click, field, shown_state
+from tests.ui.agent_actions import choose_code, click, field, shown_raw_state, shown_state
 from tests.ui.conftest import FakeNow, Loop
 
 MakeWidget = Callable[..., WidgetApp]
@@ -129,13 +129,13 @@ def test_each_fault_shows_a_message_and_keeps_the_shown_state(
     async def scenario() -> None:
         await shown_state(qloop, widget, "READY")
         shown: list[str] = []
-        widget.controller.status_changed.connect(lambda: shown.append(field(widget, "UserState")))
+        widget.controller.status_changed.connect(lambda: shown.append(shown_raw_state(widget)))
         inject(widget.simulator)  # the window still shows READY: the service will decide
         click(window.take_break_button)
         await qloop.until(lambda: widget.controller.last_error is not None, 10, "an error to be shown")
         await qloop.until(lambda: not widget.controller.busy, 10, "the call to finish")
         # The failed action never showed a break (the poll after it may show the true state).
-        assert "BREAK" not in shown and field(widget, "UserState") in ("READY", "TALKING")
+        assert "BREAK" not in shown and shown_raw_state(widget) in ("READY", "TALKING")
         assert window.error_frame.isVisible()
         text = window.error_message.text()
         expected = message
@@ -345,7 +345,7 @@ def test_ready_refused_while_a_call_channel_is_open_is_explained(qloop: Loop, ma
         assert "InvalidOperation.ChannelState" in window.error_message.text()
         assert widget.controller.last_error.request_id in window.error_request_id.text()  # type: ignore[union-attr]
         await qloop.until(lambda: not widget.controller.busy, 10, "the call to finish")
-        assert field(widget, "UserState") == "BREAK"
+        assert shown_raw_state(widget) == "BREAK"
 
     qloop.run(scenario())
 
@@ -365,7 +365,7 @@ def test_wrong_secret_points_to_settings(qloop: Loop, make_widget: MakeWidget) -
         await qloop.until(lambda: widget.controller.last_error is not None, 10, "an error to be shown")
         assert "AccessKey secret is wrong" in window.error_message.text()
         assert window.error_settings_button.isVisibleTo(window)
-        assert widget.controller.stale and field(widget, "UserState") == "READY"
+        assert widget.controller.stale and shown_raw_state(widget) == "READY"
 
     qloop.run(scenario())
 
