@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal
 
 from app.core.agent_reports import realtime_state
 from app.core.client import CccClient
@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 ClientProvider = Callable[[], Awaitable[CccClient]]
 TODAY_MAX_AGE = timedelta(minutes=10)  # today's breaks are asked again at least this often
+# Breaks the phone system sets by itself (app.core.tracking.SYSTEM_BREAK_CODES), as agents call them.
+SYSTEM_BREAK_LABELS = {
+    "RingingTimeout": QT_TR_NOOP("Missed call"),
+    "RejectCall": QT_TR_NOOP("Rejected call"),
+}
 
 
 @dataclass(frozen=True)
@@ -485,10 +490,12 @@ class AgentController(QObject):
             self.notify.emit(title, text)
 
     def label_for(self, code: str) -> str:
+        """IT's label for a break code; the phone system's own codes in the agent's words."""
         for known in self.break_codes:
             if known.code == code:
                 return known.display
-        return code
+        system = SYSTEM_BREAK_LABELS.get(code)
+        return tr(system) if system else code
 
     def _show_error(self, error: BaseException, *, from_poll: bool) -> None:
         self.last_error = ShownError.from_exception(error, from_poll=from_poll)

@@ -42,7 +42,7 @@ def look_for(state: UserState | None, over_time: bool = False) -> StateLook:
 
 
 # Every icon is ringed light outside, dark inside, so it stands out on dark, light and coloured panels.
-HALO = QColor(255, 255, 255, 200)
+HALO = QColor(255, 255, 255, 235)
 OUTLINE = QColor(0, 0, 0, 190)
 
 
@@ -50,7 +50,7 @@ def _outlined(painter: QPainter, draw: Callable[[], None], colour: QColor, size:
     """The state's body, drawn by `draw`, with the halo and outline around it."""
     round_ = Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(HALO, size * 0.12, *round_))
+    painter.setPen(QPen(HALO, size * 0.16, *round_))
     draw()
     painter.setPen(QPen(OUTLINE, size * 0.05, *round_))
     painter.setBrush(colour)

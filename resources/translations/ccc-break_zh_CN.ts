@@ -115,113 +115,123 @@
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="152"/>
+        <location filename="../../app/ui/controller.py" line="154"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="155"/>
+        <location filename="../../app/ui/controller.py" line="157"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="361"/>
+        <location filename="../../app/ui/controller.py" line="363"/>
         <source>Your {code} break was not taken: you were signed out of the contact centre.</source>
         <translation>未能开始{code}：您已从联络中心签出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="363"/>
+        <location filename="../../app/ui/controller.py" line="365"/>
         <source>Your {code} break was not taken: you were put on a break outside this app.</source>
         <translation>未能开始{code}：您已在本应用之外被设为小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="366"/>
+        <location filename="../../app/ui/controller.py" line="368"/>
         <source>Break after the call cancelled</source>
         <translation>通话后小休已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="378"/>
+        <location filename="../../app/ui/controller.py" line="380"/>
         <source>Break after the call not taken</source>
         <translation>通话后小休未能开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="379"/>
+        <location filename="../../app/ui/controller.py" line="381"/>
         <source>Your {code} break could not be taken: {why}</source>
         <translation>未能开始{code}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="448"/>
+        <location filename="../../app/ui/controller.py" line="450"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="445"/>
+        <location filename="../../app/ui/controller.py" line="447"/>
         <source>Break ends soon</source>
         <translation>小休即将结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="446"/>
+        <location filename="../../app/ui/controller.py" line="35"/>
+        <source>Missed call</source>
+        <translation>未接来电</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="35"/>
+        <source>Rejected call</source>
+        <translation>拒接来电</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/controller.py" line="448"/>
         <source>Your {code} break ends in {time}.</source>
         <translation>您的{code}小休将在 {time} 后结束。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="449"/>
+        <location filename="../../app/ui/controller.py" line="451"/>
         <source>Your {code} break has passed {time}. Click Ready when you are back.</source>
         <translation>您的{code}小休已超过 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="454"/>
+        <location filename="../../app/ui/controller.py" line="456"/>
         <source>Still on break</source>
         <translation>仍在小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="455"/>
+        <location filename="../../app/ui/controller.py" line="457"/>
         <source>Your {code} break is {time} over. Click Ready when you are back.</source>
         <translation>您的{code}小休已超时 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="459"/>
+        <location filename="../../app/ui/controller.py" line="461"/>
         <source>Set to Ready</source>
         <translation>已设为就绪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="461"/>
+        <location filename="../../app/ui/controller.py" line="463"/>
         <source>Your {code} break ran {time} over, so you were set to Ready, as your organisation asks. Take a new break if you are not back.</source>
         <translation>您的{code}已超时 {time}，按照贵单位的规定，您已被设为就绪。如果您还没有回来，请重新小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="465"/>
+        <location filename="../../app/ui/controller.py" line="467"/>
         <source>You were put on a break</source>
         <translation>系统已将您置为小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="467"/>
+        <location filename="../../app/ui/controller.py" line="469"/>
         <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="469"/>
+        <location filename="../../app/ui/controller.py" line="471"/>
         <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="471"/>
+        <location filename="../../app/ui/controller.py" line="473"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="473"/>
+        <location filename="../../app/ui/controller.py" line="475"/>
         <source>You are now {state} ({code}): changed outside this app.</source>
         <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="477"/>
+        <location filename="../../app/ui/controller.py" line="479"/>
         <source>You are now {state}: changed outside this app.</source>
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="23"/>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="661"/>
         <location filename="../../app/ui/tray.py" line="154"/>
         <location filename="../../app/ui/tray.py" line="175"/>
         <source>Ready</source>
@@ -395,7 +405,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="232"/>
-        <location filename="../../app/ui/main_window.py" line="661"/>
+        <location filename="../../app/ui/main_window.py" line="662"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
@@ -437,7 +447,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="280"/>
-        <location filename="../../app/ui/main_window.py" line="529"/>
+        <location filename="../../app/ui/main_window.py" line="530"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
@@ -453,7 +463,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="314"/>
-        <location filename="../../app/ui/main_window.py" line="662"/>
+        <location filename="../../app/ui/main_window.py" line="663"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
@@ -510,93 +520,93 @@
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="487"/>
+        <location filename="../../app/ui/main_window.py" line="488"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="499"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="514"/>
+        <location filename="../../app/ui/main_window.py" line="515"/>
         <source>Your state: {state}</source>
         <translation>您的状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="526"/>
+        <location filename="../../app/ui/main_window.py" line="527"/>
         <source>Take &amp;Break after this call</source>
         <translation>通话后小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="527"/>
+        <location filename="../../app/ui/main_window.py" line="528"/>
         <source>Take a break after this call</source>
         <translation>本次通话结束后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="534"/>
+        <location filename="../../app/ui/main_window.py" line="535"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="537"/>
+        <location filename="../../app/ui/main_window.py" line="538"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="667"/>
         <source>Compact mode</source>
         <translation>紧凑模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="667"/>
         <source>Shows only your state, the timer and the buttons (Ctrl+M)</source>
         <translation>只显示您的状态、计时和按钮（Ctrl+M）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="667"/>
+        <location filename="../../app/ui/main_window.py" line="668"/>
         <source>Keep on top</source>
         <translation>保持置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="667"/>
+        <location filename="../../app/ui/main_window.py" line="668"/>
         <source>Keeps this window above other windows (Ctrl+T)</source>
         <translation>让此窗口始终在其他窗口之上（Ctrl+T）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="668"/>
+        <location filename="../../app/ui/main_window.py" line="669"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="669"/>
+        <location filename="../../app/ui/main_window.py" line="670"/>
         <source>Time in this state</source>
         <translation>当前状态持续时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="670"/>
+        <location filename="../../app/ui/main_window.py" line="671"/>
         <source>Today&apos;s breaks</source>
         <translation>今日小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="670"/>
+        <location filename="../../app/ui/main_window.py" line="671"/>
         <source>Break time and breaks since midnight, per break code</source>
         <translation>从零点起的小休时长和次数，按小休代码列出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="671"/>
+        <location filename="../../app/ui/main_window.py" line="672"/>
         <source>Cancel the break after this call</source>
         <translation>取消通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="672"/>
+        <location filename="../../app/ui/main_window.py" line="673"/>
         <source>Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="530"/>
-        <location filename="../../app/ui/main_window.py" line="659"/>
+        <location filename="../../app/ui/main_window.py" line="531"/>
+        <location filename="../../app/ui/main_window.py" line="660"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
@@ -621,48 +631,48 @@
         <translation>{label}（{raw}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="659"/>
+        <location filename="../../app/ui/main_window.py" line="660"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="661"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="661"/>
+        <location filename="../../app/ui/main_window.py" line="662"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="662"/>
+        <location filename="../../app/ui/main_window.py" line="663"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="663"/>
+        <location filename="../../app/ui/main_window.py" line="664"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="664"/>
+        <location filename="../../app/ui/main_window.py" line="665"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="665"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="665"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
         <location filename="../../app/ui/application.py" line="381"/>
-        <location filename="../../app/ui/main_window.py" line="557"/>
+        <location filename="../../app/ui/main_window.py" line="558"/>
         <location filename="../../app/ui/settings_dialog.py" line="418"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>

@@ -14,7 +14,16 @@ from xml.etree import ElementTree
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QWidget,
+)
 
 from app.ui.application import WidgetApp
 from app.ui.i18n import CONTEXT, install_translator, minutes_text
@@ -337,3 +346,60 @@ def test_in_chinese_the_window_tray_and_qt_buttons_read_chinese(
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"
     field = QLineEdit()
     assert any(action.text().startswith("全选") for action in field.createStandardContextMenu().actions())
+
+
+def untranslated_texts(root: QWidget, data: set[QWidget]) -> list[str]:
+    """Visible words on `root` that did not come through the catalogue (under the pseudo language, every
+    translated text is ⟦…⟧); values from the service or the settings (`data`) are not words to translate."""
+    found = []
+    for widget in root.findChildren(QWidget):
+        if widget.window() is not root or not widget.isVisibleTo(root):
+            continue  # another window (a dialog parented to this one) is checked on its own
+        if any(d is widget or d.isAncestorOf(widget) for d in data):
+            continue
+        texts: list[str] = []
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        if isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        if isinstance(widget, QTabWidget):
+            texts += [widget.tabText(index) for index in range(widget.count())]
+        for text in texts:
+            words = text.replace("&", "").strip(" :–-")
+            if words and any(ch.isalpha() for ch in words) and "⟦" not in text:
+                found.append(f"{widget.objectName() or type(widget).__name__}: {text!r}")
+    return found
+
+
+def test_under_a_pseudo_language_no_ui_text_bypasses_the_catalogue(
+    installed: None, qloop: Loop, make_widget: Callable[..., WidgetApp]
+) -> None:
+    """Every word the window, its compact mode, the tray menu and Settings show comes from tr()."""
+    widget = make_widget(tray=True)
+    window, tray = widget.window, widget.tray
+    assert window is not None and tray is not None
+
+    async def scenario() -> None:
+        await qloop.until(lambda: window.controller.status is not None, 8, "the first state")
+        await qloop.until(lambda: window.today_box.isVisible(), 8, "the Today section")
+        window.refresh()
+        tray.rebuild_menu()
+        widget.open_settings()
+        await qloop.until(lambda: widget.settings_dialog is not None, 5, "Settings")
+
+    qloop.run(scenario())
+    data: set[QWidget] = {*window.fields.values(), window.badge_timer, window.code_box, window.notice}
+    assert untranslated_texts(window, data) == []
+    window.set_compact(True)
+    assert untranslated_texts(window, data) == []
+    menu_words = [a.text() for a in tray.menu.actions() if a.text() and "⟦" not in a.text()]
+    assert menu_words == []
+    dialog = widget.settings_dialog
+    assert dialog is not None
+    tabs = dialog.findChild(QTabWidget)
+    assert tabs is not None
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        # Field contents are the agent's data; Save and Cancel are Qt's own (qtbase, checked in Chinese above).
+        settings_data: set[QWidget] = {*dialog.findChildren(QLineEdit), *dialog.findChildren(QComboBox), dialog.buttons}
+        assert untranslated_texts(dialog, settings_data) == [], tabs.tabText(index)

@@ -368,3 +368,35 @@ def test_a_state_change_is_told_to_screen_readers(language: str, qloop: Loop, ma
     assert on_break != ready
     expected = ("小休", "午餐") if language == "zh_CN" else ("On break", "Lunch")
     assert expected[0] in on_break, on_break
+
+
+@pytest.mark.parametrize("panel", ["#202124", "#f5f5f5", "#1565c0"], ids=["dark", "light", "blue"])
+def test_every_tray_icon_stands_out_on_dark_light_and_blue_panels(panel: str) -> None:
+    """Drawn over the panel's colour, each icon has pixels at 3:1 or more against it all around its
+    edge (the halo or the outline), not only a fill that may match the panel."""
+    from PySide6.QtGui import QPainter, QPixmap
+
+    from app.core.models import UserState
+    from app.ui.icons import state_icon
+
+    background = QColor(panel)
+    for state in [*UserState, None]:
+        for over_time in (False, True):
+            picture = QPixmap(22, 22)
+            picture.fill(background)
+            painter = QPainter(picture)
+            state_icon(state, over_time=over_time).paint(painter, 0, 0, 22, 22)
+            painter.end()
+            image = picture.toImage()
+            # Walk in from each side along the middle row and column: the first pixel that is not the
+            # panel must stand out from it.
+            for line in (
+                [(x, 11) for x in range(22)],
+                [(x, 11) for x in reversed(range(22))],
+                [(11, y) for y in range(22)],
+                [(11, y) for y in reversed(range(22))],
+            ):
+                edge = [image.pixelColor(x, y) for x, y in line if image.pixelColor(x, y) != background]
+                assert edge, f"{state} shows nothing on {panel}"
+                best = max(theme.contrast(colour, background) for colour in edge[:5])
+                assert best >= 3.0, f"{state} (over time {over_time}) fades into a {panel} panel: {best:.2f}"
