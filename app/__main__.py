@@ -219,9 +219,8 @@ def _main(argv: Sequence[str] | None) -> int:
 
         return command_simulator(args, sys.stdout)
 
-    from app.cli import settings_overrides
     from app.core.errors import CccBreakError
-    from app.core.startup import build_context
+    from app.core.startup import build_context, settings_overrides
 
     try:
         context = build_context(settings_overrides(args), demo=args.demo)

@@ -13,7 +13,6 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
@@ -240,10 +239,5 @@ def command_simulator(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_OK
 
 
-# Command-line options named exactly like the settings they override for one run.
-OVERRIDABLE_SETTINGS = ("endpoint", "region", "instance_id", "user_id", "device_id", "signature")
-
-
-def settings_overrides(args: argparse.Namespace) -> Mapping[str, object]:
-    """The command-line options given for this run (absent ones are not in `args` at all)."""
-    return {key: getattr(args, key) for key in OVERRIDABLE_SETTINGS if getattr(args, key, None)}
+# Kept in app.core.startup, which the widget's start needs without the network stack this module imports.
+from app.core.startup import OVERRIDABLE_SETTINGS, settings_overrides  # noqa: E402,F401

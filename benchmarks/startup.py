@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e import desktop
 
+TOKEN = "startup-benchmark-token"  # noqa: S105 - throwaway, for the demo simulator in this run only
+
 BARE_WINDOW = """
 import sys
 from PySide6.QtWidgets import QApplication, QWidget
@@ -68,7 +70,8 @@ def first_answered_poll_ms(log_file: Path, wall_start: float) -> float:
         if marker not in text:
             return None
         url = text.split(marker, 1)[1].split()[0]
-        with urllib.request.urlopen(url + "/control/requests", timeout=5) as response:  # noqa: S310 - loopback
+        request = urllib.request.Request(url + "/control/requests", headers={"Authorization": f"Bearer {TOKEN}"})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
             log = json.load(response)["requests"]
         for record in log:
             if record["action"] == "PollUserStatus" and record["code"] == "OK":
@@ -92,6 +95,7 @@ def main() -> int:
         for run in range(args.runs + 1):  # run 0 warms the disk cache and is not counted
             with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
                 env = desktop.app_environment(display, bus, home, credentials=False)
+                env["CCC_BREAK_CONTROL_TOKEN"] = TOKEN  # the demo simulator's control API asks for it
                 elapsed, process, wall_start = time_to_window(
                     [desktop.ccc_break_executable(), "--demo"], env, display, "^CCC Break \\(demo\\)$"
                 )

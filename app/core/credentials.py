@@ -99,15 +99,19 @@ def _is_locked_error(error: BaseException) -> bool:
 
 
 class CredentialStore:
-    """Reads and writes the AccessKey; `backend` None means the platform keyring, found on first use."""
+    """Reads and writes the AccessKey; `backend` None means the platform keyring, found on first use,
+    or the one `backend_factory` makes then (keyring is imported only when first needed, after the
+    window is on screen)."""
 
     def __init__(
         self,
         backend: KeyringBackend | None = None,
         environ: Mapping[str, str] | None = None,
         service: str = SERVICE_NAME,
+        backend_factory: Callable[[], KeyringBackend] | None = None,
     ) -> None:
         self._backend = backend
+        self._backend_factory = backend_factory
         self._backend_resolved = backend is not None
         self._environ = environ
         self._service = service
@@ -119,6 +123,8 @@ class CredentialStore:
     # -- backend --
 
     def _resolve_backend(self) -> KeyringBackend | None:
+        if not self._backend_resolved and self._backend_factory is not None:
+            self._backend, self._backend_resolved = self._backend_factory(), True
         if not self._backend_resolved:
             try:
                 import keyring

@@ -5,18 +5,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import aiohttp
-
-from app.core.client import AgentIdentity, CccClient, Timeouts
 from app.core.credentials import CredentialStore
-from app.core.memory_keyring import MemoryKeyring
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
 from app.core.settings.paths import default_config_paths
 from app.core.settings.store import ConfigStore, LoadedConfig
 from app.core.signing import Credentials
+
+if TYPE_CHECKING:  # the network stack and keyring load on first use, after the window is painted
+    import aiohttp
+    from keyring.backend import KeyringBackend
+
+    from app.core.client import CccClient
 
 DEMO_INSTANCE_ID = "ccc-test"
 DEMO_USER_ID = "user-test@ccc-test"
@@ -47,11 +50,26 @@ def build_context(
     if demo:
         overrides = {"instance_id": DEMO_INSTANCE_ID, "user_id": DEMO_USER_ID, **overrides}
         store = ConfigStore(default_config_paths("demo", environ=environ), never_locked=DEMO_CONNECTION)
-        credentials = CredentialStore(backend=MemoryKeyring(), environ={})
+        credentials = CredentialStore(backend_factory=_memory_keyring, environ={})
     else:
         store = ConfigStore(default_config_paths(environ=environ))
         credentials = CredentialStore(environ=environ)
     return RunContext(store, store.load(overrides), credentials, dict(overrides), demo)
+
+
+# Command-line options named exactly like the settings they override for one run.
+OVERRIDABLE_SETTINGS = ("endpoint", "region", "instance_id", "user_id", "device_id", "signature")
+
+
+def settings_overrides(args: object) -> Mapping[str, object]:
+    """The command-line options given for this run (absent ones are not in `args` at all)."""
+    return {key: getattr(args, key) for key in OVERRIDABLE_SETTINGS if getattr(args, key, None)}
+
+
+def _memory_keyring() -> KeyringBackend:
+    from app.core.memory_keyring import MemoryKeyring
+
+    return MemoryKeyring()
 
 
 def client_for(
@@ -63,6 +81,8 @@ def client_for(
 ) -> CccClient:
     """The one way settings become a client, for the widget, the commands and doctor alike.
     `proxies` is read once per run (`ProxySettings.from_system()`), not once per client."""
+    from app.core.client import AgentIdentity, CccClient, Timeouts
+
     return CccClient(
         session,
         endpoint=settings.endpoint_url(),

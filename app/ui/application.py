@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 from PySide6.QtCore import QLocale, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtNetwork import QNetworkInformation
@@ -29,7 +28,6 @@ from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
 from app.core.autostart import autostart_for
 from app.core.autostart.base import AutoStart, AutoStartError
-from app.core.client import CccClient, Timeouts, open_session
 from app.core.errors import CccBreakError, ConfigError
 from app.core.instance_address import instance_address
 from app.core.logs import redaction
@@ -54,7 +52,10 @@ from app.ui.settings_flow import SettingsFlow
 from app.ui.single_instance import SingleInstance
 from app.ui.tray import Tray
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the network stack loads after the first paint (start_connecting)
+    import aiohttp
+
+    from app.core.client import CccClient
     from app.simulator import Simulator  # imported at run time only in demo mode
 
 logger = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class WidgetApp(SettingsFlow, QObject):
         self.theme = theme.LIGHT_THEME
         self._follows_system_scheme = False  # connected to the system's colour-scheme changes
         self.window_memory: WindowMemory | None = None
+        self._problems: tuple[str, ...] = ()  # the settings' load problems, told once connected
         self._settings_opening: asyncio.Task[None] | None = None  # one Settings dialog on its way at a time
         self._settings_leftovers: set[asyncio.Task[None]] = set()  # a closed dialog's cancelled work, winding down
         # The latest notifications, for tests and the window's notice; bounded for an all-day run.
@@ -112,16 +114,19 @@ class WidgetApp(SettingsFlow, QObject):
     # --- life -------------------------------------------------------------------------------------
 
     async def start(self, *, minimized: bool = False) -> None:
+        """The window and tray first, then the network: an agent sees the widget before aiohttp, the
+        keyring or the demo simulator are even imported."""
+        self.show_first(minimized=minimized)
+        await asyncio.sleep(0)  # let Qt paint before the heavy imports below
+        await self.start_connecting(minimized=minimized)
+
+    def show_first(self, *, minimized: bool = False) -> None:
+        """Everything on screen that needs no network: window, tray, theme, the window's place."""
         settings = self.context.loaded.settings
-        problems = self.context.loaded.problems  # a reload below would not repeat them
-        self.session = open_session(Timeouts(total=settings.request_timeout))
-        self.proxies = ProxySettings.from_system()
-        if self.context.demo:
-            await self._start_demo_simulator()
-        settings = self.context.loaded.settings
+        self._problems = self.context.loaded.problems  # a reload below would not repeat them
         user_file = self.context.config_store.paths.user_file
         state_memory = StateStartFile(user_file.with_name(user_file.stem + ".state.json"))
-        remembered = await self._in_executor(state_memory.recall)
+        remembered = state_memory.recall()  # one small file: read before the first paint, on purpose
         self.controller = AgentController(
             self._client_for_current_settings,
             list(settings.break_codes),
@@ -158,13 +163,24 @@ class WidgetApp(SettingsFlow, QObject):
         self.controller.error_changed.connect(self._tell_about_a_failed_action)
         self._apply_overrun_settings(settings)
         self.window_memory = WindowMemory(user_file.with_name(user_file.stem + ".window.json"))
-        await self._restore_window_place()
+        self._restore_window_place()
         self.tray.start()
-        for problem in problems:
-            self.notify(tr("Settings problem"), problem)
         # Without a tray the window is the app, so it always opens.
         if not minimized or not self.tray_attached:
             self.window.bring_forward()
+
+    async def start_connecting(self, *, minimized: bool = False) -> None:
+        """After the first paint: the session, the demo simulator, polling, first run."""
+        assert self.controller is not None and self.window is not None and self.tray is not None
+        from app.core.client import Timeouts, open_session
+
+        settings = self.context.loaded.settings
+        self.session = open_session(Timeouts(total=settings.request_timeout))
+        self.proxies = ProxySettings.from_system()
+        if self.context.demo:
+            await self._start_demo_simulator()
+        for problem in self._problems:
+            self.notify(tr("Settings problem"), problem)
         self._watch_resume_and_network()
         self._start_timer("signal_wakeup", self.timings.signal_wakeup_ms, _let_python_run_signal_handlers)
         if not self.tray_attached and minimized:
@@ -199,11 +215,11 @@ class WidgetApp(SettingsFlow, QObject):
         """The monitors connected now: a place is kept per setup (docked, undocked)."""
         return " + ".join(sorted(screen.name for screen in self._screens()))
 
-    async def _restore_window_place(self) -> None:
+    def _restore_window_place(self) -> None:
         memory, window = self.window_memory, self.window
         if memory is None or window is None:
             return
-        saved = await self._in_executor(lambda: memory.recall(self._screen_setup()) or memory.recall_latest())
+        saved = memory.recall(self._screen_setup()) or memory.recall_latest()  # small: before the first paint
         if saved is None:
             return
         window.set_compact(saved.compact)  # first: the mode decides how small the window may be

@@ -12,12 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal
 
 from app.core.agent_reports import realtime_state
-from app.core.client import CccClient
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.queued_break import BreakQueue, QueuedBreak, Verdict
@@ -27,9 +26,12 @@ from app.core.tracking import AgentTracker, EventKind, NotificationGate, PollSch
 from app.ui.i18n import minutes_text, tr
 from app.ui.icons import look_for
 
+if TYPE_CHECKING:
+    from app.core.client import CccClient
+
 logger = logging.getLogger(__name__)
 
-ClientProvider = Callable[[], Awaitable[CccClient]]
+ClientProvider = Callable[[], Awaitable["CccClient"]]
 TODAY_MAX_AGE = timedelta(minutes=10)  # today's breaks are asked again at least this often
 # Breaks the phone system sets by itself (app.core.tracking.SYSTEM_BREAK_CODES), as agents call them.
 SYSTEM_BREAK_LABELS = {

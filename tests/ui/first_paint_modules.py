@@ -1,0 +1,41 @@
+"""Start the widget the way `ccc-break --demo` does, up to its first paint, and print (JSON) which of
+the heavy modules are loaded then; with `--connect`, also after it connected. Run by
+tests/ui/test_lazy_start.py in a process of its own (sys.modules must start empty)."""
+
+import asyncio
+import json
+import sys
+
+HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
+
+
+def loaded() -> list[str]:
+    return sorted(name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in HEAVY))
+
+
+def main() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    import app.__main__  # noqa: F401 - the GUI entry point, as the launcher imports it
+    from app.core.startup import build_context
+    from app.ui.application import WidgetApp
+
+    qt = QApplication(sys.argv[:1])
+    widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: False)
+    widget.show_first()
+    qt.processEvents()
+    report = {"window_shown": bool(widget.window and widget.window.isVisible()), "at_first_paint": loaded()}
+    if "--connect" in sys.argv:
+        import qasync
+
+        loop = qasync.QEventLoop(qt)
+        asyncio.set_event_loop(loop)
+        with loop:
+            loop.run_until_complete(widget.start_connecting())
+            report["connected"] = loaded()
+            loop.run_until_complete(widget.shutdown())
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

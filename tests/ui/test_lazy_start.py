@@ -1,0 +1,35 @@
+"""The widget paints before it imports the network stack, the keyring or the demo simulator: they are
+most of the start-up time, and the agent should see the window first."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).with_name("first_paint_modules.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def report(*args: str) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_up_to_the_first_paint_no_network_keyring_or_simulator_module_is_loaded() -> None:
+    shown = report()
+    assert shown["window_shown"] is True
+    assert shown["at_first_paint"] == [], "loaded before the window was painted"
+
+
+@pytest.mark.parametrize("expected", ["aiohttp", "app.simulator", "app.core.client"])
+def test_the_check_sees_them_once_the_widget_connects(expected: str) -> None:
+    """The same script, carried on past the first paint, does find them: the check can fail."""
+    connected = report("--connect")["connected"]
+    assert isinstance(connected, list) and expected in connected
