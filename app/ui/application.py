@@ -49,6 +49,7 @@ from app.ui.main_window import MainWindow
 from app.ui.resources import resource_path
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.settings_flow import SettingsFlow
+from app.ui.signal_wakeup import SignalWakeup
 from app.ui.single_instance import SingleInstance
 from app.ui.tray import Tray
 
@@ -68,7 +69,6 @@ class Timings:
     """How often the widget's repeating timers fire. The soak test runs a whole day at top speed."""
 
     tick_ms: int = 1000  # the window's counters and the overrun check
-    signal_wakeup_ms: int = 250  # Python runs SIGTERM/SIGINT handlers only between bytecodes
     resume_check_ms: int = 10_000  # a wall-clock jump against the monotonic clock = resumed from sleep
 
 
@@ -182,7 +182,6 @@ class WidgetApp(SettingsFlow, QObject):
         for problem in self._problems:
             self.notify(tr("Settings problem"), problem)
         self._watch_resume_and_network()
-        self._start_timer("signal_wakeup", self.timings.signal_wakeup_ms, _let_python_run_signal_handlers)
         if not self.tray_attached and minimized:
             # Started at login before the panel: say what is going on, not just a grey icon.
             self.tray.attached_changed.connect(self._tray_arrived)
@@ -441,10 +440,6 @@ class WidgetApp(SettingsFlow, QObject):
             self.notify(tr("Launch at login could not be changed"), error.strerror or type(error).__name__)
 
 
-def _let_python_run_signal_handlers() -> None:
-    """Does nothing: returning to Python between Qt events is what lets a signal handler run."""
-
-
 def app_icon() -> QIcon:
     path = resource_path("icons", "ccc-break.svg")
     return QIcon(str(path)) if path else state_icon(None)
@@ -472,11 +467,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     widget = WidgetApp(context)
     single.activated.connect(lambda: widget.window.bring_forward() if widget.window else None)
 
-    def request_quit(*_args: object) -> None:
-        loop.call_soon_threadsafe(widget.quit)
-
-    signal.signal(signal.SIGINT, request_quit)
-    signal.signal(signal.SIGTERM, request_quit)
+    wakeup = SignalWakeup(lambda: loop.call_soon_threadsafe(widget.quit), (signal.SIGINT, signal.SIGTERM))
 
     async def main() -> None:
         try:
@@ -487,6 +478,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
         finally:
             await widget.shutdown()
             single.close()
+            wakeup.close()
 
     try:
         with loop:

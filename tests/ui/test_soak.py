@@ -35,6 +35,7 @@ def simulator_process() -> Iterator[str]:
     process.wait(timeout=10)
 
 
+@pytest.mark.linux_only  # measures through /proc
 @pytest.mark.timeout(300)
 def test_a_whole_day_leaves_refcounts_memory_and_fds_flat(simulator_process: str, isolated_user_dirs: Path) -> None:
     """Every timer callback, signal emit and poll of an 8-hour day, with breaks, Ready and changes
@@ -60,7 +61,7 @@ def test_a_whole_day_leaves_refcounts_memory_and_fds_flat(simulator_process: str
     counts, targets = day["counts"], day["targets"]
     for name, target in targets.items():
         assert counts[name] >= target, f"only {counts[name]} of {target} {name} ran"
-    assert targets["signal_wakeups"] == 115_200 and targets["polls"] == 1920  # 8 hours' worth
+    assert targets["ticks"] == 28_800 and targets["polls"] == 1920  # 8 hours' worth
     assert counts["status_signals"] >= targets["polls"] * 0.9
     assert counts["breaks"] >= 10 and counts["readies"] >= 10 and counts["changed_elsewhere"] >= 10
     assert counts["errors_shown"] == 0, "the day must run without errors, or it measured error paths only"
