@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn
 
 from app import PRODUCT_NAME, __version__
@@ -167,11 +167,12 @@ def choose_language(argv: Sequence[str]) -> str:
 EXIT_UNEXPECTED = 3  # as for an answer that is not CCC's: the documented codes stay 0-3
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, widget_launcher: Callable[[list[str]], int] | None = None) -> int:
     """Never a traceback on the terminal: a broken pipe is a reader that stopped reading, anything
-    else unexpected is one line (the traceback goes to the log with -v)."""
+    else unexpected is one line (the traceback goes to the log with -v). `widget_launcher` starts the
+    widget elsewhere (the bundle's Qt-free console command hands it to the windowed executable)."""
     try:
-        return _main(argv)
+        return _main(argv, widget_launcher)
     except BrokenPipeError:
         # `ccc-break status | head -1`: the reader left. Point stdout at nothing so the interpreter's
         # final flush cannot raise again.
@@ -191,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNEXPECTED
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int] | None = None) -> int:
     from app.core.hardening import forbid_core_dumps
 
     forbid_core_dumps()  # before any secret is read into memory
@@ -205,6 +206,8 @@ def _main(argv: Sequence[str] | None) -> int:
         set_language(args.lang)  # given abbreviated (--lan): the rest of the output follows it
     args.json = getattr(args, "json", False)
     args.verbose = getattr(args, "verbose", False)
+    if widget_launcher is not None and (args.qt_probe or args.command is None):
+        return widget_launcher(argv)  # Qt lives in the other executable
     if args.qt_probe:
         from app.ui.probe import qt_probe_main
 

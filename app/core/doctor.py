@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
@@ -94,9 +95,16 @@ class Report:
 QtProbe = Callable[[], dict[str, Any]]
 
 
+GUI_EXECUTABLE, CLI_EXECUTABLE = "ccc-break", "ccc-break-cli"  # the bundle's two (packaging/ccc-break.spec)
+
+
 def probe_command(frozen: bool = bool(getattr(sys, "frozen", False))) -> list[str]:
     """How to run this app's own Qt probe, frozen or pip-installed."""
-    return [sys.executable, "--qt-probe"] if frozen else [sys.executable, "-m", "app", "--qt-probe"]
+    if not frozen:
+        return [sys.executable, "-m", "app", "--qt-probe"]
+    # The bundle's console command has no Qt: the probe runs in the windowed executable beside it.
+    executable = Path(sys.executable)
+    return [str(executable.with_name(executable.name.replace(CLI_EXECUTABLE, GUI_EXECUTABLE))), "--qt-probe"]
 
 
 def run_qt_probe(command: Sequence[str] | None = None) -> dict[str, Any]:

@@ -60,7 +60,8 @@ mkdir -p "$pkg/DEBIAN" "$pkg/opt" "$pkg/usr/bin" "$pkg/usr/share/applications" \
 
 cp -a dist/ccc-break "$pkg/opt/ccc-break"
 # A symlink keeps one copy of the executable; PyInstaller resolves its own path through it.
-ln -s /opt/ccc-break/ccc-break "$pkg/usr/bin/ccc-break"
+# The command line is the Qt-free console executable; without a subcommand it starts the widget.
+ln -s /opt/ccc-break/ccc-break-cli "$pkg/usr/bin/ccc-break"
 install -m 0644 resources/ccc-break.desktop "$pkg/usr/share/applications/ccc-break.desktop"
 
 for png in resources/icons/ccc-break-*.png; do
