@@ -304,6 +304,10 @@ def installed_simulator(installed_deb: InstalledPackage) -> Iterator[str]:
     assert process.wait(timeout=20) == 0
 
 
+def _the_demo_agent_at(simulator: str) -> list[str]:
+    return ["--endpoint", simulator, "--instance-id", "ccc-test", "--user-id", "user-test@ccc-test"]
+
+
 def test_installed_doctor_passes_against_a_simulator(
     installed_deb: InstalledPackage, installed_simulator: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -317,17 +321,7 @@ def test_installed_doctor_passes_against_a_simulator(
         }
         env.pop("QT_QPA_PLATFORM", None)
         result = subprocess.run(
-            [
-                str(installed_deb.executable),
-                "doctor",
-                "--json",
-                "--endpoint",
-                installed_simulator,
-                "--instance-id",
-                "ccc-test",
-                "--user-id",
-                "user-test@ccc-test",
-            ],
+            [str(installed_deb.executable), "doctor", "--json", *_the_demo_agent_at(installed_simulator)],
             env=env,
             capture_output=True,
             text=True,
@@ -394,17 +388,7 @@ def test_the_installed_command_line_loads_no_qt(installed_deb: InstalledPackage,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
     }
     status, loaded = _libraries_loaded(
-        [
-            str(installed_deb.executable),
-            "status",
-            "--json",
-            "--endpoint",
-            installed_simulator,
-            "--instance-id",
-            "ccc-test",
-            "--user-id",
-            "user-test@ccc-test",
-        ],
+        [str(installed_deb.executable), "status", "--json", *_the_demo_agent_at(installed_simulator)],
         env,
     )
     assert status.returncode == 0, loaded[-2000:]
