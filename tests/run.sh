@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 # (installers), imagemagick (screenshots), AT-SPI with Debian's pyatspi (what a screen reader hears).
 apt_packages=(
     xvfb trayer xdotool x11-utils imagemagick openssl
+    wine64 wine libwine gcc-mingw-w64-x86-64-win32 curl unzip # the Windows stage (tests/windows/)
     libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-xkb1
     libxcb-cursor0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
     libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3
@@ -40,4 +41,20 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
-exec .venv/bin/pytest "$@"
+# The whole check (no arguments, as CI runs it) adds the Windows stage; with arguments only pytest
+# runs, unless CCC_BREAK_WINDOWS_STAGE=1. CCC_BREAK_WINDOWS_STAGE=0 leaves the Windows stage out.
+windows_stage=${CCC_BREAK_WINDOWS_STAGE:-$((!$#))}
+linux_status=0
+.venv/bin/pytest "$@" || linux_status=$?
+((windows_stage)) || exit "$linux_status"
+
+echo "== Windows stage (Windows CPython under Wine: tests/windows/)"
+started=$SECONDS
+bash tests/windows/setup_wine.sh >/dev/null
+echo "Windows stage setup: $((SECONDS - started)) s"
+started=$SECONDS
+windows_status=0
+bash tests/windows/run_stage.sh || windows_status=$?
+echo "Windows stage run: $((SECONDS - started)) s"
+((linux_status == 0)) || exit "$linux_status"
+exit "$windows_status"

@@ -7,15 +7,14 @@ import asyncio
 import json
 import os
 import shutil
-import sys
-from pathlib import Path
+import sysconfig
 
 import pytest
 from aiohttp import web
 
 from tests.fixtures.hostile import OK_CONTEXT, HostileServer, envelope, json_response
 
-EXECUTABLE = shutil.which("ccc-break", path=str(Path(sys.executable).parent))
+EXECUTABLE = shutil.which("ccc-break", path=sysconfig.get_path("scripts"))
 AGENT_ARGS = ["--instance-id", "ccc-test", "--user-id", "user-test@ccc-test"]
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"
 

@@ -87,8 +87,17 @@ def instance_address(
 
 
 def _windows_address(app_id: str, environ: Mapping[str, str]) -> InstanceAddress:
-    # Pipe names are machine-wide on Windows: name the user and the Remote Desktop session.
-    user = _tag(f"{environ.get('USERDOMAIN', '')}-{environ.get('USERNAME', '')}")
+    # Pipe names are machine-wide on Windows: name the user by the SID of our own token (USERNAME is
+    # only an environment variable anyone can set) and the Remote Desktop session. Another user can
+    # still create a pipe of that name first; the widget checks who serves it (pipe_peer_sid).
+    try:
+        user = process_user_sid()
+    except OSError as error:
+        fallback = _tag(f"{environ.get('USERDOMAIN', '')}-{environ.get('USERNAME', '')}")
+        return InstanceAddress(
+            f"{app_id}-{fallback}-{_windows_session_id()}",
+            f"The check for a second CCC Break was skipped: Windows did not say who you are ({error}).",
+        )
     return InstanceAddress(f"{app_id}-{user}-{_windows_session_id()}")
 
 
@@ -100,3 +109,76 @@ def _windows_session_id() -> int:
     if kernel32.ProcessIdToSessionId(kernel32.GetCurrentProcessId(), ctypes.byref(session)):
         return int(session.value)
     return 0
+
+
+_TOKEN_QUERY = 0x0008
+_TOKEN_USER = 1  # TOKEN_INFORMATION_CLASS.TokenUser
+_PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+
+
+def process_user_sid(pid: int | None = None) -> str:
+    """The string SID ("S-1-5-21-...") of the user a process runs as; ours when `pid` is None (Windows)."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+    advapi32.OpenProcessToken.argtypes = [wintypes.HANDLE, wintypes.DWORD, ctypes.POINTER(wintypes.HANDLE)]
+    advapi32.GetTokenInformation.argtypes = [
+        wintypes.HANDLE, ctypes.c_int, ctypes.c_void_p, wintypes.DWORD, ctypes.POINTER(wintypes.DWORD)
+    ]  # fmt: skip
+    advapi32.ConvertSidToStringSidW.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_wchar_p)]
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+
+    def failed(what: str) -> OSError:
+        return OSError(f"{what} failed (error {ctypes.get_last_error()})")  # type: ignore[attr-defined]
+
+    if pid is None:
+        process = kernel32.GetCurrentProcess()  # a pseudo-handle: nothing to close
+    else:
+        process = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+        if not process:
+            raise failed("OpenProcess")
+    token = wintypes.HANDLE()
+    try:
+        if not advapi32.OpenProcessToken(process, _TOKEN_QUERY, ctypes.byref(token)):
+            raise failed("OpenProcessToken")
+        try:
+            size = wintypes.DWORD(0)
+            advapi32.GetTokenInformation(token, _TOKEN_USER, None, 0, ctypes.byref(size))
+            buffer = ctypes.create_string_buffer(size.value or 256)
+            if not advapi32.GetTokenInformation(token, _TOKEN_USER, buffer, len(buffer), ctypes.byref(size)):
+                raise failed("GetTokenInformation")
+            sid = ctypes.c_void_p.from_buffer(buffer).value  # TOKEN_USER starts with SID_AND_ATTRIBUTES.Sid
+            text = ctypes.c_wchar_p()
+            if not advapi32.ConvertSidToStringSidW(sid, ctypes.byref(text)):
+                raise failed("ConvertSidToStringSidW")
+            try:
+                return str(text.value)
+            finally:
+                kernel32.LocalFree(text)
+        finally:
+            kernel32.CloseHandle(token)
+    finally:
+        if pid is not None:
+            kernel32.CloseHandle(process)
+
+
+def pipe_peer_sid(pipe_handle: int, *, of_server: bool) -> str | None:
+    """The SID of the user at the other end of a named pipe (Windows): the process serving it when
+    `of_server` (we connected), else the client's (we serve). None when Windows cannot say."""
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    query = kernel32.GetNamedPipeServerProcessId if of_server else kernel32.GetNamedPipeClientProcessId
+    query.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.ULONG)]
+    pid = wintypes.ULONG(0)
+    if not query(wintypes.HANDLE(pipe_handle), ctypes.byref(pid)) or not pid.value:
+        return None
+    try:
+        return process_user_sid(int(pid.value))
+    except OSError:
+        return None

@@ -1,8 +1,9 @@
 """One widget per user and login session: a second start asks the first to come forward, then exits 0.
 
-The address is private to the user and session (`app.core.instance_address`). On Linux the peer's
-user is checked on both ends too, so no other user's process can pose as the running widget or
-order it about. When the guard cannot work, the widget starts anyway and says why: never a silent exit.
+The address is private to the user and session (`app.core.instance_address`). The peer's user is
+checked on both ends too (the socket's peer credentials on Linux, the pipe's process token on
+Windows), so no other user's process can pose as the running widget or order it about. When the
+guard cannot work, the widget starts anyway and says why: never a silent exit.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app.core.instance_address import InstanceAddress
+from app.core.instance_address import InstanceAddress, pipe_peer_sid, process_user_sid
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,12 @@ def peer_uid(connection: QLocalSocket) -> int | None:
     return int(uid)
 
 
-def _is_ours(connection: QLocalSocket) -> bool:
+def _is_ours(connection: QLocalSocket, *, we_serve: bool) -> bool:
+    if sys.platform == "win32":
+        # A pipe name is machine-wide and any user may create it first: ask who serves (or connects).
+        descriptor = int(connection.socketDescriptor())
+        sid = pipe_peer_sid(descriptor, of_server=not we_serve) if descriptor not in (0, -1) else None
+        return sid is None or sid == process_user_sid()
     uid = peer_uid(connection)
     return uid is None or uid == os.getuid()
 
@@ -75,7 +81,7 @@ class SingleInstance(QObject):
         connection.connectToServer(self.name)
         if not connection.waitForConnected(CONNECT_TIMEOUT_MS):
             return False
-        if not _is_ours(connection):
+        if not _is_ours(connection, we_serve=False):
             connection.abort()
             self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
             logger.warning("%s", self.problem)
@@ -105,7 +111,7 @@ class SingleInstance(QObject):
     def _accept(self) -> None:
         assert self._server is not None
         while (connection := self._server.nextPendingConnection()) is not None:
-            if not _is_ours(connection):
+            if not _is_ours(connection, we_serve=True):
                 logger.warning("Ignored a connection from another user's process")
                 connection.abort()
                 connection.deleteLater()

@@ -13,3 +13,16 @@ INSERT INTO `IniFile` (`IniFile`, `FileName`, `DirProperty`, `Section`, `Key`, `
 INSERT INTO `IniFile` (`IniFile`, `FileName`, `DirProperty`, `Section`, `Key`, `Value`, `Action`, `Component_`) VALUES ('IniLocked', 'ccc-break.ini', 'CONFIGDIR', 'ccc-break', 'locked', '[LOCKED]', 0, 'IniLocked')
 INSERT INTO `InstallExecuteSequence` (`Action`, `Sequence`) VALUES ('RemoveIniValues', 3100)
 INSERT INTO `InstallExecuteSequence` (`Action`, `Sequence`) VALUES ('WriteIniValues', 5100)
+UPDATE `CustomAction` SET `Type` = 51 WHERE `Action` = 'RestoreAutostart'
+UPDATE `InstallExecuteSequence` SET `Sequence` = 51 WHERE `Action` = 'RestoreAutostart'
+UPDATE `CustomAction` SET `Type` = 51 WHERE `Action` = 'RestoreInstanceId'
+UPDATE `InstallExecuteSequence` SET `Sequence` = 52 WHERE `Action` = 'RestoreInstanceId'
+UPDATE `CustomAction` SET `Type` = 51 WHERE `Action` = 'RestoreRegion'
+UPDATE `InstallExecuteSequence` SET `Sequence` = 53 WHERE `Action` = 'RestoreRegion'
+UPDATE `CustomAction` SET `Type` = 51 WHERE `Action` = 'RestoreEndpoint'
+UPDATE `InstallExecuteSequence` SET `Sequence` = 54 WHERE `Action` = 'RestoreEndpoint'
+UPDATE `CustomAction` SET `Type` = 51 WHERE `Action` = 'RestoreUserDomain'
+UPDATE `InstallExecuteSequence` SET `Sequence` = 55 WHERE `Action` = 'RestoreUserDomain'
+UPDATE `CustomAction` SET `Type` = 51 WHERE `Action` = 'RestoreLocked'
+UPDATE `InstallExecuteSequence` SET `Sequence` = 56 WHERE `Action` = 'RestoreLocked'
+INSERT INTO `RemoveFile` (`FileKey`, `Component_`, `FileName`, `DirProperty`, `InstallMode`) VALUES ('RemoveConfigFile', 'ConfigFolder', 'ccc-break.ini', 'CONFIGDIR', 2)

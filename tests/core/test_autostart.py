@@ -96,6 +96,7 @@ def write_system_entry(system_dir: Path, hidden: bool = False) -> Path:
     return entry
 
 
+@pytest.mark.linux_only
 def test_linux_enable_writes_a_user_entry_the_session_will_start(xdg: tuple[Path, Path]) -> None:
     config_home, _ = xdg
     backend = linux_backend()
@@ -114,6 +115,7 @@ def test_linux_enable_writes_a_user_entry_the_session_will_start(xdg: tuple[Path
     assert str(entry) in backend.describe()
 
 
+@pytest.mark.linux_only
 def test_linux_disable_without_system_entry_removes_the_file(xdg: tuple[Path, Path]) -> None:
     config_home, _ = xdg
     backend = linux_backend()
@@ -124,6 +126,7 @@ def test_linux_disable_without_system_entry_removes_the_file(xdg: tuple[Path, Pa
     backend.set_enabled(False)  # disabling twice is not an error
 
 
+@pytest.mark.linux_only
 def test_linux_user_entry_masks_the_system_entry_and_removing_it_restores_it(
     xdg: tuple[Path, Path],
 ) -> None:
@@ -147,12 +150,14 @@ def test_linux_user_entry_masks_the_system_entry_and_removing_it_restores_it(
     assert backend.is_enabled()
 
 
+@pytest.mark.linux_only
 def test_linux_disabled_system_entry_counts_as_off(xdg: tuple[Path, Path]) -> None:
     _, system_dir = xdg
     write_system_entry(system_dir, hidden=True)
     assert not linux_backend().is_enabled()
 
 
+@pytest.mark.linux_only
 @pytest.mark.parametrize(
     "arg",
     ["/plain/path", "/with space/x", 'quote"s', "dollar$HOME", "back\\slash", "tick`s", "100%", "a;b&c"],
@@ -166,6 +171,7 @@ def test_linux_exec_survives_awkward_paths(xdg: tuple[Path, Path], arg: str) -> 
     assert parse_exec(values["Exec"]) == [arg, "--minimized"]
 
 
+@pytest.mark.linux_only
 def test_linux_relative_xdg_config_home_is_ignored(tmp_path: Path) -> None:
     backend = autostart_for("linux", {"XDG_CONFIG_HOME": "relative", "HOME": str(tmp_path)})
     assert isinstance(backend, XdgAutoStart)
@@ -173,6 +179,7 @@ def test_linux_relative_xdg_config_home_is_ignored(tmp_path: Path) -> None:
     assert backend.config_dirs == [Path("/etc/xdg")]
 
 
+@pytest.mark.linux_only
 def test_linux_unwritable_home_gives_an_actionable_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
@@ -293,12 +300,23 @@ def test_pip_install_prefers_the_script_it_was_started_through(tmp_path: Path) -
     assert command == [str(started), "--minimized"]
 
 
-def test_pip_install_on_windows_finds_the_scripts_folder(tmp_path: Path) -> None:
+def test_pip_install_on_windows_starts_the_windowed_launcher_from_the_scripts_folder(tmp_path: Path) -> None:
+    """Not the console ccc-break.exe, even when started through it: that would open a console window
+    at every sign-in (tests/windows/test_windows_autostart.py checks the real launcher's PE header)."""
     python = tmp_path / "Python311" / "python.exe"
-    script = tmp_path / "Python311" / "Scripts" / "ccc-break.exe"
-    script.parent.mkdir(parents=True)
-    script.write_text("")
-    assert launch_command(False, str(python), "-c") == [str(script), "--minimized"]
+    console = tmp_path / "Python311" / "Scripts" / "ccc-break.exe"
+    windowed = tmp_path / "Python311" / "Scripts" / "ccc-break-gui.exe"
+    console.parent.mkdir(parents=True)
+    console.write_text("")
+    windowed.write_text("")
+    assert launch_command(False, str(python), str(console)) == [str(windowed), "--minimized"]
+
+
+def test_on_windows_without_the_launcher_pythonw_runs_the_package(tmp_path: Path) -> None:
+    python = tmp_path / "python.exe"
+    pythonw = tmp_path / "pythonw.exe"
+    pythonw.write_text("")
+    assert launch_command(False, str(python), "-c") == [str(pythonw), "-m", "app", "--minimized"]
 
 
 def test_without_console_script_the_interpreter_runs_the_package(tmp_path: Path) -> None:

@@ -377,6 +377,7 @@ async def test_no_secret_or_signature_in_logs_or_errors(
     assert caplog.records, "DEBUG logging was expected to record the requests"
 
 
+@pytest.mark.linux_only
 async def test_tls_verification_refuses_an_untrusted_certificate(
     tmp_path: Path, session: aiohttp.ClientSession
 ) -> None:

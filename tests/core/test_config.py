@@ -600,6 +600,7 @@ def test_linux_locations_follow_xdg() -> None:
     assert plain.system_files == (Path("/etc/xdg/ccc-break/ccc-break.ini"),)
 
 
+@pytest.mark.linux_only
 def test_windows_system_file_is_under_programdata() -> None:
     paths = default_config_paths(
         environ={"ProgramData": "D:\\ProgramData", "LOCALAPPDATA": "C:\\Users\\a\\AppData\\Local"}, platform="win32"

@@ -362,6 +362,7 @@ def test_calls_from_several_threads_are_serialised(store: CredentialStore, backe
 # --- a real Secret Service (gnome-keyring on a private D-Bus) ---------------------------------------
 
 
+@pytest.mark.linux_only
 @pytest.mark.keyring_real
 def test_real_keyring_keeps_the_secret_across_restarts_and_never_on_disk_in_clear(
     secret_service: SecretServiceSession, debug_logs: pytest.LogCaptureFixture
@@ -384,6 +385,7 @@ def test_real_keyring_keeps_the_secret_across_restarts_and_never_on_disk_in_clea
     assert CredentialStore(backend=secret_service.new_backend(), environ={}).load() is None
 
 
+@pytest.mark.linux_only
 @pytest.mark.keyring_real
 def test_real_keyring_is_found_by_default_on_the_session_bus(secret_service: SecretServiceSession) -> None:
     store = CredentialStore(environ={})
@@ -394,6 +396,7 @@ def test_real_keyring_is_found_by_default_on_the_session_bus(secret_service: Sec
     assert CredentialStore(backend=secret_service.new_backend(), environ={}).load() == CREDS
 
 
+@pytest.mark.linux_only
 @pytest.mark.keyring_real
 def test_real_locked_keyring_keeps_the_secret_for_this_run_only(
     locked_secret_service: SecretServiceSession, debug_logs: pytest.LogCaptureFixture

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import subprocess
-import sys
+import sysconfig
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +58,7 @@ def outcome(report: Report, name: str) -> Outcome:
     return next(check.outcome for check in report.checks if check.name == name)
 
 
+@pytest.mark.linux_only
 async def test_healthy_desktop_passes(
     simulator: Simulator, desktop_with_tray: str, on_display: Callable[[str], None]
 ) -> None:
@@ -105,6 +106,7 @@ async def test_launch_at_login_says_whether_this_desktop_supports_it(simulator: 
     assert str(tmp_path / "config" / "autostart" / "ccc-break.desktop") in available.detail
 
 
+@pytest.mark.linux_only
 async def test_no_credentials_blocks(
     simulator: Simulator, desktop_with_tray: str, on_display: Callable[[str], None]
 ) -> None:
@@ -115,6 +117,7 @@ async def test_no_credentials_blocks(
     assert "ALIBABA_CLOUD_ACCESS_KEY_ID" in report.to_text()
 
 
+@pytest.mark.linux_only
 async def test_wrong_secret_blocks_with_code_and_request_id(
     simulator: Simulator, desktop_with_tray: str, on_display: Callable[[str], None]
 ) -> None:
@@ -127,6 +130,7 @@ async def test_wrong_secret_blocks_with_code_and_request_id(
     assert secret not in text, "doctor output must never contain the secret"
 
 
+@pytest.mark.linux_only
 async def test_unreachable_endpoint_blocks(desktop_with_tray: str, on_display: Callable[[str], None]) -> None:
     on_display(desktop_with_tray)
     report = await doctor("http://127.0.0.1:9")
@@ -134,12 +138,14 @@ async def test_unreachable_endpoint_blocks(desktop_with_tray: str, on_display: C
     assert outcome(report, "PollUserStatus") is Outcome.FAIL
 
 
+@pytest.mark.linux_only
 async def test_unresolvable_endpoint_blocks(desktop_with_tray: str, on_display: Callable[[str], None]) -> None:
     on_display(desktop_with_tray)
     report = await doctor("https://ccc.no-such-region.invalid")
     assert not report.ok and outcome(report, "DNS") is Outcome.FAIL
 
 
+@pytest.mark.linux_only
 async def test_clock_an_hour_off_blocks(desktop_with_tray: str, on_display: Callable[[str], None]) -> None:
     """A PC clock an hour off is reported from the server's Date header, even though requests succeed."""
     on_display(desktop_with_tray)
@@ -152,6 +158,7 @@ async def test_clock_an_hour_off_blocks(desktop_with_tray: str, on_display: Call
     assert 3500 < clock.data["skew_seconds"] < 3700 and "behind" in clock.detail
 
 
+@pytest.mark.linux_only
 async def test_no_tray_blocks(simulator: Simulator, on_display: Callable[[str], None]) -> None:
     with virtual_desktop(tray=False) as display:
         on_display(display)
@@ -168,7 +175,7 @@ async def test_broken_qt_plugin_is_reported_not_fatal(simulator: Simulator, monk
 
 def test_doctor_command_prints_json_and_exits_non_zero(tmp_path: Path) -> None:
     """IT scripts read `doctor --json`; a blocking problem gives a non-zero exit code."""
-    executable = shutil.which("ccc-break", path=str(Path(sys.executable).parent))
+    executable = shutil.which("ccc-break", path=sysconfig.get_path("scripts"))
     assert executable
     result = subprocess.run(
         [executable, "doctor", "--json", "--endpoint", "http://127.0.0.1:9", "--instance-id", "ccc-test"],

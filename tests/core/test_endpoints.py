@@ -105,6 +105,7 @@ async def simulator_on_port_80() -> AsyncIterator[Simulator]:
     await simulator.stop()
 
 
+@pytest.mark.linux_only
 @pytest.mark.parametrize("scheme", [SignatureScheme.V3, SignatureScheme.V2])
 @pytest.mark.parametrize("endpoint", ["http://127.0.0.3:80", "http://127.0.0.3:80/", "http://127.0.0.3/"])
 async def test_an_endpoint_with_its_default_port_or_a_trailing_slash_works(
@@ -162,6 +163,7 @@ async def tls_simulator_on_port_443(tmp_path: Path) -> AsyncIterator[Path]:
     await runner.cleanup()
 
 
+@pytest.mark.linux_only
 @pytest.mark.parametrize("scheme", ["v3", "v2"])
 async def test_an_https_endpoint_written_with_port_443_works(tls_simulator_on_port_443: Path, scheme: str) -> None:
     """`https://host:443` was signed with the port while the HTTP client sends the Host without it:

@@ -6,6 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from app.core.models import AgentStatus, BreakCode
 from app.core.tracking import (
     MAX_BACKOFF_SECONDS,
@@ -219,6 +221,7 @@ def test_the_services_start_wins_and_a_remembered_one_survives_a_restart() -> No
     assert other.time_in_break() == timedelta(0), "a start remembered for another state is not used"
 
 
+@pytest.mark.linux_only
 def test_the_remembered_start_file_is_private_and_survives_damage(tmp_path: Path) -> None:
     from app.core.state_memory import RememberedStart, StateStartFile
 

@@ -144,6 +144,7 @@ def test_test_connection_shows_the_answer_and_a_wrong_secret(qloop: Loop, make_w
     qloop.run(scenario())
 
 
+@pytest.mark.linux_only  # on Windows a CCC_BREAK_SYSTEM_CONFIG file cannot lock
 def test_locked_settings_are_read_only_and_win_over_the_user_file(
     qloop: Loop, make_widget: MakeWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -201,6 +202,7 @@ def test_launch_at_login_checkbox_writes_and_removes_the_autostart_entry(
     assert not autostart.is_enabled() and "Hidden=true" in autostart.user_entry.read_text()
 
 
+@pytest.mark.linux_only
 def test_locked_launch_at_login_is_enforced_at_start(
     qloop: Loop, make_widget: MakeWidget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -213,6 +215,7 @@ def test_locked_launch_at_login_is_enforced_at_start(
     assert autostart.is_enabled()
 
 
+@pytest.mark.linux_only
 @pytest.mark.keyring_real
 def test_secret_saved_through_settings_is_read_back_by_a_new_app(
     qloop: Loop, secret_service: object, isolated_user_dirs: Path
@@ -430,6 +433,7 @@ def test_settings_open_when_checking_the_keyring_itself_fails(
     qloop.run(scenario())
 
 
+@pytest.mark.linux_only
 @pytest.mark.keyring_real
 def test_settings_with_a_real_locked_keyring_keep_the_key_for_this_session_only(
     qloop: Loop, locked_secret_service: SecretServiceSession, isolated_user_dirs: Path

@@ -39,6 +39,7 @@ def instances() -> Iterator[list[SingleInstance]]:
         instance.close()
 
 
+@pytest.mark.linux_only
 def test_a_second_start_in_the_same_session_brings_the_first_forward(
     qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
 ) -> None:
@@ -50,6 +51,7 @@ def test_a_second_start_in_the_same_session_brings_the_first_forward(
         assert second.forward_to_running() is True
 
 
+@pytest.mark.linux_only
 def test_another_session_of_the_same_user_gets_its_own_widget(
     shared_tmp: Path, instances: list[SingleInstance]
 ) -> None:
@@ -62,6 +64,7 @@ def test_another_session_of_the_same_user_gets_its_own_widget(
     assert first.name != other.name
 
 
+@pytest.mark.linux_only
 def test_the_address_lives_in_the_users_runtime_folder(tmp_path: Path) -> None:
     runtime = tmp_path / "runtime"
     runtime.mkdir(mode=0o700)
@@ -71,6 +74,7 @@ def test_the_address_lives_in_the_users_runtime_folder(tmp_path: Path) -> None:
     assert Path(address.name).name == "ccc-break-display_3.sock"
 
 
+@pytest.mark.linux_only
 def test_a_folder_other_users_could_write_is_refused_and_the_widget_starts_anyway(
     shared_tmp: Path, instances: list[SingleInstance]
 ) -> None:
@@ -85,6 +89,7 @@ def test_a_folder_other_users_could_write_is_refused_and_the_widget_starts_anywa
     assert guard.problem is not None and "other users" in guard.problem
 
 
+@pytest.mark.linux_only
 def test_the_peer_of_a_local_connection_is_identified(qtbot: QtBot, shared_tmp: Path) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("SO_PEERCRED is Linux's")
@@ -137,6 +142,7 @@ def needs_root() -> None:
         pytest.skip("a second Unix user needs root (CI runs as root)")
 
 
+@pytest.mark.linux_only
 def test_two_users_on_one_desktop_each_get_their_widget(
     needs_root: None, shared_tmp: Path, instances: list[SingleInstance]
 ) -> None:
@@ -154,6 +160,7 @@ def test_two_users_on_one_desktop_each_get_their_widget(
         colleague.wait(10)
 
 
+@pytest.mark.linux_only
 def test_a_name_squatted_by_another_user_does_not_silence_our_widget(
     needs_root: None, shared_tmp: Path, instances: list[SingleInstance]
 ) -> None:

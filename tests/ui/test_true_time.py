@@ -50,6 +50,7 @@ async def break_shown(qloop: Loop, widget: WidgetApp, minutes: int) -> str:
     return field(widget, "TimeInBreak")
 
 
+@pytest.mark.windows_pending  # approx. after a restart
 def test_a_break_taken_elsewhere_25_minutes_ago_shows_25_minutes_also_after_a_restart(
     qloop: Loop, make_widget: Callable[..., WidgetApp], simulator: Simulator
 ) -> None:

@@ -16,6 +16,8 @@ LAUNCH_AGENT_LABEL = "com.cccbreak.widget"
 #: Name of the value under ...\CurrentVersion\Run, per user (HKCU) and per machine (HKLM, from the MSI).
 RUN_VALUE_NAME = "CCC Break"
 MINIMIZED_FLAG = "--minimized"
+#: The windowed launcher of a pip install ([project.gui-scripts] in pyproject.toml).
+GUI_SCRIPT = f"{APP_ID}-gui"
 
 
 class AutoStartError(CccBreakError):
@@ -68,18 +70,24 @@ def launch_command(
 
     A PyInstaller build is its own executable. A pip/pipx install has the `ccc-break` console script
     (preferably the one we were started through, else the one next to the interpreter); failing that,
-    the interpreter runs the package.
+    the interpreter runs the package. On Windows a console script or python.exe would open a console
+    window at every sign-in, so the windowed `ccc-break-gui` launcher (or pythonw.exe) is used.
     """
     if frozen:
         return [executable, MINIMIZED_FLAG]
-    windows = executable.lower().endswith(".exe")
-    script_name = APP_ID + (".exe" if windows else "")
-    started_as = Path(argv0)
-    if argv0 and started_as.name.lower() in {APP_ID, APP_ID + ".exe"} and started_as.is_file():
-        return [os.path.abspath(argv0), MINIMIZED_FLAG]
-    interpreter_dir = Path(executable).parent
+    interpreter = Path(executable)
     # venvs keep scripts next to python(.exe); a system Python on Windows keeps them in Scripts\.
-    for candidate in (interpreter_dir / script_name, interpreter_dir / "Scripts" / script_name):
+    folders = (interpreter.parent, interpreter.parent / "Scripts")
+    if executable.lower().endswith(".exe"):
+        for candidate in (folder / f"{GUI_SCRIPT}.exe" for folder in folders):
+            if candidate.is_file():
+                return [str(candidate), MINIMIZED_FLAG]
+        windowed = interpreter.with_name("pythonw.exe")
+        return [str(windowed if windowed.is_file() else interpreter), "-m", "app", MINIMIZED_FLAG]
+    started_as = Path(argv0)
+    if argv0 and started_as.name == APP_ID and started_as.is_file():
+        return [os.path.abspath(argv0), MINIMIZED_FLAG]
+    for candidate in (folder / APP_ID for folder in folders):
         if candidate.is_file():
             return [str(candidate), MINIMIZED_FLAG]
     return [executable, "-m", "app", MINIMIZED_FLAG]
