@@ -75,6 +75,11 @@ class ShownError:
         )
 
 
+def refused_for_good(error: ApiError) -> bool:
+    """A read API denied to this key or not served here: asking again would get the same answer."""
+    return error.http_status in (400, 403, 404)
+
+
 class AgentController(QObject):
     status_changed = Signal()
     busy_changed = Signal(bool)
@@ -334,13 +339,13 @@ class AgentController(QObject):
 
     async def _fetch_today(self) -> None:
         status = self.status
-        agent = (status.user_id if status else "") or (self._client.identity.user_id if self._client else "")
+        agent = self._agent_id(status)
         if not agent:
             return
         try:
             today = await fetch_today(await self._get_client(), agent, self.break_codes, self.tracker.now())
         except ApiError as error:
-            if error.http_status in (400, 403, 404):  # denied or not served here: it will stay so
+            if refused_for_good(error):
                 logger.info("Today's breaks are not shown: the service answered %s", error.code)
                 self.today_available = False
                 self.today = None
@@ -415,12 +420,12 @@ class AgentController(QObject):
     async def _learn_state_start(self, label: str, status: AgentStatus) -> None:
         """Ask the service when this state really began (a break taken in the web workbench, or before
         a restart); keep the start for the next run either way."""
-        agent = status.user_id or (self._client.identity.user_id if self._client else "")
+        agent = self._agent_id(status)
         if not self._read_api_refused and agent:
             try:
                 found = await realtime_state(await self._get_client(), agent)
             except ApiError as error:
-                if error.http_status in (400, 403, 404):  # denied or not served here: it will stay so
+                if refused_for_good(error):
                     self._read_api_refused = True
                     logger.info("The state's start is approximate: ListRealtimeAgentStates gave %s", error.code)
                 found = None
@@ -490,6 +495,10 @@ class AgentController(QObject):
                 self.alert_sound.emit()
         else:
             self.notify.emit(title, text)
+
+    def _agent_id(self, status: AgentStatus | None) -> str:
+        """Whom the read APIs ask about: the agent the service answered for, else the one configured."""
+        return (status.user_id if status else "") or (self._client.identity.user_id if self._client else "")
 
     def label_for(self, code: str) -> str:
         """IT's label for a break code; the phone system's own codes in the agent's words."""

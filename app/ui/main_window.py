@@ -111,6 +111,15 @@ def today_text(today: Today, now: datetime, label_for: Callable[[str], str]) -> 
     return "\n".join(lines)
 
 
+def state_timer(controller: AgentController) -> str:
+    """The current state's clock, "about" when its start is only this app's guess; "" before a state."""
+    status, in_state = controller.status, controller.tracker.time_in_state()
+    if status is None or in_state is None:
+        return ""
+    timer = state_clock(status.user_state, in_state)
+    return timer if controller.tracker.start_is_exact else tr("about {time}").format(time=timer)
+
+
 def local_clock(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M:%S")
 
@@ -465,11 +474,7 @@ class MainWindow(QWidget):
         """Once a second while shown: ages and counters move."""
         now = self._now()
         status = self.controller.status
-        in_state = self.controller.tracker.time_in_state()
-        timer = state_clock(status.user_state, in_state) if status is not None and in_state is not None else ""
-        if timer and not self.controller.tracker.start_is_exact:
-            timer = tr("about {time}").format(time=timer)
-        self.badge_timer.setText(timer)
+        self.badge_timer.setText(state_timer(self.controller))
         if status is not None:
             if status.heartbeat is not None:
                 self.fields["Heartbeat"].setText(

@@ -17,7 +17,7 @@ from app.core.text import without_markup
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
-from app.ui.main_window import state_clock
+from app.ui.main_window import state_timer
 
 logger = logging.getLogger(__name__)
 
@@ -97,11 +97,8 @@ class Tray(QObject):
         state = tr(look.label)
         if status is not None and status.user_state is UserState.BREAK and status.break_code:
             state = tr("{state} ({code})").format(state=state, code=self.controller.label_for(status.break_code))
-        in_state = self.controller.tracker.time_in_state()
-        if status is not None and in_state is not None:
-            timer = state_clock(status.user_state, in_state)
-            if not self.controller.tracker.start_is_exact:
-                timer = tr("about {time}").format(time=timer)
+        timer = state_timer(self.controller)
+        if timer:
             state = tr("{state} {time}").format(state=state, time=timer)
         # The product on a line of its own: a first line carrying server text (a break code) could
         # make Qt render the whole tooltip as rich text.

@@ -4,47 +4,47 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../app/ui/application.py" line="164"/>
+        <location filename="../../app/ui/application.py" line="183"/>
         <source>Settings problem</source>
         <translation>设置有问题</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="174"/>
+        <location filename="../../app/ui/application.py" line="189"/>
         <source>Waiting for the system tray</source>
         <translation>正在等待系统托盘</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="175"/>
+        <location filename="../../app/ui/application.py" line="190"/>
         <source>CCC Break moves to the tray as soon as the panel is there. Until then, use it here.</source>
         <translation>面板出现后，CCC Break 会自动移到托盘。在此之前，请在这里使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="270"/>
+        <location filename="../../app/ui/application.py" line="285"/>
         <source>CCC Break is not set up yet</source>
         <translation>CCC Break 尚未设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="270"/>
+        <location filename="../../app/ui/application.py" line="285"/>
         <source>Enter what the welcome window asks for, and you are ready to go.</source>
         <translation>填写欢迎窗口中要求的内容，即可开始使用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="382"/>
+        <location filename="../../app/ui/application.py" line="397"/>
         <source>Your request did not go through</source>
         <translation>您的请求未成功</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="411"/>
+        <location filename="../../app/ui/application.py" line="426"/>
         <source>The app is shutting down.</source>
         <translation>应用正在退出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="413"/>
+        <location filename="../../app/ui/application.py" line="428"/>
         <source>No AccessKey is saved yet. Open Settings and enter your AccessKey ID and secret.</source>
         <translation>尚未保存 AccessKey。请打开设置，输入 AccessKey ID 和 AccessKey Secret。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="415"/>
+        <location filename="../../app/ui/application.py" line="430"/>
         <source>The instance ID is not set. Open Settings and enter it (ask IT if unsure).</source>
         <translation>尚未设置实例 ID。请打开设置并填写（如不确定，请咨询 IT 部门）。</translation>
     </message>
@@ -104,136 +104,136 @@
         <translation>系统密钥环未接受您的 AccessKey，因此它仅保留到退出应用为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="423"/>
-        <location filename="../../app/ui/application.py" line="425"/>
+        <location filename="../../app/ui/application.py" line="438"/>
+        <location filename="../../app/ui/application.py" line="440"/>
         <source>Launch at login could not be changed</source>
         <translation>无法更改“登录时启动”设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="469"/>
+        <location filename="../../app/ui/application.py" line="476"/>
         <source>CCC Break may be running twice</source>
         <translation>CCC Break 可能同时运行了两个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="154"/>
+        <location filename="../../app/ui/controller.py" line="164"/>
         <source>Waiting for the contact centre to answer…</source>
         <translation>正在等待联络中心响应…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="157"/>
+        <location filename="../../app/ui/controller.py" line="167"/>
         <source>You are signed out of the contact centre. Sign in to the workbench first.</source>
         <translation>您已从联络中心签出。请先登录工作台。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="363"/>
+        <location filename="../../app/ui/controller.py" line="373"/>
         <source>Your {code} break was not taken: you were signed out of the contact centre.</source>
         <translation>未能开始{code}：您已从联络中心签出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="365"/>
+        <location filename="../../app/ui/controller.py" line="375"/>
         <source>Your {code} break was not taken: you were put on a break outside this app.</source>
         <translation>未能开始{code}：您已在本应用之外被设为小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="368"/>
+        <location filename="../../app/ui/controller.py" line="378"/>
         <source>Break after the call cancelled</source>
         <translation>通话后小休已取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="380"/>
+        <location filename="../../app/ui/controller.py" line="390"/>
         <source>Break after the call not taken</source>
         <translation>通话后小休未能开始</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="381"/>
+        <location filename="../../app/ui/controller.py" line="391"/>
         <source>Your {code} break could not be taken: {why}</source>
         <translation>未能开始{code}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="450"/>
+        <location filename="../../app/ui/controller.py" line="460"/>
         <source>Break is over time</source>
         <translation>小休已超时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="447"/>
+        <location filename="../../app/ui/controller.py" line="457"/>
         <source>Break ends soon</source>
         <translation>小休即将结束</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="35"/>
+        <location filename="../../app/ui/controller.py" line="38"/>
         <source>Missed call</source>
         <translation>未接来电</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="35"/>
+        <location filename="../../app/ui/controller.py" line="39"/>
         <source>Rejected call</source>
         <translation>拒接来电</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="448"/>
+        <location filename="../../app/ui/controller.py" line="458"/>
         <source>Your {code} break ends in {time}.</source>
         <translation>您的{code}小休将在 {time} 后结束。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="451"/>
+        <location filename="../../app/ui/controller.py" line="461"/>
         <source>Your {code} break has passed {time}. Click Ready when you are back.</source>
         <translation>您的{code}小休已超过 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="456"/>
+        <location filename="../../app/ui/controller.py" line="466"/>
         <source>Still on break</source>
         <translation>仍在小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="457"/>
+        <location filename="../../app/ui/controller.py" line="467"/>
         <source>Your {code} break is {time} over. Click Ready when you are back.</source>
         <translation>您的{code}小休已超时 {time}。回来后请点击“就绪”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="461"/>
+        <location filename="../../app/ui/controller.py" line="471"/>
         <source>Set to Ready</source>
         <translation>已设为就绪</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="463"/>
+        <location filename="../../app/ui/controller.py" line="473"/>
         <source>Your {code} break ran {time} over, so you were set to Ready, as your organisation asks. Take a new break if you are not back.</source>
         <translation>您的{code}已超时 {time}，按照贵单位的规定，您已被设为就绪。如果您还没有回来，请重新小休。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="467"/>
+        <location filename="../../app/ui/controller.py" line="477"/>
         <source>You were put on a break</source>
         <translation>系统已将您置为小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="469"/>
+        <location filename="../../app/ui/controller.py" line="479"/>
         <source>A call rang unanswered, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电振铃后未接听，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="471"/>
+        <location filename="../../app/ui/controller.py" line="481"/>
         <source>A call was rejected, so the system put you on a break. Click Ready to take calls again.</source>
         <translation>有来电被拒接，系统已将您置为小休。点击“就绪”即可重新接听电话。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="473"/>
+        <location filename="../../app/ui/controller.py" line="483"/>
         <source>Your state changed</source>
         <translation>您的状态已变更</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="475"/>
+        <location filename="../../app/ui/controller.py" line="485"/>
         <source>You are now {state} ({code}): changed outside this app.</source>
         <translation>您现在为{state}（{code}）：此更改来自本应用之外。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/controller.py" line="479"/>
+        <location filename="../../app/ui/controller.py" line="489"/>
         <source>You are now {state}: changed outside this app.</source>
         <translation>您现在为{state}：此更改来自本应用之外。</translation>
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="23"/>
-        <location filename="../../app/ui/main_window.py" line="661"/>
-        <location filename="../../app/ui/tray.py" line="154"/>
-        <location filename="../../app/ui/tray.py" line="175"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/tray.py" line="151"/>
+        <location filename="../../app/ui/tray.py" line="172"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -333,280 +333,279 @@
         <translation>{line}；已超出每日 {allowance} 额度 {over}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Inbound call</source>
         <translation>呼入通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Outbound call</source>
         <translation>外呼通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120"/>
+        <location filename="../../app/ui/main_window.py" line="129"/>
         <source>Internal call</source>
         <translation>内部通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121"/>
-        <location filename="../../app/ui/main_window.py" line="234"/>
+        <location filename="../../app/ui/main_window.py" line="130"/>
+        <location filename="../../app/ui/main_window.py" line="243"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124"/>
+        <location filename="../../app/ui/main_window.py" line="133"/>
         <source>{call} with {party}, since {time}</source>
         <translation>{call}，对方 {party}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126"/>
+        <location filename="../../app/ui/main_window.py" line="135"/>
         <source>{call} with {party}</source>
         <translation>{call}，对方 {party}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128"/>
+        <location filename="../../app/ui/main_window.py" line="137"/>
         <source>{call}, since {time}</source>
         <translation>{call}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154"/>
+        <location filename="../../app/ui/main_window.py" line="163"/>
         <source> (demo)</source>
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="179"/>
+        <location filename="../../app/ui/main_window.py" line="188"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215"/>
+        <location filename="../../app/ui/main_window.py" line="224"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229"/>
+        <location filename="../../app/ui/main_window.py" line="238"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230"/>
+        <location filename="../../app/ui/main_window.py" line="239"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
-        <location filename="../../app/ui/main_window.py" line="662"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="667"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233"/>
+        <location filename="../../app/ui/main_window.py" line="242"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/main_window.py" line="244"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236"/>
+        <location filename="../../app/ui/main_window.py" line="245"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="237"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <location filename="../../app/ui/settings_dialog.py" line="151"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260"/>
+        <location filename="../../app/ui/main_window.py" line="269"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271"/>
+        <location filename="../../app/ui/main_window.py" line="280"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280"/>
-        <location filename="../../app/ui/main_window.py" line="530"/>
+        <location filename="../../app/ui/main_window.py" line="289"/>
+        <location filename="../../app/ui/main_window.py" line="535"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282"/>
+        <location filename="../../app/ui/main_window.py" line="291"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="312"/>
+        <location filename="../../app/ui/main_window.py" line="321"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="314"/>
-        <location filename="../../app/ui/main_window.py" line="663"/>
+        <location filename="../../app/ui/main_window.py" line="323"/>
+        <location filename="../../app/ui/main_window.py" line="668"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="316"/>
+        <location filename="../../app/ui/main_window.py" line="325"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="318"/>
+        <location filename="../../app/ui/main_window.py" line="327"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="334"/>
+        <location filename="../../app/ui/main_window.py" line="343"/>
         <source>Compact</source>
         <translation>紧凑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="339"/>
+        <location filename="../../app/ui/main_window.py" line="348"/>
         <source>On top</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="360"/>
         <source>Ctrl+B break · Ctrl+R ready · F5 refresh · Ctrl+M compact · Ctrl+T on top · Esc to the tray</source>
         <translation>Ctrl+B 小休 · Ctrl+R 就绪 · F5 刷新 · Ctrl+M 紧凑 · Ctrl+T 置顶 · Esc 收到托盘</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357"/>
+        <location filename="../../app/ui/main_window.py" line="366"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431"/>
+        <location filename="../../app/ui/main_window.py" line="440"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="443"/>
-        <location filename="../../app/ui/tray.py" line="111"/>
+        <location filename="../../app/ui/main_window.py" line="452"/>
+        <location filename="../../app/ui/tray.py" line="108"/>
         <source>{code} after this call</source>
         <translation>本次通话后：{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="471"/>
-        <location filename="../../app/ui/tray.py" line="104"/>
+        <location filename="../../app/ui/main_window.py" line="120"/>
         <source>about {time}</source>
         <translation>约 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="485"/>
+        <location filename="../../app/ui/main_window.py" line="490"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="488"/>
+        <location filename="../../app/ui/main_window.py" line="493"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="499"/>
+        <location filename="../../app/ui/main_window.py" line="504"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="515"/>
+        <location filename="../../app/ui/main_window.py" line="520"/>
         <source>Your state: {state}</source>
         <translation>您的状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="527"/>
+        <location filename="../../app/ui/main_window.py" line="532"/>
         <source>Take &amp;Break after this call</source>
         <translation>通话后小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="528"/>
+        <location filename="../../app/ui/main_window.py" line="533"/>
         <source>Take a break after this call</source>
         <translation>本次通话结束后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="535"/>
+        <location filename="../../app/ui/main_window.py" line="540"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="538"/>
+        <location filename="../../app/ui/main_window.py" line="543"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="667"/>
+        <location filename="../../app/ui/main_window.py" line="672"/>
         <source>Compact mode</source>
         <translation>紧凑模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="667"/>
+        <location filename="../../app/ui/main_window.py" line="672"/>
         <source>Shows only your state, the timer and the buttons (Ctrl+M)</source>
         <translation>只显示您的状态、计时和按钮（Ctrl+M）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="668"/>
+        <location filename="../../app/ui/main_window.py" line="673"/>
         <source>Keep on top</source>
         <translation>保持置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="668"/>
+        <location filename="../../app/ui/main_window.py" line="673"/>
         <source>Keeps this window above other windows (Ctrl+T)</source>
         <translation>让此窗口始终在其他窗口之上（Ctrl+T）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="669"/>
+        <location filename="../../app/ui/main_window.py" line="674"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="670"/>
+        <location filename="../../app/ui/main_window.py" line="675"/>
         <source>Time in this state</source>
         <translation>当前状态持续时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="671"/>
+        <location filename="../../app/ui/main_window.py" line="676"/>
         <source>Today&apos;s breaks</source>
         <translation>今日小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="671"/>
+        <location filename="../../app/ui/main_window.py" line="676"/>
         <source>Break time and breaks since midnight, per break code</source>
         <translation>从零点起的小休时长和次数，按小休代码列出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="672"/>
+        <location filename="../../app/ui/main_window.py" line="677"/>
         <source>Cancel the break after this call</source>
         <translation>取消通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
         <source>Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="531"/>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="536"/>
+        <location filename="../../app/ui/main_window.py" line="665"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
@@ -631,48 +630,48 @@
         <translation>{label}（{raw}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="660"/>
+        <location filename="../../app/ui/main_window.py" line="665"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="661"/>
+        <location filename="../../app/ui/main_window.py" line="666"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="662"/>
+        <location filename="../../app/ui/main_window.py" line="667"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="663"/>
+        <location filename="../../app/ui/main_window.py" line="668"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="664"/>
+        <location filename="../../app/ui/main_window.py" line="669"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="665"/>
+        <location filename="../../app/ui/main_window.py" line="670"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="671"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="666"/>
+        <location filename="../../app/ui/main_window.py" line="671"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/application.py" line="381"/>
-        <location filename="../../app/ui/main_window.py" line="558"/>
+        <location filename="../../app/ui/application.py" line="396"/>
+        <location filename="../../app/ui/main_window.py" line="563"/>
         <location filename="../../app/ui/settings_dialog.py" line="418"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
@@ -1038,64 +1037,64 @@
         <translation>{state}（{code}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="105"/>
+        <location filename="../../app/ui/tray.py" line="102"/>
         <source>{state} {time}</source>
         <translation>{state} {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="113"/>
+        <location filename="../../app/ui/tray.py" line="110"/>
         <source>Sending your request…</source>
         <translation>正在发送您的请求…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="116"/>
+        <location filename="../../app/ui/tray.py" line="113"/>
         <source>Your last request did not go through: {why}</source>
         <translation>您的上一个请求未成功：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="119"/>
+        <location filename="../../app/ui/tray.py" line="116"/>
         <source>May be out of date: the last refresh failed</source>
         <translation>可能已过时：上次刷新失败</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="141"/>
+        <location filename="../../app/ui/tray.py" line="138"/>
         <source>Take Break</source>
         <translation>小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="141"/>
+        <location filename="../../app/ui/tray.py" line="138"/>
         <source>Take Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="151"/>
+        <location filename="../../app/ui/tray.py" line="148"/>
         <source>Cancel {code} after this call</source>
         <translation>取消本次通话后的{code}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="159"/>
+        <location filename="../../app/ui/tray.py" line="156"/>
         <source>Show/Hide Window</source>
         <translation>显示/隐藏窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="162"/>
+        <location filename="../../app/ui/tray.py" line="159"/>
         <source>Compact Window</source>
         <translation>紧凑窗口</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="163"/>
+        <location filename="../../app/ui/tray.py" line="160"/>
         <source>Keep on Top</source>
         <translation>保持置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/tray.py" line="170"/>
-        <location filename="../../app/ui/tray.py" line="175"/>
+        <location filename="../../app/ui/tray.py" line="167"/>
+        <location filename="../../app/ui/tray.py" line="172"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
+        <location filename="../../app/ui/tray.py" line="169"/>
         <location filename="../../app/ui/tray.py" line="172"/>
-        <location filename="../../app/ui/tray.py" line="175"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
