@@ -67,6 +67,7 @@ def test_a_break_taken_elsewhere_25_minutes_ago_shows_25_minutes_also_after_a_re
     assert "approx" not in qloop.run(break_shown(qloop, again, 25))
 
 
+@pytest.mark.windows_pending  # approx. after a restart, as above: passed in one Wine run, failed in the next
 def test_without_the_read_api_the_time_is_approximate_and_survives_a_restart(
     qloop: Loop, make_widget: Callable[..., WidgetApp], simulator: Simulator, fake_now: FakeNow
 ) -> None:
