@@ -45,6 +45,10 @@ wine_prefix_new() { # a private copy of the template prefix in $WINEPREFIX, its 
     cp -a "$WINE_TEMPLATE" "$WINEPREFIX"
     # Wine's background processes (services.exe, explorer.exe) inherit the output of whichever Windows
     # command starts them and keep it open; started here, they hold /dev/null, not a caller's pipe.
+    # A persistent wineserver keeps them for the whole run: by default it ends them as soon as no
+    # program runs, and the next command (a build piped through `cat`) would start them again on its
+    # own pipe, which then stays open as long as they do. wine_prefix_drop ends the server.
+    timeout 30 "$WINESERVER" -p >/dev/null 2>&1 </dev/null
     timeout --kill-after=10 120 "$WINE" wineboot >/dev/null 2>&1 </dev/null
 }
 
