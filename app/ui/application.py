@@ -125,7 +125,8 @@ class WidgetApp(SettingsFlow, QObject):
         settings = self.context.loaded.settings
         self._problems = self.context.loaded.problems  # a reload below would not repeat them
         user_file = self.context.config_store.paths.user_file
-        state_memory = StateStartFile(user_file.with_name(user_file.stem + ".state.json"))
+        local_dir = self.context.config_store.paths.local_dir  # this PC's files; the settings may roam
+        state_memory = StateStartFile(local_dir / (user_file.stem + ".state.json"))
         remembered = state_memory.recall()  # one small file: read before the first paint, on purpose
         self.controller = AgentController(
             self._client_for_current_settings,
@@ -162,7 +163,7 @@ class WidgetApp(SettingsFlow, QObject):
         self.controller.alert_sound.connect(QApplication.beep)
         self.controller.error_changed.connect(self._tell_about_a_failed_action)
         self._apply_overrun_settings(settings)
-        self.window_memory = WindowMemory(user_file.with_name(user_file.stem + ".window.json"))
+        self.window_memory = WindowMemory(local_dir / (user_file.stem + ".window.json"))
         self._restore_window_place()
         self.tray.start()
         # Without a tray the window is the app, so it always opens.

@@ -601,13 +601,72 @@ def test_linux_locations_follow_xdg() -> None:
 
 
 @pytest.mark.linux_only
-def test_windows_system_file_is_under_programdata() -> None:
+def test_windows_settings_roam_and_this_pcs_files_stay_local() -> None:
+    """An agent who hot-desks finds their settings on every PC (%APPDATA% roams with the profile); the
+    window's place and a state's remembered start belong to one PC (%LOCALAPPDATA%); IT's file is under
+    %ProgramData%."""
     paths = default_config_paths(
-        environ={"ProgramData": "D:\\ProgramData", "LOCALAPPDATA": "C:\\Users\\a\\AppData\\Local"}, platform="win32"
+        environ={
+            "ProgramData": "D:\\ProgramData",
+            "APPDATA": "C:\\Users\\a\\AppData\\Roaming",
+            "LOCALAPPDATA": "C:\\Users\\a\\AppData\\Local",
+        },
+        platform="win32",
     )
 
+    def windows(path: Path | None) -> str:
+        return str(path).replace("/", "\\")
+
     assert str(paths.system_files[0]) == "D:\\ProgramData\\ccc-break\\ccc-break.ini"
-    assert str(paths.user_file).replace("/", "\\") == "C:\\Users\\a\\AppData\\Local\\ccc-break\\ccc-break.ini"
+    assert windows(paths.user_file) == "C:\\Users\\a\\AppData\\Roaming\\ccc-break\\ccc-break.ini"
+    assert windows(paths.local_dir) == "C:\\Users\\a\\AppData\\Local\\ccc-break"
+    assert windows(paths.earlier_user_file) == "C:\\Users\\a\\AppData\\Local\\ccc-break\\ccc-break.ini"
+
+
+def test_elsewhere_this_pcs_files_stay_beside_the_settings(tmp_path: Path) -> None:
+    for paths in (
+        default_config_paths(environ={"HOME": "/home/agent"}, platform="linux"),
+        default_config_paths(environ={"HOME": "/Users/a"}, platform="darwin"),
+        default_config_paths(environ={"CCC_BREAK_CONFIG_DIR": str(tmp_path)}, platform="win32"),
+    ):
+        assert paths.local_dir == paths.user_file.parent
+        assert paths.earlier_user_file is None
+
+
+def test_an_earlier_versions_settings_file_is_moved_once_and_nothing_is_lost(tmp_path: Path) -> None:
+    """Upgrading on Windows: the file an earlier version kept in %LOCALAPPDATA% moves to %APPDATA%, with
+    everything the agent set in it; a later start reads the moved file."""
+    from app.core.settings.paths import ConfigPaths
+    from app.core.settings.store import ConfigStore
+
+    earlier = tmp_path / "Local" / "ccc-break" / "ccc-break.ini"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("[ccc-break]\ninstance_id = ccc-upgraded\ndevice_id = ccc-break-kept\n", encoding="utf-8")
+    user_file = tmp_path / "Roaming" / "ccc-break" / "ccc-break.ini"
+    paths = ConfigPaths(user_file, (), machine_dir=earlier.parent, earlier_user_file=earlier)
+
+    settings = ConfigStore(paths).load().settings
+
+    assert (settings.instance_id, settings.device_id) == ("ccc-upgraded", "ccc-break-kept")
+    assert user_file.is_file() and not earlier.exists()
+    earlier.write_text("[ccc-break]\ninstance_id = stale-copy\n", encoding="utf-8")  # e.g. restored by hand
+    assert ConfigStore(paths).load().settings.instance_id == "ccc-upgraded", "the moved file wins"
+
+
+def test_an_earlier_settings_file_that_cannot_move_is_still_the_agents(tmp_path: Path) -> None:
+    from app.core.settings.paths import ConfigPaths
+    from app.core.settings.store import ConfigStore
+
+    earlier = tmp_path / "Local" / "ccc-break.ini"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text("[ccc-break]\ninstance_id = ccc-upgraded\n", encoding="utf-8")
+    blocked = tmp_path / "Roaming"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+
+    store = ConfigStore(ConfigPaths(blocked / "ccc-break" / "ccc-break.ini", (), earlier_user_file=earlier))
+
+    assert store.load().settings.instance_id == "ccc-upgraded"
+    assert earlier.is_file()
 
 
 def test_macos_system_file_is_under_library() -> None:

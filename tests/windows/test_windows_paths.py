@@ -14,6 +14,7 @@ pytestmark = pytest.mark.windows_only
 
 FOLDERID_PROGRAM_DATA = uuid.UUID("62AB5D82-FDC1-4DC3-A9DD-070D1D495D97")
 FOLDERID_LOCAL_APP_DATA = uuid.UUID("F1B32785-6FBA-4FCF-9D55-7B8E7F157091")
+FOLDERID_ROAMING_APP_DATA = uuid.UUID("3EB685DB-65F9-4CF6-A03A-E3EF65729F3D")
 
 
 def known_folder(folder: uuid.UUID) -> Path:
@@ -27,11 +28,12 @@ def known_folder(folder: uuid.UUID) -> Path:
         ctypes.windll.ole32.CoTaskMemFree(found)
 
 
-def test_programdata_and_the_user_folder_come_from_the_shell_not_the_environment(
+def test_programdata_and_the_user_folders_come_from_the_shell_not_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """An agent who points ProgramData or LOCALAPPDATA elsewhere for their session moves neither IT's
-    organisation file nor their own settings (platformdirs asks the shell on Windows)."""
+    """An agent who points ProgramData, APPDATA or LOCALAPPDATA elsewhere for their session moves neither
+    IT's organisation file nor their own files (platformdirs asks the shell on Windows). Their settings
+    are in the roaming folder, which follows them from desk to desk; this PC's own files stay local."""
     monkeypatch.delenv("CCC_BREAK_CONFIG_DIR")
     monkeypatch.delenv("CCC_BREAK_SYSTEM_CONFIG")
     monkeypatch.setenv("ProgramData", str(tmp_path / "agent-programdata"))
@@ -41,5 +43,7 @@ def test_programdata_and_the_user_folder_come_from_the_shell_not_the_environment
     paths = default_config_paths()
 
     assert paths.system_files == (known_folder(FOLDERID_PROGRAM_DATA) / "ccc-break" / "ccc-break.ini",)
-    assert paths.user_file == known_folder(FOLDERID_LOCAL_APP_DATA) / "ccc-break" / "ccc-break.ini"
-    assert str(tmp_path) not in str(paths.user_file)
+    assert paths.user_file == known_folder(FOLDERID_ROAMING_APP_DATA) / "ccc-break" / "ccc-break.ini"
+    assert paths.local_dir == known_folder(FOLDERID_LOCAL_APP_DATA) / "ccc-break"
+    assert paths.earlier_user_file == paths.local_dir / "ccc-break.ini"
+    assert str(tmp_path) not in str(paths.user_file) + str(paths.local_dir)

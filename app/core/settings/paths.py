@@ -35,6 +35,17 @@ class ConfigPaths:
     # Files that may give defaults but never lock, whoever owns them: on Windows, where ownership is
     # not checked, the file CCC_BREAK_SYSTEM_CONFIG names (an agent can set that variable).
     defaults_only: frozenset[Path] = frozenset()
+    # Where this PC's own files go (the window's place per monitor setup, a state's remembered start):
+    # %LOCALAPPDATA% on Windows, since the settings roam with the agent and these must not; beside the
+    # settings elsewhere.
+    machine_dir: Path | None = None
+    # Where an earlier version kept the settings file (Windows: %LOCALAPPDATA%, before they roamed); the
+    # store moves it to user_file once, so an upgrade loses nothing.
+    earlier_user_file: Path | None = None
+
+    @property
+    def local_dir(self) -> Path:
+        return self.machine_dir or self.user_file.parent
 
 
 _PROFILE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -60,15 +71,23 @@ def is_admin_owned(path: Path) -> bool:
     return True
 
 
+def _windows_app_dir(environ: Mapping[str, str], *, roaming: bool) -> Path:
+    """%APPDATA%\\ccc-break (roaming: follows the agent from desk to desk) or %LOCALAPPDATA%\\ccc-break
+    (this PC only). On Windows the shell says where (platformdirs asks it), whatever the environment
+    says; elsewhere (tests) the environment."""
+    if sys.platform == "win32":
+        return Path(platformdirs.user_config_dir(APP_ID, appauthor=False, roaming=roaming))
+    variable, fallback = ("APPDATA", "Roaming") if roaming else ("LOCALAPPDATA", "Local")
+    base = environ.get(variable) or (environ.get("USERPROFILE", "C:\\Users\\Default") + "\\AppData\\" + fallback)
+    return Path(base.rstrip("\\") + "\\" + APP_ID)
+
+
 def _user_config_dir(environ: Mapping[str, str], platform: str) -> Path:
     override = environ.get(USER_CONFIG_DIR_ENV)
     if override:
         return Path(override)
     if platform == "win32":
-        if sys.platform == "win32":
-            return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
-        base = environ.get("LOCALAPPDATA") or (environ.get("USERPROFILE", "C:\\Users\\Default") + "\\AppData\\Local")
-        return Path(base.rstrip("\\") + "\\" + APP_ID)
+        return _windows_app_dir(environ, roaming=True)
     if platform == "darwin":
         if sys.platform == "darwin":
             return Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
@@ -138,10 +157,14 @@ def default_config_paths(
         )
     name = CONFIG_FILE_NAME if profile == "default" else f"{profile}.ini"
     override = environ.get(SYSTEM_CONFIG_ENV, "")
+    on_windows = platform == "win32" and not environ.get(USER_CONFIG_DIR_ENV)
+    local_dir = _windows_app_dir(environ, roaming=False) if on_windows else None
     return ConfigPaths(
         user_file=_user_config_dir(environ, platform) / name,
         system_files=_system_files(environ, platform),
         defaults_only=frozenset({Path(override)}) if override and platform == "win32" else frozenset(),
+        machine_dir=local_dir,
+        earlier_user_file=local_dir / name if local_dir is not None else None,
     )
 
 

@@ -22,8 +22,10 @@ file. Credentials never go into these files (see app.core.credentials).
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import logging
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -343,7 +345,23 @@ class ConfigStore:
             return None
         return self._layer_from(parser, path, problems, system=True)
 
+    def _move_earlier_user_file(self) -> None:
+        """An earlier version's settings file (Windows: %LOCALAPPDATA%) moves to where settings live now,
+        once; should the move fail, it stays the agent's file, so nothing they set is lost."""
+        earlier, path = self.paths.earlier_user_file, self.paths.user_file
+        if earlier is None or earlier == path or path.exists() or not earlier.is_file():
+            return
+        try:
+            private_dir(path.parent)
+            shutil.move(earlier, path)
+        except OSError as error:
+            logger.warning("Cannot move the settings file %s to %s (%s); using it where it is", earlier, path, error)
+            self.paths = dataclasses.replace(self.paths, user_file=earlier)
+            return
+        logger.info("Moved the settings file from %s to %s", earlier, path)
+
     def _read_user_file(self, problems: list[str]) -> _Layer | None:
+        self._move_earlier_user_file()
         path = self.paths.user_file
         try:
             parser = ini.read_parser(path)
