@@ -10,8 +10,8 @@ import asyncio
 import dataclasses
 import logging
 import random
+import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +42,14 @@ from app.core.i18n import _
 from app.core.models import AgentStatus, CallInfo, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
-from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_v2, sign_v3
+from app.core.signing import (
+    Credentials,
+    SignatureScheme,
+    percent_encode,
+    sign_v2,
+    sign_v3_canonical,
+    v3_canonical_query,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -201,10 +208,12 @@ class CccClient:
         clock_corrected = False
         attempt = 0
         started = self._monotonic()
+        # V3 sends the same query on every attempt (only headers change): encode and sign it once.
+        v3_query = self._v3_query(params) if self._signature is SignatureScheme.V3 else None
         while True:
             attempt += 1
             try:
-                reply = await self._send_once(action, params, attempt)
+                reply = await self._send_once(action, params, attempt, v3_query)
                 answer = self._parse(action, reply, data_key)
             except ApiError as error:
                 if (
@@ -249,18 +258,32 @@ class CccClient:
         logger.info("%s failed (%s); retry %d in %.2f s", action, reason, attempt, delay)
         await self._sleep(delay)
 
-    async def _send_once(self, action: str, params: Mapping[str, str], attempt: int) -> _Reply:
+    def _v3_query(self, params: Mapping[str, str]) -> tuple[URL, str]:
+        """The URL with `params` as its query, and the canonical query V3 signs. The two are the same
+        string (sorted, values encoded) unless a name needs encoding, which no CCC parameter does."""
+        canonical = v3_canonical_query(params)
+        if all(percent_encode(name) == name for name in params):
+            query_string = canonical
+        else:
+            query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in params.items())
+        return URL(f"{self._endpoint}/?{query_string}", encoded=True), canonical
+
+    async def _send_once(
+        self, action: str, params: Mapping[str, str], attempt: int, v3_query: tuple[URL, str] | None = None
+    ) -> _Reply:
         now = self.clock.now()
-        nonce = uuid.uuid4().hex
+        nonce = secrets.token_hex(16)  # 128 random bits, fresh for every attempt
         if self._signature is SignatureScheme.V2:
             query = sign_v2("POST", action, params, self._credentials, now=now, nonce=nonce)
             headers: dict[str, str] = {}
+            query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query.items())
+            url = URL(f"{self._endpoint}/?{query_string}", encoded=True)
         else:
-            query = dict(params)
-            headers = sign_v3("POST", self._host, action, query, self._credentials, now=now, nonce=nonce)
+            url, canonical_query = v3_query or self._v3_query(params)
+            headers = sign_v3_canonical(
+                "POST", self._host, action, canonical_query, self._credentials, now=now, nonce=nonce
+            )
             headers.pop("host")  # aiohttp sends Host itself, with the same value
-        query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query.items())
-        url = URL(f"{self._endpoint}/?{query_string}", encoded=True)
         logger.debug("POST %s Action=%s attempt=%d scheme=%s", self._host, action, attempt, self._signature)
         try:
             async with self._session.post(
