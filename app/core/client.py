@@ -432,6 +432,13 @@ async def _read_bounded(response: aiohttp.ClientResponse) -> bytes:
     declared = response.content_length
     if declared is not None and declared > MAX_ANSWER_BYTES:
         raise AnswerTooLarge
+    if declared is not None and "Transfer-Encoding" not in response.headers:
+        # The parser stops at Content-Length, so no more than the bound can arrive: read it whole,
+        # without an async iterator's round trips (the usual answer comes in one piece).
+        whole = await response.read()
+        if len(whole) > MAX_ANSWER_BYTES:  # cannot happen while the parser keeps to Content-Length
+            raise AnswerTooLarge
+        return whole
     body = bytearray()
     async for chunk in response.content.iter_chunked(64 * 1024):
         body += chunk

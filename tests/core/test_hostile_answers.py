@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from app.core.answer import MAX_ANSWER_BYTES
 from app.core.client import AgentIdentity, CccClient, RetryPolicy, Timeouts
 from app.core.errors import ApiError, ProtocolError, RequestTimeout
 from app.core.models import UserState
@@ -310,3 +311,31 @@ async def test_a_gzipped_real_answer_still_works(hostile: HostileServer, client_
     status = await client_for().poll_user_status()
     assert status.user_state is UserState.READY
     assert "gzip" in hostile.seen[0].headers.get("Accept-Encoding", "")
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_an_answer_of_exactly_the_bound_is_read_and_one_byte_more_is_refused(
+    hostile: HostileServer, client_for: MakeClient, declared: bool
+) -> None:
+    """A 1 MiB answer (padded with JSON whitespace) still shows the agent's status whether or not it
+    says its size; one byte more is refused as the service's fault."""
+    text = json.dumps(envelope()).encode()
+    bodies = iter([text + b" " * (MAX_ANSWER_BYTES - len(text)), text + b" " * (MAX_ANSWER_BYTES + 1 - len(text))])
+
+    async def padded(request: web.Request) -> web.StreamResponse:
+        body = next(bodies)
+        if declared:
+            return web.Response(body=body, content_type="application/json")
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(body), 65536):
+            await response.write(body[start : start + 65536])
+        await response.write_eof()
+        return response
+
+    hostile.handler = padded
+    status = await client_for().poll_user_status()
+    assert status.user_state is UserState.READY
+    with pytest.raises(ProtocolError, match="larger than 1024 KiB"):
+        await client_for().poll_user_status()
