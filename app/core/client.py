@@ -56,6 +56,7 @@ logger = logging.getLogger(__name__)
 USER_AGENT = f"{APP_ID}/{__version__} (+Alibaba Cloud CCC 2020-07-01)"
 MAX_ASKED_WAIT = 30.0  # s: an agent's click waits at most this long for a throttled retry
 MAX_FIELD_CHARS = 2000  # any one text the envelope carries (code, message, RequestId)
+MAX_KEPT_QUERIES = 32  # encoded V3 queries a client keeps (its three actions need a handful)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def open_session(timeouts: Timeouts = Timeouts()) -> aiohttp.ClientSession:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Reply:
     status: int
     body: bytes  # as received: still compressed when the service compressed it
@@ -142,6 +143,7 @@ class CccClient:
         self._sleep = sleep
         self._proxy = (proxies or ProxySettings()).proxy_for(self._endpoint)
         self._monotonic = monotonic
+        self._v3_queries: dict[tuple[tuple[str, str], ...], tuple[URL, str]] = {}
 
     @property
     def endpoint(self) -> str:
@@ -260,13 +262,22 @@ class CccClient:
 
     def _v3_query(self, params: Mapping[str, str]) -> tuple[URL, str]:
         """The URL with `params` as its query, and the canonical query V3 signs. The two are the same
-        string (sorted, values encoded) unless a name needs encoding, which no CCC parameter does."""
+        string (sorted, values encoded) unless a name needs encoding, which no CCC parameter does.
+        Kept per parameter set: an agent's client sends the same few again and again."""
+        key = tuple(params.items())
+        known = self._v3_queries.get(key)
+        if known is not None:
+            return known
         canonical = v3_canonical_query(params)
         if all(percent_encode(name) == name for name in params):
             query_string = canonical
         else:
             query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in params.items())
-        return URL(f"{self._endpoint}/?{query_string}", encoded=True), canonical
+        prepared = URL(f"{self._endpoint}/?{query_string}", encoded=True), canonical
+        if len(self._v3_queries) >= MAX_KEPT_QUERIES:  # e.g. report pages or date ranges: start afresh
+            self._v3_queries.clear()
+        self._v3_queries[key] = prepared
+        return prepared
 
     async def _send_once(
         self, action: str, params: Mapping[str, str], attempt: int, v3_query: tuple[URL, str] | None = None

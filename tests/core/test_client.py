@@ -278,6 +278,16 @@ async def test_a_retry_after_a_verified_attempt_is_signed_afresh(
     assert [r.code for r in simulator.requests] == ["Throttling.User", "OK"]
 
 
+async def test_one_client_sends_each_break_code_it_is_asked_for(make_client: MakeClient) -> None:
+    """A client kept all day sends the code of this click, not one it encoded before, however many
+    different codes (or report date ranges) it has sent."""
+    client = make_client()
+    codes = [f"code {number}" for number in range(40)]
+    for code in [*codes, codes[0], "午餐", codes[39], "午餐"]:
+        status = await client.take_break(code)
+        assert status.break_code == code
+
+
 async def test_a_parameter_name_that_needs_encoding_is_still_signed_right(
     simulator: Simulator, make_client: MakeClient
 ) -> None:
