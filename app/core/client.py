@@ -7,7 +7,6 @@ built for it; a client is cheap and is rebuilt when settings or credentials chan
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
 import secrets
@@ -39,7 +38,7 @@ from app.core.errors import (
     RequestTimeout,
 )
 from app.core.i18n import _
-from app.core.models import AgentStatus, CallInfo, as_text_list
+from app.core.models import AgentStatus, CallInfo, as_text, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.signing import (
@@ -179,10 +178,10 @@ class CccClient:
                 "The contact centre's status answer had no agent context. Try again; if it persists, contact IT.",
                 request_id=request_id,
             )
-        status = AgentStatus.from_context(context, request_id=request_id)
-        return dataclasses.replace(
-            status,
-            call=CallInfo.from_context(data.get("CallContext"), status.user_id),
+        return AgentStatus.from_context(
+            context,
+            request_id=request_id,
+            call=CallInfo.from_context(data.get("CallContext"), as_text(context.get("UserId"))),
             parallel_jobs=as_text_list(context.get("ParallelJobList")),
         )
 

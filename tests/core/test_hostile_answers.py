@@ -144,12 +144,21 @@ async def test_deeply_nested_json_is_an_unexpected_answer_with_its_request_id(
     [
         ({**OK_CONTEXT, "SignedSkillGroupIdList": {"a": 1}}, lambda s: s.signed_skill_groups == ()),
         ({**OK_CONTEXT, "Heartbeat": 10**30}, lambda s: s.heartbeat is None),
+        ({**OK_CONTEXT, "Heartbeat": 10**400}, lambda s: s.heartbeat is None),
         ({**OK_CONTEXT, "UserState": None}, lambda s: s.user_state is UserState.UNKNOWN),
         ({**OK_CONTEXT, "Heartbeat": float("nan")}, lambda s: s.heartbeat is None),
         ({**OK_CONTEXT, "Extension": ["8001"]}, lambda s: s.extension == ""),
         ({**OK_CONTEXT, "BreakCode": "b" * 10_000}, lambda s: len(s.break_code) <= 200),
     ],
-    ids=["skill-groups-object", "heartbeat-1e30", "null-state", "nan-heartbeat", "extension-list", "huge-code"],
+    ids=[
+        "skill-groups-object",
+        "heartbeat-1e30",
+        "heartbeat-beyond-any-float",
+        "null-state",
+        "nan-heartbeat",
+        "extension-list",
+        "huge-code",
+    ],
 )
 async def test_odd_field_types_are_coerced_not_fatal(
     hostile: HostileServer, client_for: MakeClient, context: dict[str, object], expect: Callable[..., bool]

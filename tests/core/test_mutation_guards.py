@@ -282,6 +282,7 @@ def test_a_timestamp_sent_as_a_float_still_shows() -> None:
     moment = as_moment(1609249563836.0)
     assert moment is not None and moment.year == 2020
     assert as_moment("1609249563836.0") == moment
+    assert as_moment(1609249563836) == as_moment("1609249563836") == moment, "a number or its text: one moment"
     assert as_moment(float("inf")) is None and as_moment(-5) is None
     assert len(as_text(1e300)) <= 200, "a huge whole float must be capped like any text"
 
