@@ -28,13 +28,15 @@ class ServerClock:
     local_now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     offset: timedelta = timedelta(0)
     last_observed_skew: timedelta | None = None
+    # The last Date header read and the time it says: the client reads each answer's twice.
+    _last_date: tuple[str, datetime | None] = field(default=("", None), init=False, repr=False, compare=False)
 
     def now(self) -> datetime:
         return self.local_now() + self.offset
 
     def observe(self, date_header: str | None) -> timedelta | None:
         """Record the skew a Date header shows; an absurd one (over a day) is ignored."""
-        server_time = _parse_http_date(date_header)
+        server_time = self._server_time(date_header)
         if server_time is None:
             return None
         skew = server_time - self.local_now()
@@ -59,6 +61,15 @@ class ServerClock:
         if skew is not None and abs(skew - self.offset) > RESETTLE_SKEW:
             self.offset = skew if abs(skew) > RESETTLE_SKEW else timedelta(0)
             logger.info("Clock correction re-anchored to %.0f s", self.offset.total_seconds())
+
+    def _server_time(self, date_header: str | None) -> datetime | None:
+        if not date_header:
+            return None
+        last_header, last_time = self._last_date
+        if date_header != last_header:
+            last_time = _parse_http_date(date_header)
+            self._last_date = (date_header, last_time)
+        return last_time
 
 
 # The form every HTTP server sends (RFC 9110 IMF-fixdate), read without the email parser's cost: the
