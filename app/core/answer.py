@@ -26,6 +26,10 @@ class AnswerUnreadable(Exception):
 
 def decode_body(raw: bytes, content_encoding: str, limit: int = MAX_ANSWER_BYTES) -> bytes:
     """Undo the Content-Encoding of `raw` without inflating more than `limit` bytes."""
+    if not content_encoding:  # the usual answer: nothing to undo
+        if len(raw) > limit:
+            raise AnswerTooLarge
+        return raw
     encodings = [part.strip().lower() for part in content_encoding.split(",") if part.strip()]
     if len([e for e in encodings if e != "identity"]) > MAX_ENCODINGS:
         raise AnswerUnreadable("more content encodings than any real answer has")
@@ -60,10 +64,19 @@ def _inflate(data: bytes, window_bits: int, limit: int, *, members: bool) -> byt
     return bytes(out)
 
 
+def _null(_name: str) -> None:
+    return None
+
+
+# Built once: `json.loads` with any option builds a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_constant=_null)
+
+
 def parse_json(body: bytes) -> Any:
     """JSON as the service sends it; NaN and Infinity (not JSON, but Python accepts them) become null."""
     try:
-        return json.loads(body, parse_constant=lambda _name: None)
+        # What `json.loads` does with bytes: UTF-8, -16 or -32, told apart by the first bytes.
+        return _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except RecursionError as error:  # nested deeper than Python's parser goes: no envelope is
         raise AnswerUnreadable("JSON nested too deeply") from error
     except (ValueError, UnicodeDecodeError) as error:

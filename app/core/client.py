@@ -7,11 +7,10 @@ built for it; a client is cheap and is rebuilt when settings or credentials chan
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import random
+import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,16 +38,24 @@ from app.core.errors import (
     RequestTimeout,
 )
 from app.core.i18n import _
-from app.core.models import AgentStatus, CallInfo, as_text_list
+from app.core.models import AgentStatus, CallInfo, as_text, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
-from app.core.signing import Credentials, SignatureScheme, percent_encode, sign_v2, sign_v3
+from app.core.signing import (
+    Credentials,
+    SignatureScheme,
+    percent_encode,
+    sign_v2,
+    sign_v3_canonical,
+    v3_canonical_query,
+)
 
 logger = logging.getLogger(__name__)
 
 USER_AGENT = f"{APP_ID}/{__version__} (+Alibaba Cloud CCC 2020-07-01)"
 MAX_ASKED_WAIT = 30.0  # s: an agent's click waits at most this long for a throttled retry
 MAX_FIELD_CHARS = 2000  # any one text the envelope carries (code, message, RequestId)
+MAX_KEPT_QUERIES = 32  # encoded V3 queries a client keeps (its three actions need a handful)
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ def open_session(timeouts: Timeouts = Timeouts()) -> aiohttp.ClientSession:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Reply:
     status: int
     body: bytes  # as received: still compressed when the service compressed it
@@ -135,6 +142,7 @@ class CccClient:
         self._sleep = sleep
         self._proxy = (proxies or ProxySettings()).proxy_for(self._endpoint)
         self._monotonic = monotonic
+        self._v3_queries: dict[tuple[tuple[str, str], ...], tuple[URL, str]] = {}
 
     @property
     def endpoint(self) -> str:
@@ -170,10 +178,10 @@ class CccClient:
                 "The contact centre's status answer had no agent context. Try again; if it persists, contact IT.",
                 request_id=request_id,
             )
-        status = AgentStatus.from_context(context, request_id=request_id)
-        return dataclasses.replace(
-            status,
-            call=CallInfo.from_context(data.get("CallContext"), status.user_id),
+        return AgentStatus.from_context(
+            context,
+            request_id=request_id,
+            call=CallInfo.from_context(data.get("CallContext"), as_text(context.get("UserId"))),
             parallel_jobs=as_text_list(context.get("ParallelJobList")),
         )
 
@@ -201,10 +209,12 @@ class CccClient:
         clock_corrected = False
         attempt = 0
         started = self._monotonic()
+        # V3 sends the same query on every attempt (only headers change): encode and sign it once.
+        v3_query = self._v3_query(params) if self._signature is SignatureScheme.V3 else None
         while True:
             attempt += 1
             try:
-                reply = await self._send_once(action, params, attempt)
+                reply = await self._send_once(action, params, attempt, v3_query)
                 answer = self._parse(action, reply, data_key)
             except ApiError as error:
                 if (
@@ -249,18 +259,41 @@ class CccClient:
         logger.info("%s failed (%s); retry %d in %.2f s", action, reason, attempt, delay)
         await self._sleep(delay)
 
-    async def _send_once(self, action: str, params: Mapping[str, str], attempt: int) -> _Reply:
+    def _v3_query(self, params: Mapping[str, str]) -> tuple[URL, str]:
+        """The URL with `params` as its query, and the canonical query V3 signs. The two are the same
+        string (sorted, values encoded) unless a name needs encoding, which no CCC parameter does.
+        Kept per parameter set: an agent's client sends the same few again and again."""
+        key = tuple(params.items())
+        known = self._v3_queries.get(key)
+        if known is not None:
+            return known
+        canonical = v3_canonical_query(params)
+        if all(percent_encode(name) == name for name in params):
+            query_string = canonical
+        else:
+            query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in params.items())
+        prepared = URL(f"{self._endpoint}/?{query_string}", encoded=True), canonical
+        if len(self._v3_queries) >= MAX_KEPT_QUERIES:  # e.g. report pages or date ranges: start afresh
+            self._v3_queries.clear()
+        self._v3_queries[key] = prepared
+        return prepared
+
+    async def _send_once(
+        self, action: str, params: Mapping[str, str], attempt: int, v3_query: tuple[URL, str] | None = None
+    ) -> _Reply:
         now = self.clock.now()
-        nonce = uuid.uuid4().hex
+        nonce = secrets.token_hex(16)  # 128 random bits, fresh for every attempt
         if self._signature is SignatureScheme.V2:
             query = sign_v2("POST", action, params, self._credentials, now=now, nonce=nonce)
             headers: dict[str, str] = {}
+            query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query.items())
+            url = URL(f"{self._endpoint}/?{query_string}", encoded=True)
         else:
-            query = dict(params)
-            headers = sign_v3("POST", self._host, action, query, self._credentials, now=now, nonce=nonce)
+            url, canonical_query = v3_query or self._v3_query(params)
+            headers = sign_v3_canonical(
+                "POST", self._host, action, canonical_query, self._credentials, now=now, nonce=nonce
+            )
             headers.pop("host")  # aiohttp sends Host itself, with the same value
-        query_string = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in query.items())
-        url = URL(f"{self._endpoint}/?{query_string}", encoded=True)
         logger.debug("POST %s Action=%s attempt=%d scheme=%s", self._host, action, attempt, self._signature)
         try:
             async with self._session.post(
@@ -409,6 +442,13 @@ async def _read_bounded(response: aiohttp.ClientResponse) -> bytes:
     declared = response.content_length
     if declared is not None and declared > MAX_ANSWER_BYTES:
         raise AnswerTooLarge
+    if declared is not None and "Transfer-Encoding" not in response.headers:
+        # The parser stops at Content-Length, so no more than the bound can arrive: read it whole,
+        # without an async iterator's round trips (the usual answer comes in one piece).
+        whole = await response.read()
+        if len(whole) > MAX_ANSWER_BYTES:  # cannot happen while the parser keeps to Content-Length
+            raise AnswerTooLarge
+        return whole
     body = bytearray()
     async for chunk in response.content.iter_chunked(64 * 1024):
         body += chunk

@@ -27,12 +27,11 @@ class UserState(StrEnum):
     @classmethod
     def parse(cls, raw: object) -> UserState:
         text = str(raw or "").strip().upper()
-        aliases = {"ACW": "WORKING"}
-        text = aliases.get(text, text)
-        try:
-            return cls(text)
-        except ValueError:
-            return cls.UNKNOWN
+        return _STATES_BY_NAME.get(text, cls.UNKNOWN)
+
+
+# Every state by the names the service uses for it (reporting APIs say ACW for after-call work).
+_STATES_BY_NAME = {state.value: state for state in UserState} | {"ACW": UserState.WORKING}
 
 
 # The service's state names as a person reads them. The msgid is the API's word, so English output
@@ -79,6 +78,8 @@ MAX_FIELD_CHARS = 200  # far above any real ID or code; keeps a hostile answer f
 
 def as_text(value: object) -> str:
     """A scalar as text; a list or object where text belongs is not text (and shows as empty)."""
+    if type(value) is str:  # most fields: skip the checks below, which cost more than the answer's parse
+        return value[:MAX_FIELD_CHARS]
     if value is None or isinstance(value, Mapping | list | tuple):
         return ""
     if isinstance(value, bool):
@@ -91,10 +92,16 @@ def as_text(value: object) -> str:
 def as_moment(value: object) -> datetime | None:
     if value in (None, "", 0, "0"):
         return None
-    try:
-        millis = float(str(value))  # epoch ms; some answers carry it as a float (1609249563836.0)
-    except ValueError:
-        return None
+    if type(value) is int:  # the usual epoch ms: the same float as through its text, without the text
+        try:
+            millis = float(value)
+        except OverflowError:  # beyond any float: its text would have read as infinity, refused below
+            return None
+    else:
+        try:
+            millis = float(str(value))  # some answers carry it as a float (1609249563836.0) or text
+        except ValueError:
+            return None
     if not math.isfinite(millis) or millis <= 0:
         return None
     try:
@@ -186,7 +193,13 @@ class AgentStatus:
 
     @classmethod
     def from_context(
-        cls, data: Mapping[str, Any], *, request_id: str | None, received_at: datetime | None = None
+        cls,
+        data: Mapping[str, Any],
+        *,
+        request_id: str | None,
+        received_at: datetime | None = None,
+        call: CallInfo | None = None,
+        parallel_jobs: tuple[str, ...] = (),
     ) -> AgentStatus:
         if not isinstance(data, Mapping):
             raise ProtocolError(
@@ -210,6 +223,8 @@ class AgentStatus:
             user_id=as_text(data.get("UserId")),
             request_id=request_id,
             received_at=received_at or datetime.now(UTC),
+            call=call,
+            parallel_jobs=parallel_jobs,
         )
 
     def to_api_dict(self) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,13 +37,22 @@ class Credentials:
         return f"Credentials(access_key_id={self.access_key_id!r}, access_key_secret=<hidden>)"
 
 
+# What RFC 3986 leaves as it is (ASCII only: `quote` encodes every other character).
+_UNRESERVED_ONLY = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+
+
 def percent_encode(text: str) -> str:
     """RFC 3986 encoding as Alibaba specifies: only A-Z a-z 0-9 - _ . ~ stay as they are."""
+    if _UNRESERVED_ONLY(text):  # most names and values: nothing to encode, and `quote` costs more
+        return text
     return quote(text, safe="~", encoding="utf-8")
 
 
 def format_timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    if utc.year >= 1000:  # isoformat is half strftime's cost, and the same text from year 1000 on
+        return utc.isoformat(timespec="seconds")[:19] + "Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -118,15 +128,26 @@ def v3_string_to_sign(
     signed_headers: list[str],
     body_sha256: str,
 ) -> str:
+    return _v3_string_to_sign(
+        method,
+        path,
+        v3_canonical_query(query),
+        v3_canonical_headers(headers, signed_headers),
+        signed_headers,
+        body_sha256,
+    )
+
+
+def _v3_string_to_sign(
+    method: str,
+    path: str,
+    canonical_query: str,
+    canonical_headers: str,
+    signed_headers: list[str],
+    body_sha256: str,
+) -> str:
     canonical_request = "\n".join(
-        [
-            method.upper(),
-            path or "/",
-            v3_canonical_query(query),
-            v3_canonical_headers(headers, signed_headers),
-            ";".join(signed_headers),
-            body_sha256,
-        ]
+        [method.upper(), path or "/", canonical_query, canonical_headers, ";".join(signed_headers), body_sha256]
     )
     digest = hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
     return f"{V3_ALGORITHM}\n{digest}"
@@ -155,20 +176,50 @@ def sign_v3(
     content_type: str | None = None,
 ) -> dict[str, str]:
     """Return the headers (Authorization included) for a V3 request with `query` in the URL."""
+    return sign_v3_canonical(
+        method,
+        host,
+        action,
+        v3_canonical_query(query),
+        credentials,
+        now=now,
+        nonce=nonce,
+        body=body,
+        content_type=content_type,
+    )
+
+
+def sign_v3_canonical(
+    method: str,
+    host: str,
+    action: str,
+    canonical_query: str,
+    credentials: Credentials,
+    *,
+    now: datetime,
+    nonce: str,
+    body: bytes = b"",
+    content_type: str | None = None,
+) -> dict[str, str]:
+    """`sign_v3` for a query already in its canonical form (`v3_canonical_query`): a client sending
+    the same parameters on every attempt encodes them once, and can send that same string."""
+    body_sha256 = hashlib.sha256(body).hexdigest() if body else EMPTY_BODY_SHA256
     headers = {
         "host": host,
         "x-acs-action": action,
         "x-acs-version": API_VERSION,
         "x-acs-date": format_timestamp(now),
         "x-acs-signature-nonce": nonce,
-        "x-acs-content-sha256": hashlib.sha256(body).hexdigest(),
+        "x-acs-content-sha256": body_sha256,
     }
     if content_type:
         headers["content-type"] = content_type
     if credentials.security_token:
         headers["x-acs-security-token"] = credentials.security_token
-    signed = headers_to_sign(headers)
-    string_to_sign = v3_string_to_sign(method, "/", query, headers, signed, headers["x-acs-content-sha256"])
+    # Every name above is lower-case and one `headers_to_sign` picks: sorting them is that list.
+    signed = sorted(headers)
+    canonical_headers = "".join([f"{name}:{headers[name].strip()}\n" for name in signed])
+    string_to_sign = _v3_string_to_sign(method, "/", canonical_query, canonical_headers, signed, body_sha256)
     signature = v3_signature(string_to_sign, credentials.access_key_secret)
     headers["Authorization"] = (
         f"{V3_ALGORITHM} Credential={credentials.access_key_id},SignedHeaders={';'.join(signed)},Signature={signature}"

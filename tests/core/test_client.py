@@ -266,6 +266,38 @@ async def test_throttling_backs_off_and_reports(simulator: Simulator, make_clien
     assert len(sleep.delays) == 3 and sleep.delays[:2] == [1.0, 1.0] and 1.0 <= sleep.delays[2] <= 2.0
 
 
+@pytest.mark.parametrize("scheme", [SignatureScheme.V2, SignatureScheme.V3])
+async def test_a_retry_after_a_verified_attempt_is_signed_afresh(
+    simulator: Simulator, make_client: MakeClient, scheme: SignatureScheme
+) -> None:
+    """A throttled attempt passed signature checks, so the service remembers its nonce: the retry
+    (same parameters, encoded once) must carry a new nonce and signature, or the break is lost."""
+    simulator.faults.throttle(0, "TakeBreak", count=1)
+    status = await make_client(signature=scheme).take_break("午餐 & café")
+    assert status.user_state is UserState.BREAK and status.break_code == "午餐 & café"
+    assert [r.code for r in simulator.requests] == ["Throttling.User", "OK"]
+
+
+async def test_one_client_sends_each_break_code_it_is_asked_for(make_client: MakeClient) -> None:
+    """A client kept all day sends the code of this click, not one it encoded before, however many
+    different codes (or report date ranges) it has sent."""
+    client = make_client()
+    codes = [f"code {number}" for number in range(40)]
+    for code in [*codes, codes[0], "午餐", codes[39], "午餐"]:
+        status = await client.take_break(code)
+        assert status.break_code == code
+
+
+async def test_a_parameter_name_that_needs_encoding_is_still_signed_right(
+    simulator: Simulator, make_client: MakeClient
+) -> None:
+    """V3 signs parameter names as they are and sends them encoded: an odd name still verifies."""
+    params = {"InstanceId": AGENT.instance_id, "UserId": AGENT.user_id, "DeviceId": AGENT.device_id}
+    data, request_id = await make_client().request("PollUserStatus", {**params, "Odd name/é": "x y"})
+    assert data["UserContext"]["UserState"] == "READY" and request_id
+    assert [r.code for r in simulator.requests] == ["OK"]
+
+
 async def test_dropped_connection_is_retried(simulator: Simulator, make_client: MakeClient) -> None:
     """A connection cut by the network is tried again and the break still happens."""
     simulator.faults.fail(FaultKind.DROP, "TakeBreak", count=1)

@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from app.core.answer import MAX_ANSWER_BYTES
 from app.core.client import AgentIdentity, CccClient, RetryPolicy, Timeouts
 from app.core.errors import ApiError, ProtocolError, RequestTimeout
 from app.core.models import UserState
@@ -143,12 +144,21 @@ async def test_deeply_nested_json_is_an_unexpected_answer_with_its_request_id(
     [
         ({**OK_CONTEXT, "SignedSkillGroupIdList": {"a": 1}}, lambda s: s.signed_skill_groups == ()),
         ({**OK_CONTEXT, "Heartbeat": 10**30}, lambda s: s.heartbeat is None),
+        ({**OK_CONTEXT, "Heartbeat": 10**400}, lambda s: s.heartbeat is None),
         ({**OK_CONTEXT, "UserState": None}, lambda s: s.user_state is UserState.UNKNOWN),
         ({**OK_CONTEXT, "Heartbeat": float("nan")}, lambda s: s.heartbeat is None),
         ({**OK_CONTEXT, "Extension": ["8001"]}, lambda s: s.extension == ""),
         ({**OK_CONTEXT, "BreakCode": "b" * 10_000}, lambda s: len(s.break_code) <= 200),
     ],
-    ids=["skill-groups-object", "heartbeat-1e30", "null-state", "nan-heartbeat", "extension-list", "huge-code"],
+    ids=[
+        "skill-groups-object",
+        "heartbeat-1e30",
+        "heartbeat-beyond-any-float",
+        "null-state",
+        "nan-heartbeat",
+        "extension-list",
+        "huge-code",
+    ],
 )
 async def test_odd_field_types_are_coerced_not_fatal(
     hostile: HostileServer, client_for: MakeClient, context: dict[str, object], expect: Callable[..., bool]
@@ -310,3 +320,31 @@ async def test_a_gzipped_real_answer_still_works(hostile: HostileServer, client_
     status = await client_for().poll_user_status()
     assert status.user_state is UserState.READY
     assert "gzip" in hostile.seen[0].headers.get("Accept-Encoding", "")
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_an_answer_of_exactly_the_bound_is_read_and_one_byte_more_is_refused(
+    hostile: HostileServer, client_for: MakeClient, declared: bool
+) -> None:
+    """A 1 MiB answer (padded with JSON whitespace) still shows the agent's status whether or not it
+    says its size; one byte more is refused as the service's fault."""
+    text = json.dumps(envelope()).encode()
+    bodies = iter([text + b" " * (MAX_ANSWER_BYTES - len(text)), text + b" " * (MAX_ANSWER_BYTES + 1 - len(text))])
+
+    async def padded(request: web.Request) -> web.StreamResponse:
+        body = next(bodies)
+        if declared:
+            return web.Response(body=body, content_type="application/json")
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for start in range(0, len(body), 65536):
+            await response.write(body[start : start + 65536])
+        await response.write_eof()
+        return response
+
+    hostile.handler = padded
+    status = await client_for().poll_user_status()
+    assert status.user_state is UserState.READY
+    with pytest.raises(ProtocolError, match="larger than 1024 KiB"):
+        await client_for().poll_user_status()

@@ -134,6 +134,14 @@ def test_nan_and_infinity_in_an_answer_become_null() -> None:
     assert parsed == {"Extension": None, "Heartbeat": None, "Reserved": None, "Ok": 1}
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32-be"])
+def test_an_answer_in_any_json_unicode_encoding_is_read(encoding: str) -> None:
+    """JSON may come as UTF-8, -16 or -32 (RFC 8259 readers must accept them): the body is read as
+    Python's json reads bytes, so a gateway that re-encodes its answers still works."""
+    text = json.dumps(envelope(), ensure_ascii=False).replace("READY", "READY 午餐")
+    assert parse_json(text.encode(encoding)) == json.loads(text)
+
+
 @pytest.mark.parametrize(
     ("code", "status", "advice"),
     [
@@ -274,6 +282,7 @@ def test_a_timestamp_sent_as_a_float_still_shows() -> None:
     moment = as_moment(1609249563836.0)
     assert moment is not None and moment.year == 2020
     assert as_moment("1609249563836.0") == moment
+    assert as_moment(1609249563836) == as_moment("1609249563836") == moment, "a number or its text: one moment"
     assert as_moment(float("inf")) is None and as_moment(-5) is None
     assert len(as_text(1e300)) <= 200, "a huge whole float must be capped like any text"
 

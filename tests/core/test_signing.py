@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+from urllib.parse import quote
 
 from alibabacloud_tea_openapi.utils import Utils as OfficialUtils
 from hypothesis import given, settings
@@ -137,3 +138,25 @@ def test_credentials_repr_hides_the_secret() -> None:
     """A credentials object printed in a traceback never shows the secret."""
     text = repr(Credentials("id", "VERY-SECRET-VALUE", "TOKEN-VALUE"))
     assert "VERY-SECRET-VALUE" not in text and "TOKEN-VALUE" not in text
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=unicode_text | st.text(alphabet="AZaz09-_.~@%+/ *", max_size=24))
+def test_percent_encoding_is_rfc_3986_for_any_text(text: str) -> None:
+    """Only A-Z a-z 0-9 - _ . ~ stay as they are, whatever shortcut the encoder takes for plain text:
+    one character encoded differently from the service is a SignatureDoesNotMatch for that agent."""
+    assert signing.percent_encode(text) == quote(text, safe="~", encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(2, 1, 1),  # a day inside the range either way, so the UTC time exists
+        max_value=datetime(9998, 12, 31),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=8)), timezone(-timedelta(hours=5))]),
+    )
+)
+def test_the_request_time_is_utc_to_the_second_in_the_one_form_the_service_reads(moment: datetime) -> None:
+    """x-acs-date and Timestamp are UTC as YYYY-MM-DDThh:mm:ssZ whatever the PC's time zone; any other
+    form is refused (InvalidTimeStamp.Format) and the agent's click fails."""
+    assert signing.format_timestamp(moment) == moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
