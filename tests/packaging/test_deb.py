@@ -189,6 +189,65 @@ def test_deb_ships_stripped_binaries(deb: Path) -> None:
         run("rm", "-rf", work)
 
 
+# Run in a fresh interpreter: a process that already loaded PySide6 (pytest-qt does) has an ICU 73 of
+# the same soname loaded, and the bundle's libraries would silently bind to that one's full data.
+_ICU_PROBE = r"""
+import ctypes, functools, json, sys
+from pathlib import Path
+
+lib = Path(sys.argv[1])
+version = next(lib.glob("libicui18n.so.*")).name.rsplit(".", 1)[1]
+icu = ctypes.CDLL(str(lib / f"libicui18n.so.{version}"))
+def call(name, restype, *args):
+    function = getattr(icu, f"{name}_{version}")
+    function.restype = restype
+    return function(*args)
+def uchars(text):
+    data = text.encode("utf-16-le")
+    return ctypes.create_string_buffer(data + b"\0\0"), len(data) // 2
+def collator(locale):
+    status = ctypes.c_int(0)
+    handle = call("ucol_open", ctypes.c_void_p, locale.encode(), ctypes.byref(status))
+    assert status.value <= 0, f"ucol_open({locale}): ICU error {status.value}"
+    return ctypes.c_void_p(handle)
+def compare(handle, a, b):
+    (x, n), (y, m) = uchars(a), uchars(b)
+    return call("ucol_strcoll", ctypes.c_int, handle, x, n, y, m)
+def zone_name(zone, locale):
+    status = ctypes.c_int(0)
+    text, length = uchars(zone)
+    cal = ctypes.c_void_p(call("ucal_open", ctypes.c_void_p, text, length, locale.encode(), 0, ctypes.byref(status)))
+    out = ctypes.create_string_buffer(256)
+    n = call("ucal_getTimeZoneDisplayName", ctypes.c_int, cal, 0, locale.encode(), out, 128, ctypes.byref(status))
+    assert status.value <= 0, f"zone name in {locale}: ICU error {status.value}"
+    return out.raw[: 2 * n].decode("utf-16-le")
+words = json.loads(sys.argv[2])
+print(json.dumps({
+    "sorted": {loc: sorted(words, key=functools.cmp_to_key(functools.partial(compare, collator(loc))))
+               for loc in ("zh_CN", "en_US")},
+    "zone": {loc: zone_name("Asia/Shanghai", loc) for loc in ("zh_CN", "en_US")},
+}, ensure_ascii=False))
+"""
+
+
+def test_deb_sorts_and_names_time_zones_in_chinese_and_english(deb: Path) -> None:
+    """The bundle's ICU keeps only the shipped languages' data: Chinese still sorts by pinyin (QCollator)
+    and time zones keep their Chinese and English names (QTimeZone, QLocale's long date format)."""
+    work = Path(run("mktemp", "-d").stdout.strip())
+    try:
+        run("dpkg-deb", "-x", deb, work)
+        words = ["张三", "中国", "阿明", "上海", "李四", "北京", "Zebra", "apple", "éclair", "Bob"]
+        result = run(
+            sys.executable, "-I", "-c", _ICU_PROBE, work / "opt/ccc-break/_internal/PySide6/Qt/lib", json.dumps(words)
+        )
+        icu = json.loads(result.stdout)
+    finally:
+        run("rm", "-rf", work)
+    assert icu["sorted"]["zh_CN"] == ["阿明", "北京", "李四", "上海", "张三", "中国", "apple", "Bob", "éclair", "Zebra"]
+    assert icu["sorted"]["en_US"] == ["apple", "Bob", "éclair", "Zebra", "上海", "中国", "北京", "张三", "李四", "阿明"]
+    assert icu["zone"] == {"zh_CN": "中国标准时间", "en_US": "China Standard Time"}
+
+
 def test_deb_control_conffiles_and_dependencies(deb: Path) -> None:
     assert run("dpkg-deb", "-f", deb, "Version").stdout.strip() == VERSION
     depends = run("dpkg-deb", "-f", deb, "Depends").stdout
@@ -334,11 +393,18 @@ def test_installed_doctor_passes_against_a_simulator(
     assert {c["name"] for c in report["checks"]} >= {"PollUserStatus", "Qt platform plugin", "System tray"}
 
 
-def test_installed_gui_demo_shows_its_window_and_quits_cleanly(installed_deb: InstalledPackage) -> None:
-    """The frozen widget starts under X with a tray host, shows its window, and exits 0 when asked."""
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en_US.UTF-8", "^CCC Break \\(demo\\)$"), ("zh_CN.UTF-8", "^CCC Break \\(演示\\)$")]
+)
+def test_installed_gui_demo_shows_its_window_and_quits_cleanly(
+    installed_deb: InstalledPackage, lang: str, title: str
+) -> None:
+    """The frozen widget starts under X with a tray host, in English and in Chinese (with the bundle's
+    slimmed ICU data and Qt catalogues), shows its window, and exits 0 when asked."""
     with virtual_desktop(tray=True) as display:
-        env = {**os.environ, "DISPLAY": display}
-        env.pop("QT_QPA_PLATFORM", None)
+        env = {**os.environ, "DISPLAY": display, "LANG": lang}
+        for variable in ("QT_QPA_PLATFORM", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            env.pop(variable, None)
         process = subprocess.Popen(
             [str(installed_deb.executable), "--demo"],
             env=env,
@@ -348,7 +414,7 @@ def test_installed_gui_demo_shows_its_window_and_quits_cleanly(installed_deb: In
         )
         try:
             deadline = time.monotonic() + 60
-            while not _visible_window(display, "^CCC Break \\(demo\\)$"):
+            while not _visible_window(display, title):
                 assert process.poll() is None, f"the GUI exited early: {process.communicate()[1][-2000:]}"
                 assert time.monotonic() < deadline, "the demo window did not appear within 60 s"
                 time.sleep(0.1)
