@@ -1,4 +1,4 @@
-"""A slim libicudata for the Linux bundle: the locale data of the languages the app ships, not all 800.
+"""A slim libicudata for the Linux bundle: the locale data of the languages the app ships, not ICU's ~480.
 
 The PySide6 wheel links QtCore to its own ICU 73, whose data library carries every locale, converter
 and dictionary ICU has (31 MB, a fifth of the installed package). QtCore calls ICU for collation
