@@ -85,6 +85,22 @@ install -m 0644 docs/it-deployment.md "$pkg/usr/share/doc/ccc-break/it-deploymen
 # Everything under /opt readable by all; executables stay executable.
 chmod -R u=rwX,go=rX "$pkg/opt/ccc-break"
 
+# The oldest glibc the bundle runs on: the newest GLIBC_x.y symbol version any of its files asks for
+# (dpkg-shlibdeps would work it out from shlibs files a PyInstaller bundle does not have).
+command -v objdump >/dev/null || {
+    echo "build-deb.sh: objdump is missing; run: apt-get install -y binutils" >&2
+    exit 1
+}
+# (objdump complains about files that are not ELF, such as scripts; their versions are none.)
+glibc=$({ find "$pkg/opt/ccc-break" -type f \( -name '*.so*' -o -perm -u+x \) -exec objdump -T {} + 2>/dev/null || true; } |
+    grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n1)
+if [ -z "$glibc" ]; then
+    echo "build-deb.sh: found no glibc symbol versions in the bundle" >&2
+    exit 1
+fi
+
+# The libraries the spec leaves out of the bundle because a package below installs them (_FROM_DEPENDS
+# in packaging/ccc-break.spec) must each be in Depends, directly or through one of these packages.
 installed_kb=$(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
 cat >"$pkg/DEBIAN/control" <<CONTROL
 Package: ccc-break
@@ -94,7 +110,7 @@ Priority: optional
 Architecture: $arch
 Maintainer: CCC Break maintainers <ccc-break@example.invalid>
 Installed-Size: $installed_kb
-Depends: libc6 (>= 2.31), libxcb-cursor0, libxkbcommon-x11-0, libxkbcommon0, libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-xinerama0, libxcb-xkb1, libxcb-randr0, libxcb-shape0, libxcb-xfixes0, libx11-xcb1
+Depends: libc6 (>= $glibc), libxcb-cursor0, libxkbcommon-x11-0, libxkbcommon0, libegl1, libgl1, libfontconfig1, libfreetype6, libdbus-1-3, libxcb-icccm4, libxcb-keysyms1, libxcb-image0, libxcb-render-util0, libxcb-xinerama0, libxcb-xkb1, libxcb-randr0, libxcb-shape0, libxcb-xfixes0, libx11-xcb1, libwayland-client0, libwayland-cursor0, libwayland-egl1, libx11-6, libxcb-render0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-glx0, libbrotli1, libzstd1, liblzma5, zlib1g, libbz2-1.0, libuuid1, libffi8, libgssapi-krb5-2, libglib2.0-0t64 | libglib2.0-0, libssl3t64 | libssl3, libstdc++6, libgcc-s1
 Recommends: gnome-keyring | kwalletmanager, libsecret-1-0, fonts-noto-cjk
 Description: Tray widget for Alibaba Cloud Contact Center agents
  Take a break, get ready and see the agent's true state in Alibaba Cloud
