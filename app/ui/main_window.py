@@ -622,6 +622,8 @@ class MainWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_height()
+        # Checked once the new size is real: on Windows a growth asked for in _fit_height arrives later.
+        self._keep_on_screen()
 
     def _fit_height(self) -> None:
         """The window is never shorter than its content: rows appear (Today, an error, a queued break)
@@ -637,13 +639,16 @@ class MainWindow(QWidget):
             self._keep_on_screen()
 
     def _keep_on_screen(self) -> None:
-        """A window that grew by itself moves up rather than past the bottom of its screen."""
+        """A window that grew by itself moves up rather than past the bottom of its screen (or under the
+        taskbar), and never so far that its title bar leaves the top. The frame counts: on Windows the
+        title bar and borders lie outside geometry(), and move() places the frame."""
         screen = self.screen()
         if screen is None or not self.isVisible():
             return
-        area, frame = screen.availableGeometry(), self.geometry()
-        if frame.bottom() > area.bottom():
-            self.move(frame.x(), max(area.top(), area.bottom() - frame.height()))
+        area, frame = screen.availableGeometry(), self.frameGeometry()
+        top = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        if top != frame.top():
+            self.move(frame.x(), top)
 
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)

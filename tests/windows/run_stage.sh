@@ -32,7 +32,10 @@ read -r -t 30 display <"$fifo" || {
     exit 1
 }
 rm -f "$fifo"
-export DISPLAY=":$display" QT_QPA_PLATFORM=windows
+# Wine passes no QT_* variable from Unix to Windows programs (it keeps the host's Qt settings out of
+# Windows Qt apps); WINEQT_QPA_PLATFORM reaches them as QT_QPA_PLATFORM. Without it, tests/conftest.py
+# would fall back to the offscreen plugin and the suites would never touch the windows plugin.
+export DISPLAY=":$display" WINEQT_QPA_PLATFORM=windows
 # A tray host: Wine docks Windows tray icons in it (XEmbed), as the desktop's taskbar would.
 trayer --edge top --align right --widthtype pixel --width 200 --height 32 >/dev/null 2>&1 &
 trayer_pid=$!

@@ -74,7 +74,8 @@ def wine_demo(tmp_path: Path) -> Iterator[WineApp]:
         (home / folder).mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
-        "QT_QPA_PLATFORM": "windows",
+        # Wine hands no QT_* variable to Windows programs; WINEQT_* arrives without its prefix.
+        "WINEQT_QPA_PLATFORM": "windows",
         "CCC_BREAK_CONFIG_DIR": windows_path(home / "config"),
         "CCC_BREAK_LOG_DIR": windows_path(home / "log"),
         "CCC_BREAK_SYSTEM_CONFIG": windows_path(home / "no-system-config.ini"),
