@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -289,7 +288,6 @@ def test_the_window_counts_every_state_and_stops_ticking_while_hidden(qloop: Loo
     qloop.run(scenario())
 
 
-@pytest.mark.windows_pending  # Wine's tray shows no balloon
 def test_an_overrun_notification_stays_until_dismissed_and_others_time_out(
     qloop: Loop, make_widget: MakeWidget, fake_now: FakeNow
 ) -> None:

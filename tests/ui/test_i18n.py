@@ -371,7 +371,6 @@ def untranslated_texts(root: QWidget, data: set[QWidget]) -> list[str]:
     return found
 
 
-@pytest.mark.windows_pending  # Save/Cancel come from the Windows theme
 def test_under_a_pseudo_language_no_ui_text_bypasses_the_catalogue(
     installed: None, qloop: Loop, make_widget: Callable[..., WidgetApp]
 ) -> None:

@@ -44,13 +44,20 @@ def widget_for(make_widget: Callable[..., WidgetApp], simulator: Simulator) -> W
     return make_widget(demo=False, context=context)
 
 
-async def break_shown(qloop: Loop, widget: WidgetApp, minutes: int) -> str:
+async def break_shown(qloop: Loop, widget: WidgetApp, minutes: int, *, approximate: bool) -> str:
+    """Time in break as it settles: a restarted widget may first show the start it remembered, marked
+    approximate, until the service's own start arrives a moment later (visibly so on slower desktops)."""
+
+    def settled() -> bool:
+        shown = field(widget, "TimeInBreak")
+        return shown.startswith(f"0:{minutes:02d}:") and ("approx" in shown) == approximate
+
     await shown_state(qloop, widget, "BREAK")
-    await qloop.until(lambda: field(widget, "TimeInBreak").startswith(f"0:{minutes:02d}:"), 8, f"{minutes} min")
+    what = f"{minutes} min{' (approx.)' if approximate else ', exact'}, not {field(widget, 'TimeInBreak')!r}"
+    await qloop.until(settled, 8, what)
     return field(widget, "TimeInBreak")
 
 
-@pytest.mark.windows_pending  # approx. after a restart
 def test_a_break_taken_elsewhere_25_minutes_ago_shows_25_minutes_also_after_a_restart(
     qloop: Loop, make_widget: Callable[..., WidgetApp], simulator: Simulator
 ) -> None:
@@ -59,15 +66,13 @@ def test_a_break_taken_elsewhere_25_minutes_ago_shows_25_minutes_also_after_a_re
     qloop.run(control(simulator, "PATCH", AGENT_PATH, change))
 
     first = widget_for(make_widget, simulator)
-    shown = qloop.run(break_shown(qloop, first, 25))
-    assert "approx" not in shown
+    qloop.run(break_shown(qloop, first, 25, approximate=False))
     qloop.run(first.shutdown())
 
     again = widget_for(make_widget, simulator)
-    assert "approx" not in qloop.run(break_shown(qloop, again, 25))
+    qloop.run(break_shown(qloop, again, 25, approximate=False))
 
 
-@pytest.mark.windows_pending  # approx. after a restart, as above: passed in one Wine run, failed in the next
 def test_without_the_read_api_the_time_is_approximate_and_survives_a_restart(
     qloop: Loop, make_widget: Callable[..., WidgetApp], simulator: Simulator, fake_now: FakeNow
 ) -> None:
@@ -77,11 +82,9 @@ def test_without_the_read_api_the_time_is_approximate_and_survives_a_restart(
     qloop.run(control(simulator, "PATCH", AGENT_PATH, {"state": "BREAK", "break_code": "lunch"}))
 
     first = widget_for(make_widget, simulator)
-    shown = qloop.run(break_shown(qloop, first, 0))
-    assert "approx" in shown
+    qloop.run(break_shown(qloop, first, 0, approximate=True))
     qloop.run(first.shutdown())
 
     fake_now.offset += timedelta(minutes=10)
     again = widget_for(make_widget, simulator)
-    shown = qloop.run(break_shown(qloop, again, 10))
-    assert "approx" in shown
+    qloop.run(break_shown(qloop, again, 10, approximate=True))
