@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # TEST-ONLY: a real Windows CPython with the project installed, under Debian's Wine 8.0, for the
-# Windows stage of tests/run.sh (route and gaps: /work/shared/docs/windows-under-wine.md).
+# Windows stage of tests/run.sh. The Wine gaps it passes are said where each is passed, below, in
+# wine_env.sh and in docs/it-deployment.md.
 # Everything comes from PyPI (pinned by sha256) and Debian packages. The result is cached in
 # $CCC_BREAK_WINE_CACHE (default ~/.cache/ccc-break-wine); a second run only checks it. Delete the
 # folder to start over. Nothing here changes what the product ships.
