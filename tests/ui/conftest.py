@@ -16,6 +16,7 @@ from app.core.autostart.base import AutoStart, NullAutoStart
 from app.core.startup import build_context
 from app.ui.application import WidgetApp
 from app.ui.resources import resource_path
+from app.ui.sleep_watch import SleepWatcher
 
 T = TypeVar("T")
 
@@ -104,6 +105,7 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
         demo: bool = True,
         context: Any = None,
         autostart: AutoStart | None = None,
+        watch_sleep: Callable[[], SleepWatcher] = SleepWatcher,
     ) -> WidgetApp:
         context = context or build_context(overrides or {}, demo=demo)
         widget = WidgetApp(
@@ -111,6 +113,7 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
             autostart=autostart or NullAutoStart("tests"),
             tray_available=tray if callable(tray) else lambda: tray,
             now=fake_now,
+            watch_sleep=watch_sleep,
         )
         _live.append((qloop, widget))
         qloop.run(widget.start(minimized=minimized))

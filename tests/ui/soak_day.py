@@ -3,8 +3,8 @@ process (a Qt refcount bug aborts the process, and RSS and fds are only meaningf
 The CCC simulator runs in a process of its own (`ccc-break simulator`), so what is measured here is
 the widget alone, configured as an agent's would be.
 
-Every repeating timer fires as often as in 8 hours (the 1 s window tick and the 10 s resume check) and
-the widget polls the simulator as often as at a 15 s interval,
+Every repeating timer fires as often as in 8 hours (the 1 s window tick, the only one besides the poll)
+and the widget polls the simulator as often as at a 15 s interval,
 with breaks, Ready and changes made elsewhere along the way. The wall clock the widget sees moves one
 second per tick, so break timers and overruns run through the day too. Prints one JSON line: what ran,
 and the refcounts of None/True/False, RSS, open fds and live Python objects after a warm-up and at the
@@ -55,7 +55,6 @@ def day_targets(fraction: float) -> dict[str, int]:
     seconds = int(DAY_SECONDS * fraction)
     return {
         "ticks": seconds,  # 1 s
-        "resume_checks": seconds // 10,  # 10 s
         "polls": seconds // 15,  # the default poll interval
     }
 
@@ -89,7 +88,6 @@ async def live_a_day(
     controller.poll_once = counted_poll  # type: ignore[method-assign]
     timers = {
         "ticks": widget.window._ticker,
-        "resume_checks": widget.timers["resume_check"],
     }
     limits = dict(targets)  # where the current phase of the day ends
 
