@@ -446,7 +446,7 @@ def app_icon() -> QIcon:
 
 
 def run_gui(context: RunContext, *, minimized: bool = False) -> int:
-    import qasync
+    from app.ui.event_loop import WidgetEventLoop
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -462,7 +462,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
         logger.info("Another CCC Break is running; brought it forward")
         return 0
 
-    loop = qasync.QEventLoop(app)
+    loop = WidgetEventLoop(app)
     asyncio.set_event_loop(loop)
     widget = WidgetApp(context)
     single.activated.connect(lambda: widget.window.bring_forward() if widget.window else None)

@@ -26,18 +26,18 @@ from datetime import UTC, datetime, timedelta
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import aiohttp
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from app.core.autostart.base import NullAutoStart
 from app.core.startup import build_context
 from app.core.tracking import PollSchedule
 from app.ui.application import Timings, WidgetApp
+from app.ui.event_loop import WidgetEventLoop
 
 HOURS = 8
 DAY_SECONDS = HOURS * 3600
 WARM_UP_SHARE = 0.1
-SETTLE_SECONDS = 16.0
+SETTLE_SECONDS = 1.0
 INSTANCE_ID, USER_ID = "ccc-test", "user-test@ccc-test"
 AGENT_CONTROL = f"/control/agents/{INSTANCE_ID}/{USER_ID}"
 
@@ -134,9 +134,9 @@ async def live_a_day(
         schedule.paused = True
 
     async def settled_snapshot() -> dict[str, int]:
-        # qasync keeps a cancelled timer handle until its time comes: aiohttp's request timeout
-        # (10 s) and keep-alive clean-up (15 s) are cancelled and re-armed on every request. At the
-        # real pace a few are pending; a day at top speed leaves thousands, so let them come due.
+        # The widget's loop drops a cancelled timer at once (aiohttp's request timeout is cancelled on
+        # every request: qasync alone kept thousands of them after a day at top speed, waiting to come
+        # due). A moment for the last requests' connections to wind down.
         await asyncio.sleep(SETTLE_SECONDS)
         return snapshot()
 
@@ -161,7 +161,7 @@ def main() -> int:
         return start + timedelta(seconds=counts["ticks"])
 
     app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
+    loop = WidgetEventLoop(app)
     asyncio.set_event_loop(loop)
     widget = WidgetApp(
         # Credentials from the environment (the demo key), so no keyring is touched.
