@@ -32,6 +32,7 @@ class Scenario:
     service_down: tuple[float, float] | None = None  # requests reach the service and fail
     network_down: tuple[float, float] | None = None  # requests never reach the service
     asleep: tuple[float, float] | None = None  # every PC suspended: no timers run
+    wake_signal: bool = True  # the desktop says the PC woke (logind); else only the poll timer notices
 
 
 EVENT_AT = WARM_UP + 180.0
@@ -39,6 +40,12 @@ SCENARIOS = [
     Scenario("steady", (WARM_UP, WARM_UP + MEASURE)),
     Scenario("network back", (EVENT_AT + 60, EVENT_AT + 60 + MEASURE), network_down=(EVENT_AT, EVENT_AT + 60)),
     Scenario("resume after sleep", (EVENT_AT + 3600, EVENT_AT + 3600 + MEASURE), asleep=(EVENT_AT, EVENT_AT + 3600)),
+    Scenario(
+        "resume, no signal",
+        (EVENT_AT + 3600, EVENT_AT + 3600 + MEASURE),
+        asleep=(EVENT_AT, EVENT_AT + 3600),
+        wake_signal=False,
+    ),
     Scenario("outage", (EVENT_AT, EVENT_AT + MEASURE), service_down=(EVENT_AT, EVENT_AT + MEASURE)),
     Scenario("recovery", (EVENT_AT + MEASURE, EVENT_AT + 2 * MEASURE), service_down=(EVENT_AT, EVENT_AT + MEASURE)),
 ]
@@ -78,11 +85,15 @@ def run(scenario: Scenario, widgets: int, interval: float, seed: int, *, previou
             break
         if widget < 0:
             # The PCs wake: timers run on the monotonic clock, which stopped, so each fires what was
-            # left of it after the wake; each widget's 10 s resume check notices within 10 s.
+            # left of it after the wake. The desktop's wake signal reaches every widget at once; the
+            # previous rules had a 10 s resume check notice it within 10 s.
             assert sleep is not None
             for other in range(widgets):
                 arm(other, sleep[1], max(0.0, timer_due[other] - sleep[0]))
-                heapq.heappush(due, (sleep[1] + rng.uniform(0, 10), other, 0, True))
+                if previous_rules:
+                    heapq.heappush(due, (sleep[1] + rng.uniform(0, 10), other, 0, True))
+                elif scenario.wake_signal:
+                    heapq.heappush(due, (sleep[1], other, 0, True))
             continue
         if heard:
             if previous_rules:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QObject, QTimer
+from PySide6.QtCore import QLocale, QObject
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
@@ -51,6 +51,7 @@ from app.ui.settings_dialog import SettingsDialog
 from app.ui.settings_flow import SettingsFlow
 from app.ui.signal_wakeup import SignalWakeup
 from app.ui.single_instance import SingleInstance
+from app.ui.sleep_watch import SleepWatcher
 from app.ui.tray import Tray
 
 if TYPE_CHECKING:  # the network stack loads after the first paint (start_connecting)
@@ -66,10 +67,10 @@ NOTIFICATIONS_KEPT = 50
 
 @dataclass(frozen=True)
 class Timings:
-    """How often the widget's repeating timers fire. The soak test runs a whole day at top speed."""
+    """How often the widget's one repeating timer fires (the poll aside). The soak test runs a whole
+    day at top speed."""
 
-    tick_ms: int = 1000  # the window's counters and the overrun check
-    resume_check_ms: int = 10_000  # a wall-clock jump against the monotonic clock = resumed from sleep
+    tick_ms: int = 1000  # the window's counters, only while it is shown
 
 
 class WidgetApp(SettingsFlow, QObject):
@@ -83,6 +84,7 @@ class WidgetApp(SettingsFlow, QObject):
         tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         timings: Timings = Timings(),
+        watch_sleep: Callable[[], SleepWatcher] = SleepWatcher,
     ) -> None:
         super().__init__()
         self.context = context
@@ -108,7 +110,8 @@ class WidgetApp(SettingsFlow, QObject):
         # The latest notifications, for tests and the window's notice; bounded for an all-day run.
         self.notifications: deque[tuple[str, str]] = deque(maxlen=NOTIFICATIONS_KEPT)
         self.quit_event = asyncio.Event()
-        self.timers: dict[str, QTimer] = {}  # by what they are for
+        self._watch_sleep = watch_sleep
+        self.sleep_watcher: SleepWatcher | None = None
         self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
 
     # --- life -------------------------------------------------------------------------------------
@@ -134,6 +137,7 @@ class WidgetApp(SettingsFlow, QObject):
             settings.poll_interval,
             tracker=AgentTracker(settings.break_codes, now=self._now, remembered=remembered),
             state_memory=state_memory,
+            resumes=ResumeDetector(time.time, time.monotonic),
         )
         self.theme = theme.resolve(self._theme_choice())
         self._apply_theme()
@@ -325,8 +329,6 @@ class WidgetApp(SettingsFlow, QObject):
 
     async def shutdown(self) -> None:
         """Cancel in-flight work, then close the session and the simulator: no warnings, no leaks."""
-        for timer in self.timers.values():
-            timer.stop()
         if self._follows_system_scheme:
             QGuiApplication.styleHints().colorSchemeChanged.disconnect(self._system_scheme_changed)
             self._follows_system_scheme = False
@@ -359,20 +361,18 @@ class WidgetApp(SettingsFlow, QObject):
         logger.info("Demo simulator at %s (control token %s)", self.simulator.url, self.simulator.control_token)
 
     def _watch_resume_and_network(self) -> None:
-        detector = ResumeDetector(time.time, time.monotonic)
-        self._start_timer(
-            "resume_check", self.timings.resume_check_ms, lambda: detector.check() and self._poll_now("resume")
-        )
+        # Events, not timers: hidden in the tray the widget wakes only for its poll. Without logind's
+        # signal the poll timer itself notices a sleep (AgentController).
+        self.sleep_watcher = self._watch_sleep()
+        self.sleep_watcher.woke.connect(self._woke_from_sleep)
         with contextlib.suppress(Exception):  # no backend on some desktops: resume polling still works
             if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
                 QNetworkInformation.instance().reachabilityChanged.connect(self._reachability_changed)
 
-    def _start_timer(self, name: str, interval_ms: int, callback: Callable[[], object]) -> None:
-        timer = QTimer(self)
-        timer.setInterval(interval_ms)
-        timer.timeout.connect(callback)
-        timer.start()
-        self.timers[name] = timer
+    def _woke_from_sleep(self) -> None:
+        logger.info("Polling within one interval: woke from sleep")
+        if self.controller is not None:
+            self.controller.woke_from_sleep()
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
         if reachability is QNetworkInformation.Reachability.Online:
@@ -447,7 +447,7 @@ def app_icon() -> QIcon:
 
 
 def run_gui(context: RunContext, *, minimized: bool = False) -> int:
-    import qasync
+    from app.ui.event_loop import WidgetEventLoop
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -463,7 +463,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
         logger.info("Another CCC Break is running; brought it forward")
         return 0
 
-    loop = qasync.QEventLoop(app)
+    loop = WidgetEventLoop(app)
     asyncio.set_event_loop(loop)
     widget = WidgetApp(context)
     single.activated.connect(lambda: widget.window.bring_forward() if widget.window else None)

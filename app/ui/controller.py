@@ -22,7 +22,15 @@ from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.queued_break import BreakQueue, QueuedBreak, Verdict
 from app.core.state_memory import StateStartFile
 from app.core.today import Today, fetch_today
-from app.core.tracking import AgentTracker, EventKind, NotificationGate, PollSchedule, StatusEvent, state_label
+from app.core.tracking import (
+    AgentTracker,
+    EventKind,
+    NotificationGate,
+    PollSchedule,
+    ResumeDetector,
+    StatusEvent,
+    state_label,
+)
 from app.ui.i18n import minutes_text, tr
 from app.ui.icons import look_for
 
@@ -99,8 +107,12 @@ class AgentController(QObject):
         schedule: PollSchedule | None = None,
         parent: QObject | None = None,
         state_memory: StateStartFile | None = None,
+        resumes: ResumeDetector | None = None,
     ) -> None:
         super().__init__(parent)
+        # Checked when the poll timer fires: the one timer that runs while the widget is hidden also
+        # notices a sleep, so no timer of its own wakes the PC's processor to look for one.
+        self._resumes = resumes
         self._state_memory = state_memory  # where a state's start is kept for the next run
         self._read_api_refused = False  # the key may not call ListRealtimeAgentStates: do not ask again
         self._client_provider = client_provider
@@ -200,6 +212,13 @@ class AgentController(QObject):
         else:
             self._wake_pending = True  # a poll is running: poll once more right after it
 
+    def woke_from_sleep(self) -> None:
+        """The system says the PC woke: a fresh state at a random point within one interval (every
+        desktop of a fleet woken by the same schedule hears it in the same second)."""
+        if self._resumes is not None:
+            self._resumes.check()  # this sleep is told: the poll timer need not notice it again
+        self.refresh_spread()
+
     def refresh_spread(self) -> None:
         """Poll soon, at a random point within one interval: for events every desktop of a fleet
         sees at the same moment (the network coming back, waking from sleep)."""
@@ -279,7 +298,15 @@ class AgentController(QObject):
         if self.queued_break is not None:
             # A break waits for the call's end: notice it within seconds, before the next call rings.
             delay = min(delay, self.schedule.shortest_delay())
-        self._timer = loop.call_later(delay, self.refresh_soon)
+        self._timer = loop.call_later(delay, self._poll_timer_fired)
+
+    def _poll_timer_fired(self) -> None:
+        """The poll is due. Timers run on the monotonic clock, which stops while the PC sleeps, so after
+        a wake this fires for what was left of its wait: already a random point within one interval
+        across a fleet (what `delay_after_wake` draws), and the poll goes out now."""
+        if self._resumes is not None and self._resumes.check():
+            logger.info("Woke from sleep (noticed by the poll timer): polling now")
+        self.refresh_soon()
 
     async def poll_once(self) -> None:
         generation = self._generation

@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QHideEvent,
+    QIcon,
     QKeySequence,
     QResizeEvent,
     QShortcut,
@@ -159,6 +160,7 @@ class MainWindow(QWidget):
         self._now = now
         self.theme = theme
         self._height_before_error: int | None = None
+        self._badge_icon_shown: QIcon | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
         self._build(demo)
@@ -432,7 +434,12 @@ class MainWindow(QWidget):
         state = status.user_state if status else None
         over = self.controller.tracker.is_over()
         look = look_for(state, over)
-        self.badge_icon.setPixmap(state_icon(state, self.controller.out_of_date, over_time=over).pixmap(48, 48))
+        # Only what changed: each poll refreshes this even while the window is hidden, and a new pixmap
+        # or style sheet restarts Qt's pixmap-cache flush timer, which would wake the process in the tray.
+        icon = state_icon(state, self.controller.out_of_date, over_time=over)
+        if icon is not self._badge_icon_shown:
+            self._badge_icon_shown = icon
+            self.badge_icon.setPixmap(icon.pixmap(48, 48))
         badge = tr(look.label)
         if status and state is UserState.BREAK and status.break_code:
             badge += f" — {self.controller.label_for(status.break_code)}"
@@ -441,9 +448,10 @@ class MainWindow(QWidget):
         if badge != self.badge_text.text():
             self.badge_text.setText(badge)
             self._announce_state(badge)
-        colour = self.theme.badge_colour(state, look)
-        self.badge_text.setStyleSheet(f"color: {colour};")
-        self.badge_timer.setStyleSheet(f"color: {colour};")
+        colour = f"color: {self.theme.badge_colour(state, look)};"
+        if colour != self.badge_text.styleSheet():
+            self.badge_text.setStyleSheet(colour)
+            self.badge_timer.setStyleSheet(colour)
         queued = self.controller.queued_break
         if self.queued_frame.isVisibleTo(self) != (queued is not None):
             self.queued_frame.setVisible(queued is not None)

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app import PRODUCT_NAME
@@ -61,6 +61,7 @@ class Tray(QObject):
         # The window's modes, for the menu's check marks (the window owns them).
         self.window_modes: Callable[[], tuple[bool, bool]] = lambda: (False, False)
         self.last_message_timeout_ms: int | None = None  # how long the last notification was asked to stay
+        self._shown_icon: QIcon | None = None
         self.rebuild_menu()
         self.refresh()
 
@@ -126,8 +127,15 @@ class Tray(QObject):
         status = self.controller.status
         state = status.user_state if status else None
         over = self.controller.tracker.is_over()
-        self.icon.setIcon(state_icon(state, self.controller.out_of_date, failed=self.shows_failure, over_time=over))
-        self.icon.setToolTip(self.tooltip_text())
+        # Only what changed: this runs after every poll, and setting the same icon again repaints it in
+        # the panel every time, for nothing an agent sees.
+        icon = state_icon(state, self.controller.out_of_date, failed=self.shows_failure, over_time=over)
+        if icon is not self._shown_icon:
+            self._shown_icon = icon
+            self.icon.setIcon(icon)
+        tooltip = self.tooltip_text()
+        if tooltip != self.icon.toolTip():
+            self.icon.setToolTip(tooltip)
 
     def rebuild_menu(self) -> None:
         """Rebuilt on every opening, so codes and enabled states are never out of date."""

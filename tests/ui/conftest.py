@@ -8,14 +8,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
-import qasync
 from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.core.autostart.base import AutoStart, NullAutoStart
 from app.core.startup import build_context
 from app.ui.application import WidgetApp
+from app.ui.event_loop import WidgetEventLoop
 from app.ui.resources import resource_path
+from app.ui.sleep_watch import SleepWatcher
 
 T = TypeVar("T")
 
@@ -23,7 +24,7 @@ T = TypeVar("T")
 class Loop:
     """Runs test scenarios on the same qasync loop the widget uses, with bounded waits."""
 
-    def __init__(self, loop: qasync.QEventLoop) -> None:
+    def __init__(self, loop: WidgetEventLoop) -> None:
         self.loop = loop
 
     def run(self, coroutine: Awaitable[T], timeout: float = 30.0) -> T:
@@ -55,7 +56,7 @@ def source_language_plurals(qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def qloop(qapp: QApplication) -> Iterator[Loop]:
-    loop = qasync.QEventLoop(qapp)
+    loop = WidgetEventLoop(qapp)  # the widget's own loop, as run_gui starts it
     asyncio.set_event_loop(loop)
     yield Loop(loop)
     loop.close()  # also stops the executor threads keyring calls ran on
@@ -104,6 +105,7 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
         demo: bool = True,
         context: Any = None,
         autostart: AutoStart | None = None,
+        watch_sleep: Callable[[], SleepWatcher] = SleepWatcher,
     ) -> WidgetApp:
         context = context or build_context(overrides or {}, demo=demo)
         widget = WidgetApp(
@@ -111,6 +113,7 @@ def make_widget(qloop: Loop, fake_now: FakeNow) -> Callable[..., WidgetApp]:
             autostart=autostart or NullAutoStart("tests"),
             tray_available=tray if callable(tray) else lambda: tray,
             now=fake_now,
+            watch_sleep=watch_sleep,
         )
         _live.append((qloop, widget))
         qloop.run(widget.start(minimized=minimized))
