@@ -578,3 +578,8 @@ class AgentController(QObject):
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        # A poll's write of the state's start may have been cancelled above: write it once more, so the
+        # next start still knows when this state began (a small private file; quitting may wait for it).
+        remembered = self.tracker.remembered_start()
+        if self._state_memory is not None and remembered is not None:
+            self._state_memory.remember(remembered)
