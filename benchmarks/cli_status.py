@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def main() -> int:
             "ALIBABA_CLOUD_ACCESS_KEY_ID": "demo-access-key-id",
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "demo-access-key-secret",
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # never the developer's keyring
-            "CCC_BREAK_CONFIG_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / "ccc-break-bench-config"),
+            "CCC_BREAK_CONFIG_DIR": tempfile.mkdtemp(prefix="ccc-break-bench-"),  # no settings of the user's
         }
         timed_status(bundled, url, env)
         timed_status(venv, url, env)

@@ -61,6 +61,11 @@ def test_a_silent_install_applies_its_properties_and_uninstall_leaves_nothing(
     msiexec("/i", msi, *(f"{name}={value}" for name, value in PROPERTIES.items()))
     try:
         assert program.is_file()
+        # The Qt-free console command comes with it, for IT's scripts (`ccc-break-cli status` in a console).
+        cli = subprocess.run(
+            [str(program.with_name("ccc-break-cli.exe")), "--version"], capture_output=True, text=True, timeout=120
+        )
+        assert cli.returncode == 0 and cli.stdout.startswith("ccc-break "), cli.stdout + cli.stderr
         ini = configparser.ConfigParser()
         assert ini.read(system_file, encoding="utf-8"), f"no settings file at {system_file}"
         assert dict(ini["ccc-break"]) == {
