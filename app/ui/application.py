@@ -21,20 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
-from app.core.autostart import autostart_for
-from app.core.autostart.base import AutoStart, AutoStartError
 from app.core.errors import CccBreakError, ConfigError
 from app.core.instance_address import instance_address
 from app.core.logs import redaction
 from app.core.proxy import ProxySettings
-from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
-from app.core.setup_needs import SetupNeeds, setup_needs
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.state_memory import StateStartFile
@@ -42,12 +37,10 @@ from app.core.tracking import AgentTracker, ResumeDetector
 from app.core.window_memory import Rect, Screen, WindowMemory, WindowPlace, place_on, screen_key
 from app.ui import theme
 from app.ui.controller import AgentController
-from app.ui.first_run import FirstRunDialog
 from app.ui.i18n import install_translator, tr
 from app.ui.icons import state_icon
 from app.ui.main_window import MainWindow
 from app.ui.resources import resource_path
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.settings_flow import SettingsFlow
 from app.ui.signal_wakeup import SignalWakeup
 from app.ui.single_instance import SingleInstance
@@ -55,9 +48,15 @@ from app.ui.tray import Tray
 
 if TYPE_CHECKING:  # the network stack loads after the first paint (start_connecting)
     import aiohttp
+    from PySide6.QtNetwork import QNetworkInformation
 
+    from app.core.autostart.base import AutoStart  # launch at login: looked up after the first paint
     from app.core.client import CccClient
+    from app.core.server_clock import ServerClock
+    from app.core.setup_needs import SetupNeeds
     from app.simulator import Simulator  # imported at run time only in demo mode
+    from app.ui.first_run import FirstRunDialog  # these two load when first opened
+    from app.ui.settings_dialog import SettingsDialog
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +87,9 @@ class WidgetApp(SettingsFlow, QObject):
         self.context = context
         self.timings = timings
         self._now = now
-        self.autostart = autostart or autostart_for()
+        self._autostart = autostart  # the platform's own is looked up on first use, after the first paint
         self._tray_available = tray_available
-        self.clock = ServerClock()
+        self._clock: ServerClock | None = None  # the service's clock, learnt from its answers
         self.proxies = ProxySettings()  # read from the system once, at start
         self.session: aiohttp.ClientSession | None = None
         self.simulator: Simulator | None = None  # demo mode only
@@ -110,6 +109,22 @@ class WidgetApp(SettingsFlow, QObject):
         self.quit_event = asyncio.Event()
         self.timers: dict[str, QTimer] = {}  # by what they are for
         self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
+
+    @property
+    def clock(self) -> ServerClock:
+        if self._clock is None:
+            from app.core.server_clock import ServerClock
+
+            self._clock = ServerClock()
+        return self._clock
+
+    @property
+    def autostart(self) -> AutoStart:
+        if self._autostart is None:
+            from app.core.autostart import autostart_for
+
+            self._autostart = autostart_for()
+        return self._autostart
 
     # --- life -------------------------------------------------------------------------------------
 
@@ -276,6 +291,8 @@ class WidgetApp(SettingsFlow, QObject):
             self.window.hide()  # where a start at login belongs: in the tray
 
     async def _setup_needs(self) -> SetupNeeds:
+        from app.core.setup_needs import setup_needs
+
         status = await self._settings_credential_status()
         return setup_needs(self.context.loaded.settings, status, self.context.loaded.locked)
 
@@ -285,6 +302,8 @@ class WidgetApp(SettingsFlow, QObject):
         self.window.show_notice(
             tr("CCC Break is not set up yet"), tr("Enter what the welcome window asks for, and you are ready to go.")
         )
+        from app.ui.first_run import FirstRunDialog
+
         dialog = FirstRunDialog(self.context.loaded.settings, needs, self._save_settings, parent=self.window)
         dialog.more_settings_requested.connect(self.open_settings)
         dialog.finished.connect(self._first_run_closed)
@@ -363,6 +382,8 @@ class WidgetApp(SettingsFlow, QObject):
         self._start_timer(
             "resume_check", self.timings.resume_check_ms, lambda: detector.check() and self._poll_now("resume")
         )
+        from PySide6.QtNetwork import QNetworkInformation
+
         with contextlib.suppress(Exception):  # no backend on some desktops: resume polling still works
             if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
                 QNetworkInformation.instance().reachabilityChanged.connect(self._reachability_changed)
@@ -375,6 +396,8 @@ class WidgetApp(SettingsFlow, QObject):
         self.timers[name] = timer
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability is QNetworkInformation.Reachability.Online:
             self._poll_now("network back")
 
@@ -432,6 +455,8 @@ class WidgetApp(SettingsFlow, QObject):
         return client_for(self.session, settings, credentials, self.clock, self.proxies)
 
     async def _apply_autostart(self, wanted: bool) -> None:
+        from app.core.autostart.base import AutoStartError
+
         try:
             if await self._in_executor(self.autostart.is_enabled) != wanted:
                 await self._in_executor(lambda: self.autostart.set_enabled(wanted))

@@ -16,18 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal
 
-from app.core.agent_reports import realtime_state
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.queued_break import BreakQueue, QueuedBreak, Verdict
 from app.core.state_memory import StateStartFile
-from app.core.today import Today, fetch_today
 from app.core.tracking import AgentTracker, EventKind, NotificationGate, PollSchedule, StatusEvent, state_label
 from app.ui.i18n import minutes_text, tr
 from app.ui.icons import look_for
 
 if TYPE_CHECKING:
     from app.core.client import CccClient
+    from app.core.today import Today
 
 logger = logging.getLogger(__name__)
 
@@ -342,6 +341,8 @@ class AgentController(QObject):
         agent = self._agent_id(status)
         if not agent:
             return
+        from app.core.today import fetch_today
+
         try:
             today = await fetch_today(await self._get_client(), agent, self.break_codes, self.tracker.now())
         except ApiError as error:
@@ -422,6 +423,8 @@ class AgentController(QObject):
         a restart); keep the start for the next run either way."""
         agent = self._agent_id(status)
         if not self._read_api_refused and agent:
+            from app.core.agent_reports import realtime_state
+
             try:
                 found = await realtime_state(await self._get_client(), agent)
             except ApiError as error:

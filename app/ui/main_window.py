@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TR_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from app import PRODUCT_NAME
 from app.core.models import BreakCode, CallInfo, UserState
-from app.core.today import Today
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
 from app.ui.theme import LIGHT_THEME, Theme
+
+if TYPE_CHECKING:  # today's breaks (and their network calls) load once the widget has connected
+    from app.core.today import Today
 
 # Work modes as the agent knows them (the API's word stays beside it in the status panel).
 WORK_MODES = {

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
-from app.core.autostart.base import AutoStartError
 from app.core.credentials import CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.keyring_backends import NO_BACKEND_NAME
@@ -21,7 +21,9 @@ from app.core.models import AgentStatus
 from app.core.settings.model import Settings
 from app.core.signing import Credentials
 from app.ui.i18n import tr
-from app.ui.settings_dialog import CredentialInput, SettingsDialog
+
+if TYPE_CHECKING:  # the dialog's module loads when Settings is first opened, not before the first paint
+    from app.ui.settings_dialog import CredentialInput
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +86,15 @@ class SettingsFlow:
                 status = dataclasses.replace(status, persistent=False, problem=status.problem or error.user_message)
         loaded = self.context.loaded
         if not loaded.is_locked("launch_at_login"):
+            from app.core.autostart.base import AutoStartError
+
             # Show what will really happen at login (a package may have installed a system entry).
             with contextlib.suppress(AutoStartError, OSError):
                 enabled = await self._in_executor(self.autostart.is_enabled)
                 loaded = dataclasses.replace(loaded, settings=loaded.settings.replace(launch_at_login=enabled))
         self._autostart_shown = loaded.settings.launch_at_login
+        from app.ui.settings_dialog import SettingsDialog
+
         self.settings_dialog = SettingsDialog(
             loaded,
             status,
