@@ -27,6 +27,7 @@ from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
 from app.core.errors import CccBreakError, ConfigError
 from app.core.instance_address import instance_address
+from app.core.last_state import last_known_state
 from app.core.logs import redaction
 from app.core.proxy import ProxySettings
 from app.core.settings.model import Settings
@@ -149,6 +150,7 @@ class WidgetApp(SettingsFlow, QObject):
             settings.poll_interval,
             tracker=AgentTracker(settings.break_codes, now=self._now, remembered=remembered),
             state_memory=state_memory,
+            last_known=last_known_state(remembered, settings.full_user_id()),
         )
         self.theme = theme.resolve(self._theme_choice())
         self._apply_theme()

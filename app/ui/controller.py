@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal
 
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
+from app.core.last_state import LastKnownState
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.queued_break import BreakQueue, QueuedBreak, Verdict
 from app.core.state_memory import StateStartFile
@@ -98,8 +99,11 @@ class AgentController(QObject):
         schedule: PollSchedule | None = None,
         parent: QObject | None = None,
         state_memory: StateStartFile | None = None,
+        last_known: LastKnownState | None = None,
     ) -> None:
         super().__init__(parent)
+        # What the last run saw, shown (marked as refreshing) until the first poll answers or fails.
+        self.last_known = last_known
         self._state_memory = state_memory  # where a state's start is kept for the next run
         self._read_api_refused = False  # the key may not call ListRealtimeAgentStates: do not ask again
         self._client_provider = client_provider
@@ -135,6 +139,11 @@ class AgentController(QObject):
     @property
     def status(self) -> AgentStatus | None:
         return self.tracker.status
+
+    @property
+    def refreshing(self) -> LastKnownState | None:
+        """The last run's state while the service's first answer is awaited; None once it came."""
+        return self.last_known if self.status is None else None
 
     @property
     def out_of_date(self) -> bool:
@@ -289,6 +298,7 @@ class AgentController(QObject):
             raise
         except Exception as error:  # shown, then backed off
             self.schedule.record_failure()
+            self._forget_last_known()  # never connected: the last run's state is not shown as if current
             if generation == self._generation and not self.busy:
                 # An action answered since this poll began: its fresh state stands, not this failure.
                 self._set_stale(True)
@@ -402,7 +412,13 @@ class AgentController(QObject):
             self._client = await self._client_provider()
         return self._client
 
+    def _forget_last_known(self) -> None:
+        if self.last_known is not None:
+            self.last_known = None
+            self.status_changed.emit()
+
     def _accept(self, status: AgentStatus, *, caused_by_us: bool) -> None:
+        self.last_known = None
         self.last_refreshed = datetime.now(UTC)
         self._set_stale(False)
         before = self.tracker.status

@@ -432,15 +432,20 @@ class MainWindow(QWidget):
 
     def refresh(self) -> None:
         status = self.controller.status
-        state = status.user_state if status else None
+        last = self.controller.refreshing  # the last run's state, until the service answers
+        state = status.user_state if status else last.state if last else None
+        code = status.break_code if status else last.break_code if last else ""
         over = self.controller.tracker.is_over()
         look = look_for(state, over)
-        self.badge_icon.setPixmap(state_icon(state, self.controller.out_of_date, over_time=over).pixmap(48, 48))
+        stale = self.controller.out_of_date or last is not None
+        self.badge_icon.setPixmap(state_icon(state, stale, over_time=over).pixmap(48, 48))
         badge = tr(look.label)
-        if status and state is UserState.BREAK and status.break_code:
-            badge += f" — {self.controller.label_for(status.break_code)}"
+        if state is UserState.BREAK and code:
+            badge += f" — {self.controller.label_for(code)}"
         if self.controller.out_of_date:
             badge += tr(" (may be out of date)")
+        if last is not None:
+            badge += tr(" (refreshing…)")
         if badge != self.badge_text.text():
             self.badge_text.setText(badge)
             self._announce_state(badge)
