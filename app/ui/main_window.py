@@ -141,6 +141,14 @@ def describe_call(call: CallInfo) -> str:
     return kind
 
 
+def plain_label(text: str = "") -> QLabel:
+    """Every label of the window: server text is data, never markup (a message carrying <a href> must
+    not become a link). Set as each is made; looking them all up afterwards cost the first paint ~5 ms."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
 class MainWindow(QWidget):
     settings_requested = Signal()
     quit_requested = Signal()
@@ -176,9 +184,6 @@ class MainWindow(QWidget):
         self._ticker.setInterval(tick_ms)
         self._ticker.timeout.connect(self._tick)
         self._name_for_screen_readers()
-        # Server text is data, never markup: a message carrying <a href> must not become a link.
-        for label in self.findChildren(QLabel):
-            label.setTextFormat(Qt.TextFormat.PlainText)
         self.set_break_codes(controller.break_codes)
         self.refresh()
         self.refresh_error()
@@ -188,27 +193,27 @@ class MainWindow(QWidget):
     def _build(self, demo: bool) -> None:
         layout = QVBoxLayout(self)
         if demo:
-            banner = QLabel(tr("Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud."))
+            banner = plain_label(tr("Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud."))
             banner.setObjectName("demoBanner")
             banner.setWordWrap(True)
             layout.addWidget(banner)
 
-        self.notice = QLabel()
+        self.notice = plain_label()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
 
         badge_row = QHBoxLayout()
-        self.badge_icon = QLabel()
+        self.badge_icon = plain_label()
         self.badge_icon.setFixedSize(48, 48)
-        self.badge_text = QLabel()
+        self.badge_text = plain_label()
         self.badge_text.setObjectName("stateBadge")
         font = self.badge_text.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.badge_text.setFont(font)
-        self.badge_timer = QLabel()
+        self.badge_timer = plain_label()
         self.badge_timer.setObjectName("stateTimer")
         self.badge_timer.setFont(font)
         badge_row.addWidget(self.badge_icon)
@@ -221,7 +226,7 @@ class MainWindow(QWidget):
         self.queued_frame = QFrame()
         self.queued_frame.setObjectName("queuedBreak")
         queued_row = QHBoxLayout(self.queued_frame)
-        self.queued_text = QLabel()
+        self.queued_text = plain_label()
         self.queued_text.setObjectName("queuedBreakText")
         self.queued_text.setWordWrap(True)
         self.cancel_queued_button = QPushButton(tr("Ca&ncel"))
@@ -258,7 +263,7 @@ class MainWindow(QWidget):
                 value.setFrame(False)
                 value.setCursorPosition(0)
             else:
-                value = QLabel("–")
+                value = plain_label("–")
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 # No word wrap in the form: Qt's form layout undercounts the height of wrapped rows and
                 # squeezes them. Long values get lines of their own instead (one skill group per line).
@@ -272,7 +277,7 @@ class MainWindow(QWidget):
         self.today_box = QGroupBox(tr("Today"))
         self.today_box.setObjectName("todayBox")
         today_layout = QVBoxLayout(self.today_box)
-        self.today_text = QLabel()
+        self.today_text = plain_label()
         self.today_text.setObjectName("todayText")
         self.today_text.setWordWrap(True)
         today_layout.addWidget(self.today_text)
@@ -280,7 +285,7 @@ class MainWindow(QWidget):
         layout.addWidget(self.today_box)
 
         code_row = QHBoxLayout()
-        code_label = QLabel(tr("Break &code:"))
+        code_label = plain_label(tr("Break &code:"))
         self.code_box = QComboBox()
         self.code_box.setObjectName("breakCodeBox")
         code_label.setBuddy(self.code_box)
@@ -313,11 +318,11 @@ class MainWindow(QWidget):
         self.error_frame.setObjectName("errorArea")
         self.error_frame.setFrameShape(QFrame.Shape.StyledPanel)
         error_layout = QVBoxLayout(self.error_frame)
-        self.error_message = QLabel()
+        self.error_message = plain_label()
         self.error_message.setObjectName("errorMessage")
         self.error_message.setWordWrap(True)
         self.error_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_request_id = QLabel()
+        self.error_request_id = plain_label()
         self.error_request_id.setObjectName("errorRequestId")
         self.error_request_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         error_buttons = QHBoxLayout()
@@ -359,7 +364,7 @@ class MainWindow(QWidget):
         self.footer = QWidget()
         footer = QVBoxLayout(self.footer)
         footer.setContentsMargins(0, 0, 0, 0)
-        self.shortcuts_label = QLabel(
+        self.shortcuts_label = plain_label(
             tr("Ctrl+B break · Ctrl+R ready · F5 refresh · Ctrl+M compact · Ctrl+T on top · Esc to the tray")
         )
         self.shortcuts_label.setObjectName("shortcutsLabel")

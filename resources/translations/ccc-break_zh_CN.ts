@@ -231,7 +231,7 @@
     </message>
     <message>
         <location filename="../../app/ui/icons.py" line="23"/>
-        <location filename="../../app/ui/main_window.py" line="674"/>
+        <location filename="../../app/ui/main_window.py" line="679"/>
         <location filename="../../app/ui/tray.py" line="156"/>
         <location filename="../../app/ui/tray.py" line="177"/>
         <source>Ready</source>
@@ -349,7 +349,7 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="133"/>
-        <location filename="../../app/ui/main_window.py" line="246"/>
+        <location filename="../../app/ui/main_window.py" line="251"/>
         <source>Call</source>
         <translation>通话</translation>
     </message>
@@ -369,146 +369,146 @@
         <translation>{call}，开始于 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166"/>
+        <location filename="../../app/ui/main_window.py" line="174"/>
         <source> (demo)</source>
         <translation> (演示)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191"/>
+        <location filename="../../app/ui/main_window.py" line="196"/>
         <source>Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud.</source>
         <translation>演示模式：当前连接的是内置的 CCC 模拟器，而非阿里云。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="232"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="235"/>
+        <location filename="../../app/ui/main_window.py" line="240"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241"/>
+        <location filename="../../app/ui/main_window.py" line="246"/>
         <source>User state</source>
         <translation>坐席状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242"/>
+        <location filename="../../app/ui/main_window.py" line="247"/>
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243"/>
+        <location filename="../../app/ui/main_window.py" line="248"/>
         <source>Heartbeat</source>
         <translation>心跳</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="244"/>
-        <location filename="../../app/ui/main_window.py" line="675"/>
+        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="680"/>
         <source>Break code</source>
         <translation>小休代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="245"/>
+        <location filename="../../app/ui/main_window.py" line="250"/>
         <source>Time in break</source>
         <translation>小休时长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247"/>
+        <location filename="../../app/ui/main_window.py" line="252"/>
         <source>Work mode</source>
         <translation>工作模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248"/>
+        <location filename="../../app/ui/main_window.py" line="253"/>
         <source>Skill groups</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249"/>
+        <location filename="../../app/ui/main_window.py" line="254"/>
         <location filename="../../app/ui/settings_dialog.py" line="151"/>
         <source>Device ID</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250"/>
+        <location filename="../../app/ui/main_window.py" line="255"/>
         <source>Last refreshed</source>
         <translation>最近刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272"/>
+        <location filename="../../app/ui/main_window.py" line="277"/>
         <source>Today</source>
         <translation>今日</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283"/>
+        <location filename="../../app/ui/main_window.py" line="288"/>
         <source>Break &amp;code:</source>
         <translation>小休代码(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292"/>
-        <location filename="../../app/ui/main_window.py" line="543"/>
+        <location filename="../../app/ui/main_window.py" line="297"/>
+        <location filename="../../app/ui/main_window.py" line="548"/>
         <source>Take &amp;Break</source>
         <translation>小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294"/>
+        <location filename="../../app/ui/main_window.py" line="299"/>
         <source>&amp;Ready</source>
         <translation>就绪(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="324"/>
+        <location filename="../../app/ui/main_window.py" line="329"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="326"/>
-        <location filename="../../app/ui/main_window.py" line="676"/>
+        <location filename="../../app/ui/main_window.py" line="331"/>
+        <location filename="../../app/ui/main_window.py" line="681"/>
         <source>Copy the message and RequestId, to send to IT</source>
         <translation>复制错误信息和 RequestId，以便发送给 IT 部门</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="328"/>
+        <location filename="../../app/ui/main_window.py" line="333"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="330"/>
+        <location filename="../../app/ui/main_window.py" line="335"/>
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="346"/>
+        <location filename="../../app/ui/main_window.py" line="351"/>
         <source>Compact</source>
         <translation>紧凑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="351"/>
+        <location filename="../../app/ui/main_window.py" line="356"/>
         <source>On top</source>
         <translation>置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363"/>
+        <location filename="../../app/ui/main_window.py" line="368"/>
         <source>Ctrl+B break · Ctrl+R ready · F5 refresh · Ctrl+M compact · Ctrl+T on top · Esc to the tray</source>
         <translation>Ctrl+B 小休 · Ctrl+R 就绪 · F5 刷新 · Ctrl+M 紧凑 · Ctrl+T 置顶 · Esc 收到托盘</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="369"/>
+        <location filename="../../app/ui/main_window.py" line="374"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="446"/>
+        <location filename="../../app/ui/main_window.py" line="451"/>
         <source> (may be out of date)</source>
         <translation> (可能已过时)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="448"/>
+        <location filename="../../app/ui/main_window.py" line="453"/>
         <source> (refreshing…)</source>
         <translation> (正在刷新…)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="460"/>
+        <location filename="../../app/ui/main_window.py" line="465"/>
         <location filename="../../app/ui/tray.py" line="110"/>
         <source>{code} after this call</source>
         <translation>本次通话后：{code}</translation>
@@ -519,98 +519,98 @@
         <translation>约 {time}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="498"/>
+        <location filename="../../app/ui/main_window.py" line="503"/>
         <source> (approx.)</source>
         <translation> (约)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="501"/>
+        <location filename="../../app/ui/main_window.py" line="506"/>
         <source> (limit {n} min)</source>
         <translation> (上限 {n} 分钟)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="512"/>
+        <location filename="../../app/ui/main_window.py" line="517"/>
         <source> — may be out of date</source>
         <translation> — 可能已过时</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="528"/>
+        <location filename="../../app/ui/main_window.py" line="533"/>
         <source>Your state: {state}</source>
         <translation>您的状态：{state}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="540"/>
+        <location filename="../../app/ui/main_window.py" line="545"/>
         <source>Take &amp;Break after this call</source>
         <translation>通话后小休(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="541"/>
+        <location filename="../../app/ui/main_window.py" line="546"/>
         <source>Take a break after this call</source>
         <translation>本次通话结束后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="548"/>
+        <location filename="../../app/ui/main_window.py" line="553"/>
         <source>Shortcut: {keys}</source>
         <translation>快捷键：{keys}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="551"/>
+        <location filename="../../app/ui/main_window.py" line="556"/>
         <source>No break codes are set up. Add them in Settings.</source>
         <translation>尚未配置小休代码，请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="680"/>
+        <location filename="../../app/ui/main_window.py" line="685"/>
         <source>Compact mode</source>
         <translation>紧凑模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="680"/>
+        <location filename="../../app/ui/main_window.py" line="685"/>
         <source>Shows only your state, the timer and the buttons (Ctrl+M)</source>
         <translation>只显示您的状态、计时和按钮（Ctrl+M）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="681"/>
+        <location filename="../../app/ui/main_window.py" line="686"/>
         <source>Keep on top</source>
         <translation>保持置顶</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="681"/>
+        <location filename="../../app/ui/main_window.py" line="686"/>
         <source>Keeps this window above other windows (Ctrl+T)</source>
         <translation>让此窗口始终在其他窗口之上（Ctrl+T）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="682"/>
+        <location filename="../../app/ui/main_window.py" line="687"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="683"/>
+        <location filename="../../app/ui/main_window.py" line="688"/>
         <source>Time in this state</source>
         <translation>当前状态持续时间</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="684"/>
+        <location filename="../../app/ui/main_window.py" line="689"/>
         <source>Today&apos;s breaks</source>
         <translation>今日小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="684"/>
+        <location filename="../../app/ui/main_window.py" line="689"/>
         <source>Break time and breaks since midnight, per break code</source>
         <translation>从零点起的小休时长和次数，按小休代码列出</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="685"/>
+        <location filename="../../app/ui/main_window.py" line="690"/>
         <source>Cancel the break after this call</source>
         <translation>取消通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="686"/>
+        <location filename="../../app/ui/main_window.py" line="691"/>
         <source>Break after this call</source>
         <translation>通话后小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="544"/>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="549"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
         <source>Take a break</source>
         <translation>小休</translation>
     </message>
@@ -635,48 +635,48 @@
         <translation>{label}（{raw}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="673"/>
+        <location filename="../../app/ui/main_window.py" line="678"/>
         <source>Puts you on a break with the chosen break code</source>
         <translation>按所选小休代码进入小休</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="674"/>
+        <location filename="../../app/ui/main_window.py" line="679"/>
         <source>Ends your break: you take calls again</source>
         <translation>结束小休，重新接听电话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="675"/>
+        <location filename="../../app/ui/main_window.py" line="680"/>
         <source>The break to take</source>
         <translation>要进入的小休类型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="676"/>
+        <location filename="../../app/ui/main_window.py" line="681"/>
         <source>Copy error</source>
         <translation>复制错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="677"/>
+        <location filename="../../app/ui/main_window.py" line="682"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="678"/>
+        <location filename="../../app/ui/main_window.py" line="683"/>
         <source>Dismiss error</source>
         <translation>关闭错误信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="679"/>
+        <location filename="../../app/ui/main_window.py" line="684"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="679"/>
+        <location filename="../../app/ui/main_window.py" line="684"/>
         <source>Connection, AccessKey and break codes</source>
         <translation>连接、AccessKey 和小休代码</translation>
     </message>
     <message>
         <location filename="../../app/ui/application.py" line="422"/>
-        <location filename="../../app/ui/main_window.py" line="571"/>
+        <location filename="../../app/ui/main_window.py" line="576"/>
         <location filename="../../app/ui/settings_dialog.py" line="418"/>
         <source>RequestId: {id}</source>
         <translation>RequestId：{id}</translation>
