@@ -6,7 +6,6 @@ single instance, signals, the event loop) around it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -47,7 +46,9 @@ from app.ui.signal_wakeup import SignalWakeup
 from app.ui.single_instance import SingleInstance
 from app.ui.tray import Tray
 
-if TYPE_CHECKING:  # the network stack loads after the first paint (start_connecting)
+if TYPE_CHECKING:  # the network stack, and asyncio itself (with qasync), load after the first paint
+    import asyncio
+
     import aiohttp
     from PySide6.QtNetwork import QNetworkInformation
 
@@ -107,7 +108,7 @@ class WidgetApp(SettingsFlow, QObject):
         self._settings_leftovers: set[asyncio.Task[None]] = set()  # a closed dialog's cancelled work, winding down
         # The latest notifications, for tests and the window's notice; bounded for an all-day run.
         self.notifications: deque[tuple[str, str]] = deque(maxlen=NOTIFICATIONS_KEPT)
-        self.quit_event = asyncio.Event()
+        self._quit_event: asyncio.Event | None = None
         self.timers: dict[str, QTimer] = {}  # by what they are for
         self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
 
@@ -127,11 +128,21 @@ class WidgetApp(SettingsFlow, QObject):
             self._autostart = autostart_for()
         return self._autostart
 
+    @property
+    def quit_event(self) -> asyncio.Event:
+        if self._quit_event is None:
+            import asyncio
+
+            self._quit_event = asyncio.Event()
+        return self._quit_event
+
     # --- life -------------------------------------------------------------------------------------
 
     async def start(self, *, minimized: bool = False) -> None:
         """The window and tray first, then the network: an agent sees the widget before aiohttp, the
         keyring or the demo simulator are even imported."""
+        import asyncio
+
         self.show_first(minimized=minimized)
         await asyncio.sleep(0)  # let Qt paint before the heavy imports below
         await self.start_connecting(minimized=minimized)
@@ -165,7 +176,6 @@ class WidgetApp(SettingsFlow, QObject):
         )
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._follows_system_scheme = True
-        self.window.setWindowIcon(app_icon())
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
         self.tray.toggle_window.connect(self.window.toggle)
@@ -190,6 +200,8 @@ class WidgetApp(SettingsFlow, QObject):
     async def start_connecting(self, *, minimized: bool = False) -> None:
         """After the first paint: the session, the demo simulator, polling, first run."""
         assert self.controller is not None and self.window is not None and self.tray is not None
+        # The taskbar's icon: an SVG, whose Qt plug-in and rendering cost the first paint ~3 ms.
+        self.window.setWindowIcon(app_icon())
         from app.core.client import Timeouts, open_session
 
         settings = self.context.loaded.settings
@@ -259,6 +271,8 @@ class WidgetApp(SettingsFlow, QObject):
             Rect(frame.x(), frame.y(), frame.width(), frame.height()), self.window.compact, self.window.on_top
         )
         memory, setup = self.window_memory, self._screen_setup()
+        import asyncio
+
         try:
             asyncio.get_running_loop().run_in_executor(None, memory.remember, setup, place)
         except RuntimeError:  # no loop (at the very end): a small file, written here
@@ -434,6 +448,8 @@ class WidgetApp(SettingsFlow, QObject):
 
     async def _in_executor(self, call: Callable[[], Any]) -> Any:
         # Keyring and file calls can block (D-Bus prompts, network homes): never on the GUI thread.
+        import asyncio
+
         return await asyncio.get_running_loop().run_in_executor(None, call)
 
     async def _load_credentials(self) -> Credentials | None:
@@ -474,8 +490,6 @@ def app_icon() -> QIcon:
 
 
 def run_gui(context: RunContext, *, minimized: bool = False) -> int:
-    import qasync
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(PRODUCT_NAME)
@@ -490,16 +504,37 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
         logger.info("Another CCC Break is running; brought it forward")
         return 0
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     widget = WidgetApp(context)
     single.activated.connect(lambda: widget.window.bring_forward() if widget.window else None)
+    # A logout can come at any moment of the start: before the loop exists it is only noted (a signal
+    # handler must not import asyncio halfway through another import), then acted on.
+    loops: list[asyncio.AbstractEventLoop] = []
+    signalled: list[int] = []
 
-    wakeup = SignalWakeup(lambda: loop.call_soon_threadsafe(widget.quit), (signal.SIGINT, signal.SIGTERM))
+    def on_signal() -> None:
+        if loops:
+            loops[0].call_soon_threadsafe(widget.quit)
+        else:
+            signalled.append(1)
+
+    wakeup = SignalWakeup(on_signal, (signal.SIGINT, signal.SIGTERM))
+    widget.show_first(minimized=minimized)
+    app.processEvents()  # the window is mapped now; asyncio and qasync (tens of ms) load after it
+
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loops.append(loop)
 
     async def main() -> None:
         try:
-            await widget.start(minimized=minimized)
+            if signalled:
+                widget.quit()
+            if not widget.quit_event.is_set():
+                await widget.start_connecting(minimized=minimized)
             if single.problem:
                 widget.notify(tr("CCC Break may be running twice"), single.problem)
             await widget.run_until_quit()

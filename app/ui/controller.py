@@ -6,9 +6,9 @@ through the one client the `ClientProvider` hands out.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +26,9 @@ from app.ui.i18n import minutes_text, tr
 from app.ui.icons import look_for
 
 if TYPE_CHECKING:
+    # asyncio loads after the first paint, with qasync: the methods that run on the loop import it.
+    import asyncio
+
     from app.core.client import CccClient
     from app.core.today import Today
 
@@ -73,6 +76,19 @@ class ShownError:
             None,
             from_poll=from_poll,
         )
+
+
+def _loop_running() -> bool:
+    """Whether an asyncio loop runs on this thread; before asyncio is even loaded (the first paint),
+    none can, and asking must not load it."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def refused_for_good(error: ApiError) -> bool:
@@ -211,6 +227,8 @@ class AgentController(QObject):
     def refresh_spread(self) -> None:
         """Poll soon, at a random point within one interval: for events every desktop of a fleet
         sees at the same moment (the network coming back, waking from sleep)."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         if self._timer is None or self._wake is None or self._wake.done():
             self._spread_pending = True  # a poll is running: spread the one after it
@@ -231,6 +249,8 @@ class AgentController(QObject):
     async def _act(self, call: Callable[[CccClient], Awaitable[AgentStatus]]) -> bool | None:
         """Run one action; True when it went through, False when it failed (and is shown), None when
         another request was still under way."""
+        import asyncio
+
         if self.busy:
             return None
         self._set_busy(True)
@@ -255,12 +275,16 @@ class AgentController(QObject):
     # --- polling ----------------------------------------------------------------------------------
 
     def start_polling(self) -> None:
+        import asyncio
+
         if self._poller is None or self._poller.done():
             self._poller = asyncio.get_running_loop().create_task(self._poll_forever())
 
     async def _poll_forever(self) -> None:
         # A bare future woken by a timer or refresh_soon(): cancelling it on quit takes one step,
         # where wait_for() on an Event could hang for a whole poll interval under qasync.
+        import asyncio
+
         loop = asyncio.get_running_loop()
         while True:
             self._wake_pending = False
@@ -290,6 +314,8 @@ class AgentController(QObject):
         self._timer = loop.call_later(delay, self.refresh_soon)
 
     async def poll_once(self) -> None:
+        import asyncio
+
         generation = self._generation
         try:
             client = await self._get_client()
@@ -340,9 +366,7 @@ class AgentController(QObject):
         """Ask the service for today's breaks, unless a request is under way or the key may not."""
         if not self.today_available or (self._today_task is not None and not self._today_task.done()):
             return
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if not _loop_running():
             return  # a window shown before the loop runs: the first state asks anyway
         self._today_task = self._spawn(self._fetch_today())
 
@@ -389,6 +413,8 @@ class AgentController(QObject):
         self.notify.emit(tr("Break after the call cancelled"), text)
 
     async def _take_queued_break(self, code: str) -> None:
+        import asyncio
+
         await asyncio.sleep(0)  # let the action whose answer ended the call finish first
         outcome = await self._act(lambda client: client.take_break(code))
         if outcome is None:
@@ -437,6 +463,8 @@ class AgentController(QObject):
     async def _learn_state_start(self, label: str, status: AgentStatus) -> None:
         """Ask the service when this state really began (a break taken in the web workbench, or before
         a restart); keep the start for the next run either way."""
+        import asyncio
+
         agent = self._agent_id(status)
         if not self._read_api_refused and agent:
             from app.core.agent_reports import realtime_state
@@ -556,6 +584,8 @@ class AgentController(QObject):
             self.stale_changed.emit(stale)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        import asyncio
+
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -563,6 +593,8 @@ class AgentController(QObject):
 
     async def shutdown(self) -> None:
         """Cancel in-flight work; the caller then closes the session."""
+        import asyncio
+
         self._overrun_timer.stop()
         tasks = [t for t in (*self._tasks, self._poller) if t is not None and not t.done()]
         for task in tasks:

@@ -7,7 +7,6 @@ composition root stays a page of wiring. Work the dialog starts ends with the di
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -23,6 +22,8 @@ from app.core.signing import Credentials
 from app.ui.i18n import tr
 
 if TYPE_CHECKING:  # the dialog's module loads when Settings is first opened, not before the first paint
+    import asyncio
+
     from app.ui.settings_dialog import CredentialInput
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ class SettingsFlow:
 
     def open_settings(self) -> None:
         """Show Settings. One dialog at a time: while it is on its way or open, another call raises it."""
+        import asyncio
+
         if self.settings_dialog is not None:
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
@@ -157,6 +160,8 @@ class SettingsFlow:
 
     async def _settings_stopped(self) -> None:
         """At shutdown: stop a Settings dialog still on its way and let a closed one's work wind down."""
+        import asyncio
+
         pending = set(self._settings_leftovers)
         if self._settings_opening is not None:
             self._settings_opening.cancel()

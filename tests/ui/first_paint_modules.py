@@ -2,13 +2,13 @@
 the heavy modules are loaded then; with `--connect`, also after it connected. Run by
 tests/ui/test_lazy_start.py in a process of its own (sys.modules must start empty)."""
 
-import asyncio
 import json
 import sys
 
 HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
 # Not needed to draw the first window either: dialogs opened later, launch at login, the network's
-# helpers (urllib's proxy lookup, the service's clock, today's breaks) and Qt's network status.
+# helpers (urllib's proxy lookup, the service's clock, today's breaks), Qt's network status, and the
+# event loop's machinery (asyncio, qasync).
 LATER = (
     "app.ui.settings_dialog",
     "app.ui.first_run",
@@ -17,6 +17,8 @@ LATER = (
     "app.core.server_clock",
     "app.core.today",
     "app.core.agent_reports",
+    "asyncio",
+    "qasync",
 )
 
 
@@ -41,6 +43,8 @@ def main() -> None:
         "later_at_first_paint": loaded(LATER),
     }
     if "--connect" in sys.argv:
+        import asyncio
+
         import qasync
 
         loop = qasync.QEventLoop(qt)
