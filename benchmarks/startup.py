@@ -204,7 +204,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=7, help="measured runs of each program (default 7)")
     args = parser.parse_args()
-    desktop.require_tools("Xvfb", "trayer", "xdotool", "dbus-daemon")
+    desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
 
     times: dict[str, list[float]] = {"demo": [], "configured": [], "floor": [], "old floor": []}
     live_ms: list[float] = []
