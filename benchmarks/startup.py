@@ -1,23 +1,40 @@
 """How long an agent waits for the widget: process start until its window is mapped, against the floor of
-a bare PySide6 script that maps one QWidget, on the same private Xvfb with trayer.
+a bare PySide6 script that shows a tray icon and maps one QWidget, on the same private Xvfb with trayer.
 
     python benchmarks/startup.py [-n 7]
 
-The widget runs `ccc-break --demo` (embedded simulator, so no network). Also printed: until the widget's
-first PollUserStatus is answered (live state on screen), read from the demo simulator's request log.
-Runs alternate between the two programs after one unmeasured warm-up each (disk cache).
+The moment of mapping comes from the X server itself (MapNotify), not from polling. Measured,
+alternating in a rotating order after one unmeasured warm-up round (disk and bytecode caches):
+- the widget in demo mode, `ccc-break --demo` (embedded simulator, so no network);
+- the widget configured, `ccc-break --endpoint ... --instance-id ... --user-id ...` with an AccessKey in
+  the environment, against a `ccc-break simulator` on loopback started once for the whole run;
+- the floor: a bare PySide6 script showing a tray icon (one drawn pixmap) and a window;
+- the old floor, for comparison with earlier figures: the same script without the tray icon.
+Also printed: until the demo's first PollUserStatus is answered (live state on screen), read from the
+demo simulator's request log.
+
+Every program runs with its bytecode cached, as an installed copy has it (pip, the .deb and the
+PyInstaller bundle all ship compiled modules): PYTHONDONTWRITEBYTECODE is dropped and the warm-up round
+writes the cache into a private PYTHONPYCACHEPREFIX. Without that, a source checkout under
+PYTHONDONTWRITEBYTECODE=1 compiles the app's own modules on every start, which no agent's start does.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import json
+import os
+import re
+import select
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,23 +55,114 @@ window.show()
 sys.exit(app.exec())
 """
 
-POLL_S = 0.005
+# What the widget shows first, with nothing of the app: a tray icon and a window.
+BARE_TRAY_AND_WINDOW = """
+import sys
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
+app = QApplication(sys.argv[:1])
+pixmap = QPixmap(22, 22)
+pixmap.fill(QColor("#2e7d32"))
+tray = QSystemTrayIcon(QIcon(pixmap))
+tray.show()
+window = QWidget()
+window.setWindowTitle("Bare PySide6 tray")
+window.resize(380, 400)
+window.show()
+sys.exit(app.exec())
+"""
+
+SIMULATOR_URL = re.compile(r"(http://127\.0\.0\.1:\d+)")
+MAP_NOTIFY = 19
+SUBSTRUCTURE_NOTIFY_MASK = 1 << 19
+
+
+class _XMapEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("event", ctypes.c_ulong),
+        ("window", ctypes.c_ulong),
+        ("override_redirect", ctypes.c_int),
+    ]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("type", ctypes.c_int), ("xmap", _XMapEvent), ("pad", ctypes.c_long * 24)]
+
+
+class MapWatcher:
+    """Told by the X server the moment a top-level window is mapped (MapNotify on the root window).
+
+    Polling with xdotool every few milliseconds would spend a core's worth of process starts on a
+    2-core machine while the program under test is starting, and slow it down by itself."""
+
+    def __init__(self, display: str) -> None:
+        name = ctypes.util.find_library("X11")
+        if name is None:
+            raise desktop.MissingTool("libX11 not found; install with: sudo apt-get install -y libx11-6")
+        x = self._x = ctypes.CDLL(name)
+        x.XOpenDisplay.restype = ctypes.c_void_p
+        x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        x.XDefaultRootWindow.restype = ctypes.c_ulong
+        x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        x.XSelectInput.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_long]
+        x.XConnectionNumber.argtypes = [ctypes.c_void_p]
+        x.XPending.argtypes = [ctypes.c_void_p]
+        x.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
+        x.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
+        x.XFree.argtypes = [ctypes.c_void_p]
+        x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self._display = x.XOpenDisplay(display.encode())
+        if not self._display:
+            raise RuntimeError(f"cannot open X display {display}")
+        x.XSelectInput(self._display, x.XDefaultRootWindow(self._display), SUBSTRUCTURE_NOTIFY_MASK)
+        x.XSync(self._display, 0)
+
+    def forget_earlier(self) -> None:
+        self._x.XSync(self._display, 0)
+        event = _XEvent()
+        while self._x.XPending(self._display):
+            self._x.XNextEvent(self._display, ctypes.byref(event))
+
+    def _title(self, window: int) -> str | None:
+        name = ctypes.c_char_p()
+        if not self._x.XFetchName(self._display, window, ctypes.byref(name)) or not name.value:
+            return None
+        title = name.value.decode(errors="replace")
+        self._x.XFree(name)
+        return title
+
+    def wait_for_map(self, title: re.Pattern[str], timeout: float, alive: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + timeout
+        event = _XEvent()
+        while True:
+            while self._x.XPending(self._display):
+                self._x.XNextEvent(self._display, ctypes.byref(event))
+                if event.type == MAP_NOTIFY and title.fullmatch(self._title(event.xmap.window) or ""):
+                    return
+            left = deadline - time.monotonic()
+            if left <= 0 or not alive():
+                raise TimeoutError(f"no window titled {title.pattern} was mapped")
+            select.select([self._x.XConnectionNumber(self._display)], [], [], min(left, 0.5))
+
+    def close(self) -> None:
+        self._x.XCloseDisplay(self._display)
 
 
 def time_to_window(
-    command: list[str], env: dict[str, str], display: str, title: str
+    command: list[str], env: dict[str, str], watcher: MapWatcher, title: str
 ) -> tuple[float, subprocess.Popen[bytes], float]:
-    """Milliseconds from Popen until a visible window with this exact title exists (polled every 5 ms)."""
+    """Milliseconds from Popen until the X server maps a top-level window with this exact title."""
+    watcher.forget_earlier()
     wall_start = time.time()
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        desktop.wait_for(
-            lambda: process.poll() is None and desktop.search_windows(display, title, only_visible=True),
-            60,
-            f"{title} window",
-            interval=POLL_S,
-        )
+        watcher.wait_for_map(re.compile(title), 60, lambda: process.poll() is None)
     except BaseException:
         desktop.stop_process(process)
         raise
@@ -82,45 +190,103 @@ def first_answered_poll_ms(log_file: Path, wall_start: float) -> float:
     return desktop.wait_for(answered, 30, "the first answered poll", interval=0.02)
 
 
+def cached_bytecode(env: dict[str, str], cache: str) -> dict[str, str]:
+    env = {key: value for key, value in env.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):.0f} ms ({min(values):.0f}-{max(values):.0f})"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=7, help="measured runs of each program (default 7)")
     args = parser.parse_args()
-    desktop.require_tools("Xvfb", "trayer", "xdotool", "dbus-daemon")
+    desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
 
-    widget_ms: list[float] = []
+    times: dict[str, list[float]] = {"demo": [], "configured": [], "floor": [], "old floor": []}
     live_ms: list[float] = []
-    bare_ms: list[float] = []
-    with desktop.desktop(tray=True) as (display, bus):
-        for run in range(args.runs + 1):  # run 0 warms the disk cache and is not counted
-            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
-                env = desktop.app_environment(display, bus, home, credentials=False)
+    with (
+        desktop.desktop(tray=True) as (display, bus),
+        tempfile.TemporaryDirectory(prefix="ccc-break-bench-pyc-") as pycache,
+    ):
+        watcher = MapWatcher(display)
+        simulator = subprocess.Popen(
+            [desktop.ccc_break_executable(), "simulator", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert simulator.stdout is not None
+            found = SIMULATOR_URL.search(desktop.wait_for(simulator.stdout.readline, 15, "the simulator's address"))
+            assert found, "the simulator printed no address"
+            endpoint = found.group(1)
+
+            def run_demo(home: str, counted: bool) -> None:
+                env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
                 env["CCC_BREAK_CONTROL_TOKEN"] = TOKEN  # the demo simulator's control API asks for it
                 elapsed, process, wall_start = time_to_window(
-                    [desktop.ccc_break_executable(), "--demo"], env, display, "^CCC Break \\(demo\\)$"
+                    [desktop.ccc_break_executable(), "--demo"], env, watcher, "CCC Break \\(demo\\)"
                 )
                 try:
                     live = first_answered_poll_ms(Path(env["CCC_BREAK_LOG_DIR"]) / "ccc-break.log", wall_start)
                 finally:
                     desktop.stop_process(process)
-                if run:
-                    widget_ms.append(elapsed)
+                if counted:
+                    times["demo"].append(elapsed)
                     live_ms.append(live)
 
-                elapsed, process, _ = time_to_window(
-                    [sys.executable, "-c", BARE_WINDOW], env, display, "^Bare PySide6$"
-                )
+            def run_configured(home: str, counted: bool) -> None:
+                env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=True), pycache)
+                command = [
+                    desktop.ccc_break_executable(),
+                    *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID),
+                ]
+                elapsed, process, _ = time_to_window(command, env, watcher, "CCC Break")
                 desktop.stop_process(process)
-                if run:
-                    bare_ms.append(elapsed)
+                if counted:
+                    times["configured"].append(elapsed)
 
-    widget, bare, live = statistics.median(widget_ms), statistics.median(bare_ms), statistics.median(live_ms)
-    print(f"startup: widget {widget:.0f} ms, bare PySide6 window {bare:.0f} ms, ratio {widget / bare:.2f}")
-    print(f"live state (first poll answered): {live:.0f} ms, ratio to bare window {live / bare:.2f}")
+            def bare(name: str, script: str, title: str) -> Callable[[str, bool], None]:
+                def run(home: str, counted: bool) -> None:
+                    env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
+                    elapsed, process, _ = time_to_window([sys.executable, "-c", script], env, watcher, title)
+                    desktop.stop_process(process)
+                    if counted:
+                        times[name].append(elapsed)
+
+                return run
+
+            programs = [
+                run_demo,
+                bare("floor", BARE_TRAY_AND_WINDOW, "Bare PySide6 tray"),
+                run_configured,
+                bare("old floor", BARE_WINDOW, "Bare PySide6"),
+            ]
+            for run in range(args.runs + 1):  # round 0 warms the disk and bytecode caches and is not counted
+                order = programs[run % len(programs) :] + programs[: run % len(programs)]
+                for program in order:
+                    with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
+                        program(os.path.join(home, "home"), run > 0)
+        finally:
+            desktop.stop_process(simulator)
+            watcher.close()
+
+    floor, old_floor = statistics.median(times["floor"]), statistics.median(times["old floor"])
+    demo, configured = statistics.median(times["demo"]), statistics.median(times["configured"])
+    print(f"floor: bare PySide6 tray and window {spread(times['floor'])}")
+    print(f"startup, demo:       widget {spread(times['demo'])}, ratio {demo / floor:.2f}")
+    print(f"startup, configured: widget {spread(times['configured'])}, ratio {configured / floor:.2f}")
     print(
-        f"runs: {args.runs} each; widget {min(widget_ms):.0f}-{max(widget_ms):.0f} ms, "
-        f"bare {min(bare_ms):.0f}-{max(bare_ms):.0f} ms"
+        f"old floor (window only) {spread(times['old floor'])}: "
+        f"ratios {demo / old_floor:.2f} demo, {configured / old_floor:.2f} configured"
     )
+    live = statistics.median(live_ms)
+    print(f"live state, demo (first poll answered): {spread(live_ms)}, ratio to the floor {live / floor:.2f}")
+    print(f"runs: {args.runs} of each, alternated")
     return 0
 
 

@@ -26,8 +26,16 @@ def forbid_core_dumps() -> None:
         logger.info("Could not turn off core dumps: %s", error)
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc = _libc()
             if libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
                 logger.info("prctl(PR_SET_DUMPABLE) failed: errno %d", ctypes.get_errno())
         except OSError as error:
             logger.info("Could not load libc for prctl: %s", error)
+
+
+def _libc() -> ctypes.CDLL:
+    # glibc's name first: find_library runs ldconfig in a child process, a few ms of every start.
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)

@@ -8,12 +8,14 @@ request on a thread pool, and would send loopback traffic (the demo simulator) t
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from app.core.endpoint import is_loopback_host
+
+# urllib.request (with http.client, ssl and email) loads on first use: the widget builds its
+# ProxySettings before the first paint and reads the system's only after it.
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class ProxySettings:
 
     @classmethod
     def from_system(cls) -> ProxySettings:
+        import urllib.request
+
         proxies = urllib.request.getproxies()
         from_environment = bool(urllib.request.getproxies_environment())
         bypass = (lambda _host: False) if from_environment else _system_bypass
@@ -37,6 +41,8 @@ class ProxySettings:
         host = parts.hostname or ""
         if not host or is_loopback_host(host):
             return None  # the demo simulator and test servers are this machine: never via a proxy
+        import urllib.request
+
         bypass_environment = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
         proxy = self.proxies.get(parts.scheme) or self.proxies.get("all")
         if not proxy:
@@ -49,6 +55,8 @@ class ProxySettings:
 
 
 def _system_bypass(host: str) -> bool:
+    import urllib.request
+
     try:
         return bool(urllib.request.proxy_bypass(host))
     except OSError:  # an unreadable registry or network configuration: no bypass

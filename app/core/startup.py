@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.core.credentials import CredentialStore
-from app.core.proxy import ProxySettings
-from app.core.server_clock import ServerClock
-from app.core.settings.model import Settings
 from app.core.settings.paths import default_config_paths
 from app.core.settings.store import ConfigStore, LoadedConfig
-from app.core.signing import Credentials
 
 if TYPE_CHECKING:  # the network stack and keyring load on first use, after the window is painted
     import aiohttp
     from keyring.backend import KeyringBackend
 
     from app.core.client import CccClient
+    from app.core.proxy import ProxySettings
+    from app.core.server_clock import ServerClock
+    from app.core.settings.model import Settings
+    from app.core.signing import Credentials
 
 DEMO_INSTANCE_ID = "ccc-test"
 DEMO_USER_ID = "user-test@ccc-test"

@@ -6,7 +6,6 @@ single instance, signals, the event loop) around it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
@@ -21,20 +20,16 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
-from app.core.autostart import autostart_for
-from app.core.autostart.base import AutoStart, AutoStartError
 from app.core.errors import CccBreakError, ConfigError
 from app.core.instance_address import instance_address
+from app.core.last_state import last_known_state
 from app.core.logs import redaction
 from app.core.proxy import ProxySettings
-from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
-from app.core.setup_needs import SetupNeeds, setup_needs
 from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.state_memory import StateStartFile
@@ -42,23 +37,29 @@ from app.core.tracking import AgentTracker, ResumeDetector
 from app.core.window_memory import Rect, Screen, WindowMemory, WindowPlace, place_on, screen_key
 from app.ui import theme
 from app.ui.controller import AgentController
-from app.ui.first_run import FirstRunDialog
 from app.ui.i18n import install_translator, tr
 from app.ui.icons import state_icon
 from app.ui.main_window import MainWindow
 from app.ui.resources import resource_path
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.settings_flow import SettingsFlow
 from app.ui.signal_wakeup import SignalWakeup
 from app.ui.single_instance import SingleInstance
 from app.ui.sleep_watch import SleepWatcher
 from app.ui.tray import Tray
 
-if TYPE_CHECKING:  # the network stack loads after the first paint (start_connecting)
-    import aiohttp
+if TYPE_CHECKING:  # the network stack, and asyncio itself (with qasync), load after the first paint
+    import asyncio
 
+    import aiohttp
+    from PySide6.QtNetwork import QNetworkInformation
+
+    from app.core.autostart.base import AutoStart  # launch at login: looked up after the first paint
     from app.core.client import CccClient
+    from app.core.server_clock import ServerClock
+    from app.core.setup_needs import SetupNeeds
     from app.simulator import Simulator  # imported at run time only in demo mode
+    from app.ui.first_run import FirstRunDialog  # these two load when first opened
+    from app.ui.settings_dialog import SettingsDialog
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +91,9 @@ class WidgetApp(SettingsFlow, QObject):
         self.context = context
         self.timings = timings
         self._now = now
-        self.autostart = autostart or autostart_for()
+        self._autostart = autostart  # the platform's own is looked up on first use, after the first paint
         self._tray_available = tray_available
-        self.clock = ServerClock()
+        self._clock: ServerClock | None = None  # the service's clock, learnt from its answers
         self.proxies = ProxySettings()  # read from the system once, at start
         self.session: aiohttp.ClientSession | None = None
         self.simulator: Simulator | None = None  # demo mode only
@@ -109,16 +110,42 @@ class WidgetApp(SettingsFlow, QObject):
         self._settings_leftovers: set[asyncio.Task[None]] = set()  # a closed dialog's cancelled work, winding down
         # The latest notifications, for tests and the window's notice; bounded for an all-day run.
         self.notifications: deque[tuple[str, str]] = deque(maxlen=NOTIFICATIONS_KEPT)
-        self.quit_event = asyncio.Event()
+        self._quit_event: asyncio.Event | None = None
         self._watch_sleep = watch_sleep
         self.sleep_watcher: SleepWatcher | None = None
         self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
+
+    @property
+    def clock(self) -> ServerClock:
+        if self._clock is None:
+            from app.core.server_clock import ServerClock
+
+            self._clock = ServerClock()
+        return self._clock
+
+    @property
+    def autostart(self) -> AutoStart:
+        if self._autostart is None:
+            from app.core.autostart import autostart_for
+
+            self._autostart = autostart_for()
+        return self._autostart
+
+    @property
+    def quit_event(self) -> asyncio.Event:
+        if self._quit_event is None:
+            import asyncio
+
+            self._quit_event = asyncio.Event()
+        return self._quit_event
 
     # --- life -------------------------------------------------------------------------------------
 
     async def start(self, *, minimized: bool = False) -> None:
         """The window and tray first, then the network: an agent sees the widget before aiohttp, the
         keyring or the demo simulator are even imported."""
+        import asyncio
+
         self.show_first(minimized=minimized)
         await asyncio.sleep(0)  # let Qt paint before the heavy imports below
         await self.start_connecting(minimized=minimized)
@@ -138,6 +165,7 @@ class WidgetApp(SettingsFlow, QObject):
             tracker=AgentTracker(settings.break_codes, now=self._now, remembered=remembered),
             state_memory=state_memory,
             resumes=ResumeDetector(time.time, time.monotonic),
+            last_known=last_known_state(remembered, settings.full_user_id()),
         )
         self.theme = theme.resolve(self._theme_choice())
         self._apply_theme()
@@ -152,7 +180,6 @@ class WidgetApp(SettingsFlow, QObject):
         )
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
         self._follows_system_scheme = True
-        self.window.setWindowIcon(app_icon())
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
         self.tray.toggle_window.connect(self.window.toggle)
@@ -177,6 +204,8 @@ class WidgetApp(SettingsFlow, QObject):
     async def start_connecting(self, *, minimized: bool = False) -> None:
         """After the first paint: the session, the demo simulator, polling, first run."""
         assert self.controller is not None and self.window is not None and self.tray is not None
+        # The taskbar's icon: an SVG, whose Qt plug-in and rendering cost the first paint ~3 ms.
+        self.window.setWindowIcon(app_icon())
         from app.core.client import Timeouts, open_session
 
         settings = self.context.loaded.settings
@@ -246,6 +275,8 @@ class WidgetApp(SettingsFlow, QObject):
             Rect(frame.x(), frame.y(), frame.width(), frame.height()), self.window.compact, self.window.on_top
         )
         memory, setup = self.window_memory, self._screen_setup()
+        import asyncio
+
         try:
             asyncio.get_running_loop().run_in_executor(None, memory.remember, setup, place)
         except RuntimeError:  # no loop (at the very end): a small file, written here
@@ -280,6 +311,8 @@ class WidgetApp(SettingsFlow, QObject):
             self.window.hide()  # where a start at login belongs: in the tray
 
     async def _setup_needs(self) -> SetupNeeds:
+        from app.core.setup_needs import setup_needs
+
         status = await self._settings_credential_status()
         return setup_needs(self.context.loaded.settings, status, self.context.loaded.locked)
 
@@ -289,6 +322,8 @@ class WidgetApp(SettingsFlow, QObject):
         self.window.show_notice(
             tr("CCC Break is not set up yet"), tr("Enter what the welcome window asks for, and you are ready to go.")
         )
+        from app.ui.first_run import FirstRunDialog
+
         dialog = FirstRunDialog(self.context.loaded.settings, needs, self._save_settings, parent=self.window)
         dialog.more_settings_requested.connect(self.open_settings)
         dialog.finished.connect(self._first_run_closed)
@@ -365,6 +400,8 @@ class WidgetApp(SettingsFlow, QObject):
         # signal the poll timer itself notices a sleep (AgentController).
         self.sleep_watcher = self._watch_sleep()
         self.sleep_watcher.woke.connect(self._woke_from_sleep)
+        from PySide6.QtNetwork import QNetworkInformation
+
         with contextlib.suppress(Exception):  # no backend on some desktops: resume polling still works
             if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
                 QNetworkInformation.instance().reachabilityChanged.connect(self._reachability_changed)
@@ -375,6 +412,8 @@ class WidgetApp(SettingsFlow, QObject):
             self.controller.woke_from_sleep()
 
     def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability is QNetworkInformation.Reachability.Online:
             self._poll_now("network back")
 
@@ -409,6 +448,8 @@ class WidgetApp(SettingsFlow, QObject):
 
     async def _in_executor(self, call: Callable[[], Any]) -> Any:
         # Keyring and file calls can block (D-Bus prompts, network homes): never on the GUI thread.
+        import asyncio
+
         return await asyncio.get_running_loop().run_in_executor(None, call)
 
     async def _load_credentials(self) -> Credentials | None:
@@ -432,6 +473,8 @@ class WidgetApp(SettingsFlow, QObject):
         return client_for(self.session, settings, credentials, self.clock, self.proxies)
 
     async def _apply_autostart(self, wanted: bool) -> None:
+        from app.core.autostart.base import AutoStartError
+
         try:
             if await self._in_executor(self.autostart.is_enabled) != wanted:
                 await self._in_executor(lambda: self.autostart.set_enabled(wanted))
@@ -447,8 +490,6 @@ def app_icon() -> QIcon:
 
 
 def run_gui(context: RunContext, *, minimized: bool = False) -> int:
-    from app.ui.event_loop import WidgetEventLoop
-
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(PRODUCT_NAME)
@@ -463,16 +504,37 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
         logger.info("Another CCC Break is running; brought it forward")
         return 0
 
-    loop = WidgetEventLoop(app)
-    asyncio.set_event_loop(loop)
     widget = WidgetApp(context)
     single.activated.connect(lambda: widget.window.bring_forward() if widget.window else None)
+    # A logout can come at any moment of the start: before the loop exists it is only noted (a signal
+    # handler must not import asyncio halfway through another import), then acted on.
+    loops: list[asyncio.AbstractEventLoop] = []
+    signalled: list[int] = []
 
-    wakeup = SignalWakeup(lambda: loop.call_soon_threadsafe(widget.quit), (signal.SIGINT, signal.SIGTERM))
+    def on_signal() -> None:
+        if loops:
+            loops[0].call_soon_threadsafe(widget.quit)
+        else:
+            signalled.append(1)
+
+    wakeup = SignalWakeup(on_signal, (signal.SIGINT, signal.SIGTERM))
+    widget.show_first(minimized=minimized)
+    app.processEvents()  # the window is mapped now; asyncio and qasync (tens of ms) load after it
+
+    import asyncio
+
+    from app.ui.event_loop import WidgetEventLoop  # qasync's loop, without wake-ups for cancelled timers
+
+    loop = WidgetEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loops.append(loop)
 
     async def main() -> None:
         try:
-            await widget.start(minimized=minimized)
+            if signalled:
+                widget.quit()
+            if not widget.quit_event.is_set():
+                await widget.start_connecting(minimized=minimized)
             if single.problem:
                 widget.notify(tr("CCC Break may be running twice"), single.problem)
             await widget.run_until_quit()

@@ -6,9 +6,9 @@ through the one client the `ClientProvider` hands out.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal
 
-from app.core.agent_reports import realtime_state
 from app.core.errors import ApiError, CccBreakError, ConfigError, CredentialError
+from app.core.last_state import LastKnownState
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.queued_break import BreakQueue, QueuedBreak, Verdict
 from app.core.state_memory import StateStartFile
-from app.core.today import Today, fetch_today
 from app.core.tracking import (
     AgentTracker,
     EventKind,
@@ -35,7 +34,11 @@ from app.ui.i18n import minutes_text, tr
 from app.ui.icons import look_for
 
 if TYPE_CHECKING:
+    # asyncio loads after the first paint, with qasync: the methods that run on the loop import it.
+    import asyncio
+
     from app.core.client import CccClient
+    from app.core.today import Today
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +86,19 @@ class ShownError:
         )
 
 
+def _loop_running() -> bool:
+    """Whether an asyncio loop runs on this thread; before asyncio is even loaded (the first paint),
+    none can, and asking must not load it."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return False
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def refused_for_good(error: ApiError) -> bool:
     """A read API denied to this key or not served here: asking again would get the same answer."""
     return error.http_status in (400, 403, 404)
@@ -108,11 +124,14 @@ class AgentController(QObject):
         parent: QObject | None = None,
         state_memory: StateStartFile | None = None,
         resumes: ResumeDetector | None = None,
+        last_known: LastKnownState | None = None,
     ) -> None:
         super().__init__(parent)
         # Checked when the poll timer fires: the one timer that runs while the widget is hidden also
         # notices a sleep, so no timer of its own wakes the PC's processor to look for one.
         self._resumes = resumes
+        # What the last run saw, shown (marked as refreshing) until the first poll answers or fails.
+        self.last_known = last_known
         self._state_memory = state_memory  # where a state's start is kept for the next run
         self._read_api_refused = False  # the key may not call ListRealtimeAgentStates: do not ask again
         self._client_provider = client_provider
@@ -148,6 +167,11 @@ class AgentController(QObject):
     @property
     def status(self) -> AgentStatus | None:
         return self.tracker.status
+
+    @property
+    def refreshing(self) -> LastKnownState | None:
+        """The last run's state while the service's first answer is awaited; None once it came."""
+        return self.last_known if self.status is None else None
 
     @property
     def out_of_date(self) -> bool:
@@ -222,6 +246,8 @@ class AgentController(QObject):
     def refresh_spread(self) -> None:
         """Poll soon, at a random point within one interval: for events every desktop of a fleet
         sees at the same moment (the network coming back, waking from sleep)."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         if self._timer is None or self._wake is None or self._wake.done():
             self._spread_pending = True  # a poll is running: spread the one after it
@@ -242,6 +268,8 @@ class AgentController(QObject):
     async def _act(self, call: Callable[[CccClient], Awaitable[AgentStatus]]) -> bool | None:
         """Run one action; True when it went through, False when it failed (and is shown), None when
         another request was still under way."""
+        import asyncio
+
         if self.busy:
             return None
         self._set_busy(True)
@@ -266,12 +294,16 @@ class AgentController(QObject):
     # --- polling ----------------------------------------------------------------------------------
 
     def start_polling(self) -> None:
+        import asyncio
+
         if self._poller is None or self._poller.done():
             self._poller = asyncio.get_running_loop().create_task(self._poll_forever())
 
     async def _poll_forever(self) -> None:
         # A bare future woken by a timer or refresh_soon(): cancelling it on quit takes one step,
         # where wait_for() on an Event could hang for a whole poll interval under qasync.
+        import asyncio
+
         loop = asyncio.get_running_loop()
         while True:
             self._wake_pending = False
@@ -309,6 +341,8 @@ class AgentController(QObject):
         self.refresh_soon()
 
     async def poll_once(self) -> None:
+        import asyncio
+
         generation = self._generation
         try:
             client = await self._get_client()
@@ -317,6 +351,7 @@ class AgentController(QObject):
             raise
         except Exception as error:  # shown, then backed off
             self.schedule.record_failure()
+            self._forget_last_known()  # never connected: the last run's state is not shown as if current
             if generation == self._generation and not self.busy:
                 # An action answered since this poll began: its fresh state stands, not this failure.
                 self._set_stale(True)
@@ -358,9 +393,7 @@ class AgentController(QObject):
         """Ask the service for today's breaks, unless a request is under way or the key may not."""
         if not self.today_available or (self._today_task is not None and not self._today_task.done()):
             return
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if not _loop_running():
             return  # a window shown before the loop runs: the first state asks anyway
         self._today_task = self._spawn(self._fetch_today())
 
@@ -369,6 +402,8 @@ class AgentController(QObject):
         agent = self._agent_id(status)
         if not agent:
             return
+        from app.core.today import fetch_today
+
         try:
             today = await fetch_today(await self._get_client(), agent, self.break_codes, self.tracker.now())
         except ApiError as error:
@@ -405,6 +440,8 @@ class AgentController(QObject):
         self.notify.emit(tr("Break after the call cancelled"), text)
 
     async def _take_queued_break(self, code: str) -> None:
+        import asyncio
+
         await asyncio.sleep(0)  # let the action whose answer ended the call finish first
         outcome = await self._act(lambda client: client.take_break(code))
         if outcome is None:
@@ -428,7 +465,13 @@ class AgentController(QObject):
             self._client = await self._client_provider()
         return self._client
 
+    def _forget_last_known(self) -> None:
+        if self.last_known is not None:
+            self.last_known = None
+            self.status_changed.emit()
+
     def _accept(self, status: AgentStatus, *, caused_by_us: bool) -> None:
+        self.last_known = None
         self.last_refreshed = datetime.now(UTC)
         self._set_stale(False)
         before = self.tracker.status
@@ -447,8 +490,12 @@ class AgentController(QObject):
     async def _learn_state_start(self, label: str, status: AgentStatus) -> None:
         """Ask the service when this state really began (a break taken in the web workbench, or before
         a restart); keep the start for the next run either way."""
+        import asyncio
+
         agent = self._agent_id(status)
         if not self._read_api_refused and agent:
+            from app.core.agent_reports import realtime_state
+
             try:
                 found = await realtime_state(await self._get_client(), agent)
             except ApiError as error:
@@ -564,6 +611,8 @@ class AgentController(QObject):
             self.stale_changed.emit(stale)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        import asyncio
+
         task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -571,6 +620,8 @@ class AgentController(QObject):
 
     async def shutdown(self) -> None:
         """Cancel in-flight work; the caller then closes the session."""
+        import asyncio
+
         self._overrun_timer.stop()
         tasks = [t for t in (*self._tasks, self._poller) if t is not None and not t.done()]
         for task in tasks:

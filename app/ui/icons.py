@@ -135,10 +135,16 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
         painter.drawEllipse(QRectF(size * 0.62, size * 0.62, size * 0.34, size * 0.34))
 
 
-@cache
 def state_icon(state: UserState | None, stale: bool = False, failed: bool = False, over_time: bool = False) -> QIcon:
     """The state's colour and shape; a yellow dot when it may be out of date, a red "!" mark when the
     agent's last action failed (until the next one succeeds)."""
+    # One cache key however the caller spelled the flags: the tray and the window ask for the same icon
+    # at start, and drawing it twice cost the first paint a few milliseconds.
+    return _drawn_icon(state, stale, failed, over_time and state is UserState.BREAK)
+
+
+@cache
+def _drawn_icon(state: UserState | None, stale: bool, failed: bool, over_time: bool) -> QIcon:
     icon = QIcon()
     for size in (16, 22, 24, 32, 48, 64):
         pixmap = QPixmap(size, size)

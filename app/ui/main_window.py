@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TR_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -34,11 +35,13 @@ from PySide6.QtWidgets import (
 
 from app import PRODUCT_NAME
 from app.core.models import BreakCode, CallInfo, UserState
-from app.core.today import Today
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
 from app.ui.icons import look_for, state_icon
 from app.ui.theme import LIGHT_THEME, Theme
+
+if TYPE_CHECKING:  # today's breaks (and their network calls) load once the widget has connected
+    from app.core.today import Today
 
 # Work modes as the agent knows them (the API's word stays beside it in the status panel).
 WORK_MODES = {
@@ -139,6 +142,14 @@ def describe_call(call: CallInfo) -> str:
     return kind
 
 
+def plain_label(text: str = "") -> QLabel:
+    """Every label of the window: server text is data, never markup (a message carrying <a href> must
+    not become a link). Set as each is made; looking them all up afterwards cost the first paint ~5 ms."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
 class MainWindow(QWidget):
     settings_requested = Signal()
     quit_requested = Signal()
@@ -175,9 +186,6 @@ class MainWindow(QWidget):
         self._ticker.setInterval(tick_ms)
         self._ticker.timeout.connect(self._tick)
         self._name_for_screen_readers()
-        # Server text is data, never markup: a message carrying <a href> must not become a link.
-        for label in self.findChildren(QLabel):
-            label.setTextFormat(Qt.TextFormat.PlainText)
         self.set_break_codes(controller.break_codes)
         self.refresh()
         self.refresh_error()
@@ -187,27 +195,27 @@ class MainWindow(QWidget):
     def _build(self, demo: bool) -> None:
         layout = QVBoxLayout(self)
         if demo:
-            banner = QLabel(tr("Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud."))
+            banner = plain_label(tr("Demo mode: connected to the built-in CCC simulator, not to Alibaba Cloud."))
             banner.setObjectName("demoBanner")
             banner.setWordWrap(True)
             layout.addWidget(banner)
 
-        self.notice = QLabel()
+        self.notice = plain_label()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
 
         badge_row = QHBoxLayout()
-        self.badge_icon = QLabel()
+        self.badge_icon = plain_label()
         self.badge_icon.setFixedSize(48, 48)
-        self.badge_text = QLabel()
+        self.badge_text = plain_label()
         self.badge_text.setObjectName("stateBadge")
         font = self.badge_text.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.badge_text.setFont(font)
-        self.badge_timer = QLabel()
+        self.badge_timer = plain_label()
         self.badge_timer.setObjectName("stateTimer")
         self.badge_timer.setFont(font)
         badge_row.addWidget(self.badge_icon)
@@ -220,7 +228,7 @@ class MainWindow(QWidget):
         self.queued_frame = QFrame()
         self.queued_frame.setObjectName("queuedBreak")
         queued_row = QHBoxLayout(self.queued_frame)
-        self.queued_text = QLabel()
+        self.queued_text = plain_label()
         self.queued_text.setObjectName("queuedBreakText")
         self.queued_text.setWordWrap(True)
         self.cancel_queued_button = QPushButton(tr("Ca&ncel"))
@@ -257,7 +265,7 @@ class MainWindow(QWidget):
                 value.setFrame(False)
                 value.setCursorPosition(0)
             else:
-                value = QLabel("–")
+                value = plain_label("–")
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 # No word wrap in the form: Qt's form layout undercounts the height of wrapped rows and
                 # squeezes them. Long values get lines of their own instead (one skill group per line).
@@ -271,7 +279,7 @@ class MainWindow(QWidget):
         self.today_box = QGroupBox(tr("Today"))
         self.today_box.setObjectName("todayBox")
         today_layout = QVBoxLayout(self.today_box)
-        self.today_text = QLabel()
+        self.today_text = plain_label()
         self.today_text.setObjectName("todayText")
         self.today_text.setWordWrap(True)
         today_layout.addWidget(self.today_text)
@@ -279,7 +287,7 @@ class MainWindow(QWidget):
         layout.addWidget(self.today_box)
 
         code_row = QHBoxLayout()
-        code_label = QLabel(tr("Break &code:"))
+        code_label = plain_label(tr("Break &code:"))
         self.code_box = QComboBox()
         self.code_box.setObjectName("breakCodeBox")
         code_label.setBuddy(self.code_box)
@@ -312,11 +320,11 @@ class MainWindow(QWidget):
         self.error_frame.setObjectName("errorArea")
         self.error_frame.setFrameShape(QFrame.Shape.StyledPanel)
         error_layout = QVBoxLayout(self.error_frame)
-        self.error_message = QLabel()
+        self.error_message = plain_label()
         self.error_message.setObjectName("errorMessage")
         self.error_message.setWordWrap(True)
         self.error_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_request_id = QLabel()
+        self.error_request_id = plain_label()
         self.error_request_id.setObjectName("errorRequestId")
         self.error_request_id.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         error_buttons = QHBoxLayout()
@@ -358,7 +366,7 @@ class MainWindow(QWidget):
         self.footer = QWidget()
         footer = QVBoxLayout(self.footer)
         footer.setContentsMargins(0, 0, 0, 0)
-        self.shortcuts_label = QLabel(
+        self.shortcuts_label = plain_label(
             tr("Ctrl+B break · Ctrl+R ready · F5 refresh · Ctrl+M compact · Ctrl+T on top · Esc to the tray")
         )
         self.shortcuts_label.setObjectName("shortcutsLabel")
@@ -431,20 +439,25 @@ class MainWindow(QWidget):
 
     def refresh(self) -> None:
         status = self.controller.status
-        state = status.user_state if status else None
+        last = self.controller.refreshing  # the last run's state, until the service answers
+        state = status.user_state if status else last.state if last else None
+        code = status.break_code if status else last.break_code if last else ""
         over = self.controller.tracker.is_over()
         look = look_for(state, over)
+        stale = self.controller.out_of_date or last is not None
         # Only what changed: each poll refreshes this even while the window is hidden, and a new pixmap
         # or style sheet restarts Qt's pixmap-cache flush timer, which would wake the process in the tray.
-        icon = state_icon(state, self.controller.out_of_date, over_time=over)
+        icon = state_icon(state, stale, over_time=over)
         if icon is not self._badge_icon_shown:
             self._badge_icon_shown = icon
             self.badge_icon.setPixmap(icon.pixmap(48, 48))
         badge = tr(look.label)
-        if status and state is UserState.BREAK and status.break_code:
-            badge += f" — {self.controller.label_for(status.break_code)}"
+        if state is UserState.BREAK and code:
+            badge += f" — {self.controller.label_for(code)}"
         if self.controller.out_of_date:
             badge += tr(" (may be out of date)")
+        if last is not None:
+            badge += tr(" (refreshing…)")
         if badge != self.badge_text.text():
             self.badge_text.setText(badge)
             self._announce_state(badge)

@@ -7,12 +7,11 @@ composition root stays a page of wiring. Work the dialog starts ends with the di
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
-from app.core.autostart.base import AutoStartError
 from app.core.credentials import CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.keyring_backends import NO_BACKEND_NAME
@@ -21,7 +20,11 @@ from app.core.models import AgentStatus
 from app.core.settings.model import Settings
 from app.core.signing import Credentials
 from app.ui.i18n import tr
-from app.ui.settings_dialog import CredentialInput, SettingsDialog
+
+if TYPE_CHECKING:  # the dialog's module loads when Settings is first opened, not before the first paint
+    import asyncio
+
+    from app.ui.settings_dialog import CredentialInput
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ class SettingsFlow:
 
     def open_settings(self) -> None:
         """Show Settings. One dialog at a time: while it is on its way or open, another call raises it."""
+        import asyncio
+
         if self.settings_dialog is not None:
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
@@ -84,11 +89,15 @@ class SettingsFlow:
                 status = dataclasses.replace(status, persistent=False, problem=status.problem or error.user_message)
         loaded = self.context.loaded
         if not loaded.is_locked("launch_at_login"):
+            from app.core.autostart.base import AutoStartError
+
             # Show what will really happen at login (a package may have installed a system entry).
             with contextlib.suppress(AutoStartError, OSError):
                 enabled = await self._in_executor(self.autostart.is_enabled)
                 loaded = dataclasses.replace(loaded, settings=loaded.settings.replace(launch_at_login=enabled))
         self._autostart_shown = loaded.settings.launch_at_login
+        from app.ui.settings_dialog import SettingsDialog
+
         self.settings_dialog = SettingsDialog(
             loaded,
             status,
@@ -151,6 +160,8 @@ class SettingsFlow:
 
     async def _settings_stopped(self) -> None:
         """At shutdown: stop a Settings dialog still on its way and let a closed one's work wind down."""
+        import asyncio
+
         pending = set(self._settings_leftovers)
         if self._settings_opening is not None:
             self._settings_opening.cancel()

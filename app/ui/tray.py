@@ -93,11 +93,13 @@ class Tray(QObject):
         self.icon.hide()
 
     def tooltip_text(self) -> str:
-        status = self.controller.status
-        look = look_for(status.user_state if status else None, self.controller.tracker.is_over())
+        status, last = self.controller.status, self.controller.refreshing
+        shown = status.user_state if status else last.state if last else None
+        code = status.break_code if status else last.break_code if last else ""
+        look = look_for(shown, self.controller.tracker.is_over())
         state = tr(look.label)
-        if status is not None and status.user_state is UserState.BREAK and status.break_code:
-            state = tr("{state} ({code})").format(state=state, code=self.controller.label_for(status.break_code))
+        if shown is UserState.BREAK and code:
+            state = tr("{state} ({code})").format(state=state, code=self.controller.label_for(code))
         timer = state_timer(self.controller)
         if timer:
             state = tr("{state} {time}").format(state=state, time=timer)
@@ -115,6 +117,8 @@ class Tray(QObject):
             )
         if self.controller.out_of_date:
             lines.append(tr("May be out of date: the last refresh failed"))
+        if last is not None:
+            lines.append(tr("As last seen: refreshing…"))
         return "\n".join(lines)
 
     @property
@@ -124,12 +128,13 @@ class Tray(QObject):
         return error is not None and not error.from_poll
 
     def refresh(self) -> None:
-        status = self.controller.status
-        state = status.user_state if status else None
+        status, last = self.controller.status, self.controller.refreshing
+        state = status.user_state if status else last.state if last else None
         over = self.controller.tracker.is_over()
+        stale = self.controller.out_of_date or last is not None  # the yellow "may be out of date" dot
         # Only what changed: this runs after every poll, and setting the same icon again repaints it in
         # the panel every time, for nothing an agent sees.
-        icon = state_icon(state, self.controller.out_of_date, failed=self.shows_failure, over_time=over)
+        icon = state_icon(state, stale, failed=self.shows_failure, over_time=over)
         if icon is not self._shown_icon:
             self._shown_icon = icon
             self.icon.setIcon(icon)

@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="64"/>
+        <location filename="../../app/ui/main_window.py" line="94"/>
         <source>Breaks today: %n, {time}</source>
         <translation>
             <numerusform>Breaks today: %n, {time}</numerusform>
@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="69"/>
+        <location filename="../../app/ui/main_window.py" line="99"/>
         <source>{code}: %n break(s), {time}</source>
         <translation>
             <numerusform>{code}: %n break, {time}</numerusform>

@@ -28,6 +28,11 @@ def test_up_to_the_first_paint_no_network_keyring_or_simulator_module_is_loaded(
     assert shown["at_first_paint"] == [], "loaded before the window was painted"
 
 
+def test_dialogs_launch_at_login_and_network_helpers_load_after_the_first_paint() -> None:
+    """Each is a few milliseconds of an agent's wait; none is on the first window."""
+    assert report()["later_at_first_paint"] == [], "loaded before the window was painted"
+
+
 @pytest.mark.parametrize("expected", ["aiohttp", "app.simulator", "app.core.client"])
 def test_the_check_sees_them_once_the_widget_connects(expected: str) -> None:
     """The same script, carried on past the first paint, does find them: the check can fail."""
