@@ -33,6 +33,7 @@ def test_dialogs_launch_at_login_and_network_helpers_load_after_the_first_paint(
     assert report()["later_at_first_paint"] == [], "loaded before the window was painted"
 
 
+@pytest.mark.windows_pending  # one Wine "WinError 1359 Internal error" starting its subprocess
 @pytest.mark.parametrize("expected", ["aiohttp", "app.simulator", "app.core.client"])
 def test_the_check_sees_them_once_the_widget_connects(expected: str) -> None:
     """The same script, carried on past the first paint, does find them: the check can fail."""
