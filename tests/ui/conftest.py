@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core.autostart.base import AutoStart, NullAutoStart
 from app.core.startup import build_context
+from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
 from app.ui.application import WidgetApp
 from app.ui.event_loop import WidgetEventLoop
 from app.ui.resources import resource_path
@@ -70,6 +71,17 @@ class FakeNow:
 
     def __call__(self) -> datetime:
         return datetime.now(UTC) + self.offset
+
+
+@pytest.fixture
+def lasting_simulator(qloop: Loop, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    """A simulator that outlives one widget, as the real service outlives a restart of the app."""
+    service = Simulator()
+    qloop.run(service.start("127.0.0.1", 0))
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_ACCESS_KEY_SECRET)
+    yield service
+    qloop.run(service.stop())
 
 
 @pytest.fixture

@@ -3,31 +3,17 @@ service has answered: the agent sees where they stand at once, and never mistake
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from app.core.autostart.base import NullAutoStart
 from app.core.startup import RunContext, build_context
-from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+from app.simulator import Simulator
 from app.ui.application import WidgetApp
 from tests.ui.agent_actions import shown_state
 from tests.ui.conftest import FakeNow, Loop
 from tests.ui.test_true_time import AGENT_PATH, control
 
 AGENT = "user-test@ccc-test"
-
-
-@pytest.fixture
-def simulator(qloop: Loop, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    """A simulator that outlives one widget, as the real service outlives a restart of the app."""
-    service = Simulator()
-    qloop.run(service.start("127.0.0.1", 0))
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_ACCESS_KEY_SECRET)
-    yield service
-    qloop.run(service.stop())
 
 
 def context_for(endpoint: str, user: str = AGENT) -> RunContext:
@@ -51,9 +37,9 @@ def painted_first(context: RunContext, fake_now: FakeNow) -> WidgetApp:
     return widget
 
 
-def see_a_lunch_break_and_quit(qloop: Loop, simulator: Simulator, fake_now: FakeNow) -> None:
-    qloop.run(control(simulator, "PATCH", AGENT_PATH, {"state": "BREAK", "break_code": "lunch"}))
-    context = context_for(simulator.url)
+def see_a_lunch_break_and_quit(qloop: Loop, lasting_simulator: Simulator, fake_now: FakeNow) -> None:
+    qloop.run(control(lasting_simulator, "PATCH", AGENT_PATH, {"state": "BREAK", "break_code": "lunch"}))
+    context = context_for(lasting_simulator.url)
     first = painted_first(context, fake_now)
     try:
         qloop.run(first.start_connecting())
@@ -69,13 +55,13 @@ def _text(path: Path) -> str:
 
 
 def test_a_restart_paints_the_last_state_as_refreshing_until_the_service_says_otherwise(
-    qloop: Loop, simulator: Simulator, fake_now: FakeNow
+    qloop: Loop, lasting_simulator: Simulator, fake_now: FakeNow
 ) -> None:
-    see_a_lunch_break_and_quit(qloop, simulator, fake_now)
+    see_a_lunch_break_and_quit(qloop, lasting_simulator, fake_now)
     # While the widget was closed, the agent became Ready in the workbench.
-    qloop.run(control(simulator, "PATCH", AGENT_PATH, {"state": "READY"}))
+    qloop.run(control(lasting_simulator, "PATCH", AGENT_PATH, {"state": "READY"}))
 
-    again = painted_first(context_for(simulator.url), fake_now)
+    again = painted_first(context_for(lasting_simulator.url), fake_now)
     try:
         assert badge(again) == "On break — Lunch (refreshing…)"
         assert again.window is not None
@@ -87,9 +73,9 @@ def test_a_restart_paints_the_last_state_as_refreshing_until_the_service_says_ot
         qloop.run(again.shutdown())
 
 
-def test_another_agents_last_state_is_not_painted(qloop: Loop, simulator: Simulator, fake_now: FakeNow) -> None:
-    see_a_lunch_break_and_quit(qloop, simulator, fake_now)
-    widget = painted_first(context_for(simulator.url, user="someone-else@ccc-test"), fake_now)
+def test_another_agents_last_state_is_not_painted(qloop: Loop, lasting_simulator: Simulator, fake_now: FakeNow) -> None:
+    see_a_lunch_break_and_quit(qloop, lasting_simulator, fake_now)
+    widget = painted_first(context_for(lasting_simulator.url, user="someone-else@ccc-test"), fake_now)
     try:
         assert badge(widget) == "Not connected"
     finally:
@@ -97,11 +83,11 @@ def test_another_agents_last_state_is_not_painted(qloop: Loop, simulator: Simula
 
 
 def test_when_the_service_cannot_be_reached_the_last_state_is_no_longer_shown(
-    qloop: Loop, simulator: Simulator, fake_now: FakeNow
+    qloop: Loop, lasting_simulator: Simulator, fake_now: FakeNow
 ) -> None:
-    see_a_lunch_break_and_quit(qloop, simulator, fake_now)
-    url = simulator.url
-    qloop.run(simulator.stop())  # the service is gone (the fixture's stop again is harmless)
+    see_a_lunch_break_and_quit(qloop, lasting_simulator, fake_now)
+    url = lasting_simulator.url
+    qloop.run(lasting_simulator.stop())  # the service is gone (the fixture's stop again is harmless)
     widget = painted_first(context_for(url), fake_now)
     try:
         assert "refreshing" in badge(widget)

@@ -4,15 +4,14 @@ first saw the break, remembers that across a restart, and marks the time as appr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-import pytest
 
 from app.core.startup import build_context
-from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
+from app.simulator import Simulator
 from app.ui.application import WidgetApp
 from tests.ui.agent_actions import field, shown_state
 from tests.ui.conftest import FakeNow, Loop
@@ -20,27 +19,18 @@ from tests.ui.conftest import FakeNow, Loop
 AGENT_PATH = "/control/agents/ccc-test/user-test@ccc-test"
 
 
-@pytest.fixture
-def simulator(qloop: Loop, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    """A simulator that outlives one widget, as the real service outlives a restart of the app."""
-    service = Simulator()
-    qloop.run(service.start("127.0.0.1", 0))
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID)
-    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEMO_ACCESS_KEY_SECRET)
-    yield service
-    qloop.run(service.stop())
-
-
-async def control(simulator: Simulator, method: str, path: str, body: dict[str, Any]) -> None:
+async def control(lasting_simulator: Simulator, method: str, path: str, body: dict[str, Any]) -> None:
     async with (
-        aiohttp.ClientSession(headers=simulator.control_headers) as session,
-        session.request(method, f"{simulator.url}{path}", json=body) as reply,
+        aiohttp.ClientSession(headers=lasting_simulator.control_headers) as session,
+        session.request(method, f"{lasting_simulator.url}{path}", json=body) as reply,
     ):
         assert reply.status in (200, 201), await reply.text()
 
 
-def widget_for(make_widget: Callable[..., WidgetApp], simulator: Simulator) -> WidgetApp:
-    context = build_context({"endpoint": simulator.url, "instance_id": "ccc-test", "user_id": "user-test@ccc-test"})
+def widget_for(make_widget: Callable[..., WidgetApp], lasting_simulator: Simulator) -> WidgetApp:
+    context = build_context(
+        {"endpoint": lasting_simulator.url, "instance_id": "ccc-test", "user_id": "user-test@ccc-test"}
+    )
     return make_widget(demo=False, context=context)
 
 
@@ -59,32 +49,32 @@ async def break_shown(qloop: Loop, widget: WidgetApp, minutes: int, *, approxima
 
 
 def test_a_break_taken_elsewhere_25_minutes_ago_shows_25_minutes_also_after_a_restart(
-    qloop: Loop, make_widget: Callable[..., WidgetApp], simulator: Simulator
+    qloop: Loop, make_widget: Callable[..., WidgetApp], lasting_simulator: Simulator
 ) -> None:
     since = datetime.now(UTC) - timedelta(minutes=25)
     change = {"state": "BREAK", "break_code": "lunch", "since_ms": int(since.timestamp() * 1000)}
-    qloop.run(control(simulator, "PATCH", AGENT_PATH, change))
+    qloop.run(control(lasting_simulator, "PATCH", AGENT_PATH, change))
 
-    first = widget_for(make_widget, simulator)
+    first = widget_for(make_widget, lasting_simulator)
     qloop.run(break_shown(qloop, first, 25, approximate=False))
     qloop.run(first.shutdown())
 
-    again = widget_for(make_widget, simulator)
+    again = widget_for(make_widget, lasting_simulator)
     qloop.run(break_shown(qloop, again, 25, approximate=False))
 
 
 def test_without_the_read_api_the_time_is_approximate_and_survives_a_restart(
-    qloop: Loop, make_widget: Callable[..., WidgetApp], simulator: Simulator, fake_now: FakeNow
+    qloop: Loop, make_widget: Callable[..., WidgetApp], lasting_simulator: Simulator, fake_now: FakeNow
 ) -> None:
     """A key without ccc:ListRealtimeAgentStates: counted from first sight, marked approximate, and a
     restart 10 minutes later still shows 10 minutes, not zero."""
-    qloop.run(control(simulator, "POST", "/control/denials", {"action": "ListRealtimeAgentStates"}))
-    qloop.run(control(simulator, "PATCH", AGENT_PATH, {"state": "BREAK", "break_code": "lunch"}))
+    qloop.run(control(lasting_simulator, "POST", "/control/denials", {"action": "ListRealtimeAgentStates"}))
+    qloop.run(control(lasting_simulator, "PATCH", AGENT_PATH, {"state": "BREAK", "break_code": "lunch"}))
 
-    first = widget_for(make_widget, simulator)
+    first = widget_for(make_widget, lasting_simulator)
     qloop.run(break_shown(qloop, first, 0, approximate=True))
     qloop.run(first.shutdown())
 
     fake_now.offset += timedelta(minutes=10)
-    again = widget_for(make_widget, simulator)
+    again = widget_for(make_widget, lasting_simulator)
     qloop.run(break_shown(qloop, again, 10, approximate=True))
