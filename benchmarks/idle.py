@@ -42,9 +42,9 @@ window = QWidget()  # built like the widget's, never shown
 sys.exit(app.exec())
 """
 
-BARE_TRAY_IO = BARE_TRAY.replace(
-    "sys.exit(app.exec())",
-    """import asyncio, aiohttp, qasync
+# In place of a bare script's `sys.exit(app.exec())`: the widget's I/O stack loaded and running (qasync's
+# loop, an aiohttp session held open).
+RUN_IO_STACK = """import asyncio, aiohttp, qasync
 loop = qasync.QEventLoop(app)
 asyncio.set_event_loop(loop)
 async def hold():
@@ -52,8 +52,8 @@ async def hold():
         await asyncio.Event().wait()
 with loop:
     loop.run_until_complete(hold())
-""",
-)
+"""
+BARE_TRAY_IO = BARE_TRAY.replace("sys.exit(app.exec())", RUN_IO_STACK)
 
 SETTLE_S = 10
 

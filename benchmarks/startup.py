@@ -22,6 +22,7 @@ PYTHONDONTWRITEBYTECODE=1 compiles the app's own modules on every start, which n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import ctypes.util
 import json
@@ -34,7 +35,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -196,6 +197,43 @@ def cached_bytecode(env: dict[str, str], cache: str) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def running_simulator(extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """A `ccc-break simulator` on a free loopback port for the whole run; yields its address."""
+    simulator = subprocess.Popen(
+        [desktop.ccc_break_executable(), "simulator", "--port", "0"],
+        env={**os.environ, **(extra_env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert simulator.stdout is not None
+        found = SIMULATOR_URL.search(desktop.wait_for(simulator.stdout.readline, 15, "the simulator's address"))
+        assert found, "the simulator printed no address"
+        yield found.group(1)
+    finally:
+        desktop.stop_process(simulator)
+
+
+@contextlib.contextmanager
+def benchmark_desktop(
+    simulator_env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, str, str, MapWatcher, str]]:
+    """One run's private Xvfb with trayer, D-Bus, bytecode cache, map watcher and simulator: yields
+    (display, bus address, bytecode cache, watcher, simulator address)."""
+    with (
+        desktop.desktop(tray=True) as (display, bus),
+        tempfile.TemporaryDirectory(prefix="ccc-break-bench-pyc-") as pycache,
+        running_simulator(simulator_env) as endpoint,
+    ):
+        watcher = MapWatcher(display)
+        try:
+            yield display, bus, pycache, watcher, endpoint
+        finally:
+            watcher.close()
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ms ({min(values):.0f}-{max(values):.0f})"
 
@@ -208,72 +246,54 @@ def main() -> int:
 
     times: dict[str, list[float]] = {"demo": [], "configured": [], "floor": [], "old floor": []}
     live_ms: list[float] = []
-    with (
-        desktop.desktop(tray=True) as (display, bus),
-        tempfile.TemporaryDirectory(prefix="ccc-break-bench-pyc-") as pycache,
-    ):
-        watcher = MapWatcher(display)
-        simulator = subprocess.Popen(
-            [desktop.ccc_break_executable(), "simulator", "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert simulator.stdout is not None
-            found = SIMULATOR_URL.search(desktop.wait_for(simulator.stdout.readline, 15, "the simulator's address"))
-            assert found, "the simulator printed no address"
-            endpoint = found.group(1)
+    with benchmark_desktop() as (display, bus, pycache, watcher, endpoint):
 
-            def run_demo(home: str, counted: bool) -> None:
+        def run_demo(home: str, counted: bool) -> None:
+            env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
+            env["CCC_BREAK_CONTROL_TOKEN"] = TOKEN  # the demo simulator's control API asks for it
+            elapsed, process, wall_start = time_to_window(
+                [desktop.ccc_break_executable(), "--demo"], env, watcher, "CCC Break \\(demo\\)"
+            )
+            try:
+                live = first_answered_poll_ms(Path(env["CCC_BREAK_LOG_DIR"]) / "ccc-break.log", wall_start)
+            finally:
+                desktop.stop_process(process)
+            if counted:
+                times["demo"].append(elapsed)
+                live_ms.append(live)
+
+        def run_configured(home: str, counted: bool) -> None:
+            env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=True), pycache)
+            command = [
+                desktop.ccc_break_executable(),
+                *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID),
+            ]
+            elapsed, process, _ = time_to_window(command, env, watcher, "CCC Break")
+            desktop.stop_process(process)
+            if counted:
+                times["configured"].append(elapsed)
+
+        def bare(name: str, script: str, title: str) -> Callable[[str, bool], None]:
+            def run(home: str, counted: bool) -> None:
                 env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
-                env["CCC_BREAK_CONTROL_TOKEN"] = TOKEN  # the demo simulator's control API asks for it
-                elapsed, process, wall_start = time_to_window(
-                    [desktop.ccc_break_executable(), "--demo"], env, watcher, "CCC Break \\(demo\\)"
-                )
-                try:
-                    live = first_answered_poll_ms(Path(env["CCC_BREAK_LOG_DIR"]) / "ccc-break.log", wall_start)
-                finally:
-                    desktop.stop_process(process)
-                if counted:
-                    times["demo"].append(elapsed)
-                    live_ms.append(live)
-
-            def run_configured(home: str, counted: bool) -> None:
-                env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=True), pycache)
-                command = [
-                    desktop.ccc_break_executable(),
-                    *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID),
-                ]
-                elapsed, process, _ = time_to_window(command, env, watcher, "CCC Break")
+                elapsed, process, _ = time_to_window([sys.executable, "-c", script], env, watcher, title)
                 desktop.stop_process(process)
                 if counted:
-                    times["configured"].append(elapsed)
+                    times[name].append(elapsed)
 
-            def bare(name: str, script: str, title: str) -> Callable[[str, bool], None]:
-                def run(home: str, counted: bool) -> None:
-                    env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
-                    elapsed, process, _ = time_to_window([sys.executable, "-c", script], env, watcher, title)
-                    desktop.stop_process(process)
-                    if counted:
-                        times[name].append(elapsed)
+            return run
 
-                return run
-
-            programs = [
-                run_demo,
-                bare("floor", BARE_TRAY_AND_WINDOW, "Bare PySide6 tray"),
-                run_configured,
-                bare("old floor", BARE_WINDOW, "Bare PySide6"),
-            ]
-            for run in range(args.runs + 1):  # round 0 warms the disk and bytecode caches and is not counted
-                order = programs[run % len(programs) :] + programs[: run % len(programs)]
-                for program in order:
-                    with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
-                        program(os.path.join(home, "home"), run > 0)
-        finally:
-            desktop.stop_process(simulator)
-            watcher.close()
+        programs = [
+            run_demo,
+            bare("floor", BARE_TRAY_AND_WINDOW, "Bare PySide6 tray"),
+            run_configured,
+            bare("old floor", BARE_WINDOW, "Bare PySide6"),
+        ]
+        for run in range(args.runs + 1):  # round 0 warms the disk and bytecode caches and is not counted
+            order = programs[run % len(programs) :] + programs[: run % len(programs)]
+            for program in order:
+                with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
+                    program(os.path.join(home, "home"), run > 0)
 
     floor, old_floor = statistics.median(times["floor"]), statistics.median(times["old floor"])
     demo, configured = statistics.median(times["demo"]), statistics.median(times["configured"])
