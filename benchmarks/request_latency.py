@@ -43,8 +43,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from app.core.access_key import Credentials
 from app.core.client import AgentIdentity, CccClient, Timeouts, open_session
-from app.core.signing import Credentials
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
 
 WARMUP = 20

@@ -19,6 +19,7 @@ import aiohttp
 from yarl import URL
 
 from app import APP_ID, __version__
+from app.core.access_key import Credentials, SignatureScheme
 from app.core.answer import (
     ACCEPT_ENCODING,
     MAX_ANSWER_BYTES,
@@ -42,8 +43,6 @@ from app.core.models import AgentStatus, CallInfo, as_text, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.signing import (
-    Credentials,
-    SignatureScheme,
     percent_encode,
     sign_v2,
     sign_v3_canonical,

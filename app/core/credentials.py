@@ -17,10 +17,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from app import APP_ID
+from app.core.access_key import Credentials
 from app.core.errors import CredentialError
 from app.core.i18n import N_, _
 from app.core.keyring_backends import NO_BACKEND_NAME, backend_name, is_system_keyring, is_usable
-from app.core.signing import Credentials
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

@@ -21,6 +21,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 from app import __version__
+from app.core.access_key import Credentials
 from app.core.agent_reports import realtime_state, state_logs_between, totals_since_midnight, user_record
 from app.core.autostart import AutoStart, autostart_for
 from app.core.client import CccClient, Timeouts, open_session
@@ -33,7 +34,6 @@ from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
 from app.core.settings.model import Settings
 from app.core.settings.values import validate_settings
-from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.text import for_terminal
 

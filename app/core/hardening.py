@@ -4,7 +4,6 @@ debugger of the same user, on Linux) may copy it out."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import sys
 
@@ -38,4 +37,6 @@ def _libc() -> ctypes.CDLL:
     try:
         return ctypes.CDLL("libc.so.6", use_errno=True)
     except OSError:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        from ctypes.util import find_library  # with shutil, tempfile, bz2, lzma: only where that failed
+
+        return ctypes.CDLL(find_library("c") or "libc.so.6", use_errno=True)

@@ -13,7 +13,6 @@ import locale
 import logging
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -137,6 +136,8 @@ def _windows_ui_languages() -> list[str]:
 
 
 def _macos_ui_languages() -> list[str]:
+    import subprocess  # macOS only, and a few ms of every start elsewhere
+
     try:
         answer = subprocess.run(
             ["/usr/bin/defaults", "read", "-g", "AppleLanguages"],

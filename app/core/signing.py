@@ -13,28 +13,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from urllib.parse import quote
+
+from app.core.access_key import Credentials
 
 API_VERSION = "2020-07-01"
 V3_ALGORITHM = "ACS3-HMAC-SHA256"
 EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
-
-
-class SignatureScheme(StrEnum):
-    V2 = "v2"
-    V3 = "v3"
-
-
-@dataclass(frozen=True, repr=False)
-class Credentials:
-    access_key_id: str
-    access_key_secret: str
-    security_token: str | None = None
-
-    def __repr__(self) -> str:
-        # The secret and token must never reach a log line or a traceback through repr().
-        return f"Credentials(access_key_id={self.access_key_id!r}, access_key_secret=<hidden>)"
 
 
 # What RFC 3986 leaves as it is (ASCII only: `quote` encodes every other character).

@@ -15,11 +15,11 @@ if TYPE_CHECKING:  # the network stack and keyring load on first use, after the 
     import aiohttp
     from keyring.backend import KeyringBackend
 
+    from app.core.access_key import Credentials
     from app.core.client import CccClient
     from app.core.proxy import ProxySettings
     from app.core.server_clock import ServerClock
     from app.core.settings.model import Settings
-    from app.core.signing import Credentials
 
 DEMO_INSTANCE_ID = "ccc-test"
 DEMO_USER_ID = "user-test@ccc-test"

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from app.core.signing import API_VERSION, SignatureScheme
+from app.core.access_key import SignatureScheme
+from app.core.signing import API_VERSION
 from app.simulator import actions, errors, reports
 from app.simulator.agents import AgentDirectory, epoch_ms
 from app.simulator.auth import IncomingRequest, NonceCache, claimed_action, detect_scheme, verify

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
+from app.core.access_key import Credentials
 from app.core.errors import CccBreakError, ConfigError
 from app.core.instance_address import instance_address
 from app.core.last_state import last_known_state
 from app.core.logs import redaction
 from app.core.proxy import ProxySettings
 from app.core.settings.model import Settings
-from app.core.signing import Credentials
 from app.core.startup import RunContext, client_for
 from app.core.state_memory import StateStartFile
 from app.core.tracking import AgentTracker, ResumeDetector

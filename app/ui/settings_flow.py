@@ -12,13 +12,13 @@ import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
+from app.core.access_key import Credentials
 from app.core.credentials import CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.keyring_backends import NO_BACKEND_NAME
 from app.core.logs import redaction
 from app.core.models import AgentStatus
 from app.core.settings.model import Settings
-from app.core.signing import Credentials
 from app.ui.i18n import tr
 
 if TYPE_CHECKING:  # the dialog's module loads when Settings is first opened, not before the first paint

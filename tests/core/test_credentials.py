@@ -12,13 +12,13 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import InitError, KeyringLocked, PasswordDeleteError
 
+from app.core.access_key import Credentials
 from app.core.credentials import (
     CredentialSource,
     CredentialStatus,
     CredentialStore,
 )
 from app.core.errors import CredentialError
-from app.core.signing import Credentials
 from tests.fixtures.secret_service import SecretServiceSession
 
 SECRET = "Zq7-UNIQUE-s3cr3t-9f1c0d"  # distinctive, so a leak anywhere is easy to find

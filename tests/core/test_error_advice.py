@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from app.core.access_key import Credentials
 from app.core.client import AgentIdentity, CccClient, RetryPolicy, open_session
 from app.core.errors import _UNKNOWN_4XX, _UNKNOWN_5XX, ApiError, advice_for
-from app.core.signing import Credentials
 from tests.fixtures.hostile import HostileServer, envelope, json_response
 
 # The table of ../shared/docs/ccc-api.md ("Known codes"), with a status each may come with.

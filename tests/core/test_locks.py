@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from app.core.access_key import SignatureScheme
 from app.core.settings.paths import ConfigPaths, default_config_paths, is_admin_owned
 from app.core.settings.store import ConfigStore
-from app.core.signing import SignatureScheme
 
 NOBODY = 65534
 

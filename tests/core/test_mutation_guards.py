@@ -16,12 +16,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from app.core.access_key import Credentials
 from app.core.answer import MAX_ANSWER_BYTES, AnswerTooLarge, decode_body, parse_json
 from app.core.client import AgentIdentity, CccClient
 from app.core.errors import ApiError
 from app.core.models import AgentStatus, UserState
 from app.core.proxy import ProxySettings
-from app.core.signing import Credentials
 from app.core.text import MAX_SHOWN_CHARS, bounded, without_markup
 from tests.fixtures.hostile import OK_CONTEXT, HostileServer, envelope
 

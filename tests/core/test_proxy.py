@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.access_key import Credentials
 from app.core.client import AgentIdentity, CccClient, open_session
 from app.core.errors import CccBreakError
 from app.core.proxy import ProxySettings
-from app.core.signing import Credentials
 from tests.fixtures.proxy import RecordingProxy
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core import signing
-from app.core.signing import Credentials
+from app.core.access_key import Credentials
 
 # Any Unicode text the wire can carry (no surrogates: they cannot be UTF-8 encoded).
 unicode_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=24)

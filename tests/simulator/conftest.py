@@ -16,7 +16,7 @@ from alibabacloud_ccc20200701.client import Client
 from alibabacloud_tea_openapi.models import Config
 
 from app.core import signing
-from app.core.signing import Credentials
+from app.core.access_key import Credentials
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator, SimulatorConfig
 
 DEMO = Credentials(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)

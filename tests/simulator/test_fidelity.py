@@ -22,9 +22,9 @@ from aliyunsdkcore.acs_exception.exceptions import ServerException
 from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest, RpcRequest
 
+from app.core.access_key import Credentials
 from app.core.client import AgentIdentity, CccClient, open_session
 from app.core.errors import ApiError as ClientApiError
-from app.core.signing import Credentials
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, AccessKey, Simulator, SimulatorConfig
 from app.simulator.agents import SEED_DEVICE_ID
 from tests.simulator.conftest import CccCaller, FakeClock, StartSimulator, sdk

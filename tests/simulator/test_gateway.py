@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from app.core import signing
-from app.core.signing import Credentials
+from app.core.access_key import Credentials
 from app.simulator import AccessKey, SimulatorConfig
 from tests.simulator.conftest import DEMO, CccCaller, FakeClock, Reply, StartSimulator
 

@@ -8,7 +8,8 @@ import sys
 HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
 # Not needed to draw the first window either: dialogs opened later, launch at login, the network's
 # helpers (urllib's proxy lookup, the service's clock, today's breaks), Qt's network status, and the
-# event loop's machinery (asyncio, qasync).
+# event loop's machinery (asyncio, qasync); the signing code with its hashing (OpenSSL), and
+# subprocess (only macOS asks a command for its languages).
 LATER = (
     "app.ui.settings_dialog",
     "app.ui.first_run",
@@ -19,6 +20,9 @@ LATER = (
     "app.core.agent_reports",
     "asyncio",
     "qasync",
+    "app.core.signing",
+    "hashlib",
+    "subprocess",
 )
 
 

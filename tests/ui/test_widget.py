@@ -359,7 +359,7 @@ def test_ready_refused_while_a_call_channel_is_open_is_explained(qloop: Loop, ma
 
 def test_wrong_secret_points_to_settings(qloop: Loop, make_widget: MakeWidget) -> None:
     """A wrong AccessKey secret says so and offers the Settings button, with the RequestId."""
-    from app.core.signing import Credentials
+    from app.core.access_key import Credentials
 
     widget = make_widget()
     window = widget.window

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import APP_ID
+from app.core.access_key import SignatureScheme
 from app.core.endpoint import region_host
 from app.core.models import BreakCode
-from app.core.signing import SignatureScheme
 
 DEFAULT_REGION = "cn-shanghai"
 #: The fastest the agent's state may be polled; the poll scheduler (app.core.tracking) uses it too.

@@ -27,7 +27,6 @@ import logging
 import re
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -395,6 +394,8 @@ class ConfigStore:
         return self._layer_from(parser, path, problems, system=False)
 
     def _generate_device_id(self, settings: Settings, *, persist: bool) -> tuple[Settings, str | None]:
+        import uuid  # with platform: once per desktop, not at every start
+
         device_id = DEVICE_ID_PREFIX + uuid.uuid4().hex
         settings = settings.replace(device_id=device_id)
         if not persist:
