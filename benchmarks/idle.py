@@ -53,7 +53,11 @@ async def hold():
 with loop:
     loop.run_until_complete(hold())
 """
-BARE_TRAY_IO = BARE_TRAY.replace("sys.exit(app.exec())", RUN_IO_STACK)
+# Imported before PySide6: PySide6 keeps the source of every module imported after QtCore in memory
+# (linecache, through its __feature__ import hook), about 9 MiB for this stack, which the widget avoids
+# (app/ui/pyside_sources.py). The floor is the least any program on this stack holds, so it avoids it too.
+IO_FIRST = "import asyncio, aiohttp\n"
+BARE_TRAY_IO = IO_FIRST + BARE_TRAY.replace("sys.exit(app.exec())", RUN_IO_STACK)
 
 SETTLE_S = 10
 

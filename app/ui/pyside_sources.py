@@ -3,8 +3,10 @@
 Once QtCore is loaded, PySide6 asks of each newly imported module whether its source mentions
 "PySide6" (PYSIDE-2029, for its `__feature__` switching). It asks through `inspect.getsource`, and
 linecache then keeps every line of every module for the rest of the run: about 12 MiB of the
-widget's memory all day, and a few milliseconds of its start. The same question is answered here
-from the file's bytes, which are not kept.
+widget's memory all day, and a few milliseconds of its start, wherever the modules have their source
+beside them (a pip or source install; the PyInstaller bundle ships compiled modules only, so there
+PySide6 finds no source to keep). The same question is answered here from the file's bytes, which are
+not kept.
 """
 
 from __future__ import annotations
@@ -28,20 +30,28 @@ def keep_no_module_sources() -> bool:
         return False
     if not getattr(asks_inspect, PATCHED, False):
 
-        def mentions_pyside(module: ModuleType) -> bool:
-            path = getattr(module, "__file__", None)
-            if not isinstance(path, str) or not path.endswith(".py"):
-                return bool(asks_inspect(module))  # no source file: PySide6's own answer (False, quickly)
+        def mentions_pyside(module: object) -> bool:
+            # PySide6's own answer is False for anything it cannot read, and never raises into the import.
+            if not isinstance(module, ModuleType):
+                return False
             try:
+                path = getattr(module, "__file__", None)
+                if not isinstance(path, str) or not path.endswith(".py"):
+                    # No source file (built-in, extension, or a bundle's compiled module): PySide6's own
+                    # answer, which finds no source and keeps none.
+                    return bool(asks_inspect(module))
                 with open(path, "rb") as source:
                     return b"PySide6" in source.read()
-            except OSError:
-                return False  # as PySide6 answers for a module whose source cannot be read
+            except Exception:
+                return False
 
         setattr(mentions_pyside, PATCHED, True)
         setattr(mentions_pyside, REPLACED, asks_inspect)
-        feature._mod_uses_pyside = mentions_pyside  # type: ignore[union-attr]
-    # What was read before this ran (the modules imported alongside QtCore) goes too; linecache
-    # reads a file again if a traceback ever needs its lines.
-    linecache.clearcache()
+        feature._mod_uses_pyside = mentions_pyside  # type: ignore[attr-defined]
+    # What was read before this ran (the modules imported alongside QtCore) goes too; linecache reads a
+    # file again if a traceback ever needs its lines. Entries without a file behind them (source that
+    # was registered by whoever generated it, mtime None) stay.
+    for path, entry in list(linecache.cache.items()):
+        if len(entry) == 4 and entry[1] is not None:
+            linecache.cache.pop(path, None)
     return True

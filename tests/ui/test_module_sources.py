@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import linecache
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,17 @@ from app.ui import pyside_sources
 feature = sys.modules[pyside_sources.FEATURE_MODULE]
 
 
+@pytest.fixture(autouse=True)
+def forget_test_modules_and_lines() -> Iterator[None]:
+    yield
+    for name in [name for name in sys.modules if name.startswith("ccc_")]:
+        del sys.modules[name]
+    linecache.clearcache()
+
+
 def import_fresh(folder: Path, name: str, body: str, monkeypatch: pytest.MonkeyPatch) -> None:
     (folder / f"{name}.py").write_text(body, encoding="utf-8")
     monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.delitem(sys.modules, name, raising=False)
     builtins.__import__(name)  # the import statement's way, which PySide6's hook watches
 
 
@@ -49,7 +57,16 @@ def test_without_it_pyside_fills_the_line_cache(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(feature, "_mod_uses_pyside", getattr(feature._mod_uses_pyside, pyside_sources.REPLACED))
     import_fresh(tmp_path, "ccc_kept", "KEPT = True\n", monkeypatch)
     assert kept_sources(tmp_path) == [str(tmp_path / "ccc_kept.py")]
-    linecache.clearcache()
+
+
+def test_objects_that_are_not_modules_get_no_and_raise_nothing() -> None:
+    """A proxy in sys.modules may answer any attribute by raising; the import must not fail for it."""
+
+    class Proxy:
+        def __getattr__(self, name: str) -> object:
+            raise RuntimeError(name)
+
+    assert feature._mod_uses_pyside(Proxy()) is False
 
 
 def test_installing_twice_keeps_one_layer() -> None:

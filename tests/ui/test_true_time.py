@@ -19,18 +19,16 @@ from tests.ui.conftest import FakeNow, Loop
 AGENT_PATH = "/control/agents/ccc-test/user-test@ccc-test"
 
 
-async def control(lasting_simulator: Simulator, method: str, path: str, body: dict[str, Any]) -> None:
+async def control(simulator: Simulator, method: str, path: str, body: dict[str, Any]) -> None:
     async with (
-        aiohttp.ClientSession(headers=lasting_simulator.control_headers) as session,
-        session.request(method, f"{lasting_simulator.url}{path}", json=body) as reply,
+        aiohttp.ClientSession(headers=simulator.control_headers) as session,
+        session.request(method, f"{simulator.url}{path}", json=body) as reply,
     ):
         assert reply.status in (200, 201), await reply.text()
 
 
-def widget_for(make_widget: Callable[..., WidgetApp], lasting_simulator: Simulator) -> WidgetApp:
-    context = build_context(
-        {"endpoint": lasting_simulator.url, "instance_id": "ccc-test", "user_id": "user-test@ccc-test"}
-    )
+def widget_for(make_widget: Callable[..., WidgetApp], simulator: Simulator) -> WidgetApp:
+    context = build_context({"endpoint": simulator.url, "instance_id": "ccc-test", "user_id": "user-test@ccc-test"})
     return make_widget(demo=False, context=context)
 
 
