@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, QObject
+from PySide6.QtCore import QLocale, QObject, QSize
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -204,7 +204,7 @@ class WidgetApp(SettingsFlow, QObject):
     async def start_connecting(self, *, minimized: bool = False) -> None:
         """After the first paint: the session, the demo simulator, polling, first run."""
         assert self.controller is not None and self.window is not None and self.tray is not None
-        # The taskbar's icon: an SVG, whose Qt plug-in and rendering cost the first paint ~3 ms.
+        # The taskbar's icon: not needed for the first paint (its files are read when it is first drawn).
         self.window.setWindowIcon(app_icon())
         from app.core.client import Timeouts, open_session
 
@@ -484,8 +484,20 @@ class WidgetApp(SettingsFlow, QObject):
             self.notify(tr("Launch at login could not be changed"), error.strerror or type(error).__name__)
 
 
+# The sizes packaging/render_icons.py renders from ccc-break.svg and resources/icons/ holds.
+APP_ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+
+
 def app_icon() -> QIcon:
-    path = resource_path("icons", "ccc-break.svg")
+    """The taskbar's icon from the PNGs rendered from the SVG: the SVG itself would load Qt's SVG
+    plug-ins and QtSvg (about 1 MiB, all day) to draw the same pixels. Files are read when first drawn."""
+    icon = QIcon()
+    for size in APP_ICON_SIZES:
+        if path := resource_path("icons", f"ccc-break-{size}.png"):
+            icon.addFile(str(path), QSize(size, size))
+    if not icon.isNull():
+        return icon
+    path = resource_path("icons", "ccc-break.svg")  # an installation without the PNGs
     return QIcon(str(path)) if path else state_icon(None)
 
 

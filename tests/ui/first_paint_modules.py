@@ -30,6 +30,15 @@ def loaded(names: tuple[str, ...] = HEAVY) -> list[str]:
     return sorted(name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in names))
 
 
+def qt_svg_mapped() -> bool | None:
+    """Whether Qt's SVG library is in this process (Linux: its memory map); None where that cannot be read."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            return any("Qt6Svg" in line for line in maps)
+    except OSError:
+        return None
+
+
 def main() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -56,6 +65,7 @@ def main() -> None:
         with loop:
             loop.run_until_complete(widget.start_connecting())
             report["connected"] = loaded()
+            report["qt_svg_mapped"] = qt_svg_mapped()
             loop.run_until_complete(widget.shutdown())
     print(json.dumps(report))
 

@@ -39,3 +39,9 @@ def test_the_check_sees_them_once_the_widget_connects(expected: str) -> None:
     """The same script, carried on past the first paint, does find them: the check can fail."""
     connected = report("--connect")["connected"]
     assert isinstance(connected, list) and expected in connected
+
+
+@pytest.mark.linux_only  # reads the process's memory map
+def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
+    """The window's icon comes from PNGs rendered at build time: QtSvg would be ~1 MiB all day."""
+    assert report("--connect")["qt_svg_mapped"] is False
