@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.idle import IO_FIRST, RUN_IO_STACK
+from benchmarks.idle import IO_FIRST, RUN_IO_STACK, rss_mib
 from benchmarks.startup import BARE_TRAY_AND_WINDOW, benchmark_desktop, cached_bytecode, time_to_window
 from tests.e2e import desktop
 
@@ -41,13 +41,6 @@ TITLED_IO = BARE_TRAY_AND_WINDOW.replace('"Bare PySide6 tray"', '"Bare PySide6 t
 BARE_TRAY_AND_WINDOW_IO = IO_FIRST + TITLED_IO.replace("sys.exit(app.exec())", RUN_IO_STACK)
 ROOT = Path(__file__).resolve().parents[1]
 CONTROL_TOKEN = "memory-benchmark-token"  # noqa: S105 - throwaway, for this run's simulator only
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def median_range(values: list[float]) -> str:

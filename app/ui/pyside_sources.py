@@ -16,8 +16,7 @@ import sys
 from types import ModuleType
 
 FEATURE_MODULE = "shibokensupport.feature"  # PySide6's own name for it in sys.modules
-PATCHED = "_ccc_break_reads_bytes"
-REPLACED = "pyside_answer"  # PySide6's own function, kept on ours for tests and for a fallback
+REPLACED = "pyside_answer"  # PySide6's own function, kept on ours: the fallback, and the mark of ours
 
 
 def keep_no_module_sources() -> bool:
@@ -28,7 +27,7 @@ def keep_no_module_sources() -> bool:
     asks_inspect = getattr(feature, "_mod_uses_pyside", None)
     if feature is None or asks_inspect is None:
         return False
-    if not getattr(asks_inspect, PATCHED, False):
+    if not hasattr(asks_inspect, REPLACED):
 
         def mentions_pyside(module: object) -> bool:
             # PySide6's own answer is False for anything it cannot read, and never raises into the import.
@@ -45,7 +44,6 @@ def keep_no_module_sources() -> bool:
             except Exception:
                 return False
 
-        setattr(mentions_pyside, PATCHED, True)
         setattr(mentions_pyside, REPLACED, asks_inspect)
         feature._mod_uses_pyside = mentions_pyside  # type: ignore[attr-defined]
     # What was read before this ran (the modules imported alongside QtCore) goes too; linecache reads a
