@@ -9,7 +9,12 @@ alternating in a rotating order after one unmeasured warm-up round (disk and byt
 - the widget configured, `ccc-break --endpoint ... --instance-id ... --user-id ...` with an AccessKey in
   the environment, against a `ccc-break simulator` on loopback started once for the whole run;
 - the floor: a bare PySide6 script showing a tray icon (one drawn pixmap) and a window;
-- the old floor, for comparison with earlier figures: the same script without the tray icon.
+- the old floor, for comparison with earlier figures: the same script without the tray icon;
+- the same-window floors, demo and configured (`window_floor.py`): a bare PySide6 script that builds the
+  widget tree the real widget showed at its first paint in this run (same classes, texts, places, style
+  sheet) and shows it with a one-pixmap tray icon. This is the floor issue 12 names, "a bare PySide6
+  script showing the same tray and window": it pays what any window with these widgets pays (Qt's
+  style, fonts, the `Qt` namespace's enums), so its ratio is the app's own cost.
 Also printed: until the demo's first PollUserStatus is answered (live state on screen), read from the
 demo simulator's request log.
 
@@ -41,6 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.window_floor import FLOOR_TITLE, SHOW
 from tests.e2e import desktop
 
 TOKEN = "startup-benchmark-token"  # noqa: S105 - throwaway, for the demo simulator in this run only
@@ -244,9 +250,30 @@ def main() -> int:
     args = parser.parse_args()
     desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
 
-    times: dict[str, list[float]] = {"demo": [], "configured": [], "floor": [], "old floor": []}
+    times: dict[str, list[float]] = {
+        "demo": [], "configured": [], "floor": [], "old floor": [], "same demo": [], "same configured": []
+    }  # fmt: skip
     live_ms: list[float] = []
-    with benchmark_desktop() as (display, bus, pycache, watcher, endpoint):
+    with (
+        benchmark_desktop() as (display, bus, pycache, watcher, endpoint),
+        tempfile.TemporaryDirectory(prefix="ccc-break-bench-spec-") as specs,
+    ):
+        configured_options = [
+            *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID)
+        ]
+
+        def capture(name: str, options: list[str], credentials: bool) -> str:
+            """What the real widget shows at its first paint, for the same-window floor."""
+            spec = os.path.join(specs, name + ".json")
+            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
+                env = desktop.app_environment(display, bus, os.path.join(home, "home"), credentials=credentials)
+                floor_script = str(Path(__file__).with_name("window_floor.py"))
+                command = [sys.executable, floor_script, "capture", spec, *options]
+                subprocess.run(command, env=env, check=True, timeout=60)
+            return spec
+
+        demo_spec = capture("demo", ["--demo"], credentials=False)
+        configured_spec = capture("configured", configured_options, credentials=True)
 
         def run_demo(home: str, counted: bool) -> None:
             env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
@@ -264,19 +291,16 @@ def main() -> int:
 
         def run_configured(home: str, counted: bool) -> None:
             env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=True), pycache)
-            command = [
-                desktop.ccc_break_executable(),
-                *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID),
-            ]
+            command = [desktop.ccc_break_executable(), *configured_options]
             elapsed, process, _ = time_to_window(command, env, watcher, "CCC Break")
             desktop.stop_process(process)
             if counted:
                 times["configured"].append(elapsed)
 
-        def bare(name: str, script: str, title: str) -> Callable[[str, bool], None]:
+        def bare(name: str, script: str, title: str, *args: str) -> Callable[[str, bool], None]:
             def run(home: str, counted: bool) -> None:
                 env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
-                elapsed, process, _ = time_to_window([sys.executable, "-c", script], env, watcher, title)
+                elapsed, process, _ = time_to_window([sys.executable, "-c", script, *args], env, watcher, title)
                 desktop.stop_process(process)
                 if counted:
                     times[name].append(elapsed)
@@ -288,6 +312,8 @@ def main() -> int:
             bare("floor", BARE_TRAY_AND_WINDOW, "Bare PySide6 tray"),
             run_configured,
             bare("old floor", BARE_WINDOW, "Bare PySide6"),
+            bare("same demo", SHOW, FLOOR_TITLE, demo_spec),
+            bare("same configured", SHOW, FLOOR_TITLE, configured_spec),
         ]
         for run in range(args.runs + 1):  # round 0 warms the disk and bytecode caches and is not counted
             order = programs[run % len(programs) :] + programs[: run % len(programs)]
@@ -303,6 +329,11 @@ def main() -> int:
     print(
         f"old floor (window only) {spread(times['old floor'])}: "
         f"ratios {demo / old_floor:.2f} demo, {configured / old_floor:.2f} configured"
+    )
+    same_demo, same_configured = statistics.median(times["same demo"]), statistics.median(times["same configured"])
+    print(
+        f"same-window floor, demo {spread(times['same demo'])}: widget ratio {demo / same_demo:.2f}; "
+        f"configured {spread(times['same configured'])}: widget ratio {configured / same_configured:.2f}"
     )
     live = statistics.median(live_ms)
     print(f"live state, demo (first poll answered): {spread(live_ms)}, ratio to the floor {live / floor:.2f}")
