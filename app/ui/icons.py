@@ -135,28 +135,45 @@ def _draw(painter: QPainter, look: StateLook, size: int, stale: bool) -> None:
         painter.drawEllipse(QRectF(size * 0.62, size * 0.62, size * 0.34, size * 0.34))
 
 
+# The sizes a tray icon is drawn in (panels ask for 16-24, high-DPI panels and menus for more).
+ICON_SIZES = (16, 22, 24, 32, 48, 64)
+
+
 def state_icon(state: UserState | None, stale: bool = False, failed: bool = False, over_time: bool = False) -> QIcon:
     """The state's colour and shape; a yellow dot when it may be out of date, a red "!" mark when the
     agent's last action failed (until the next one succeeds)."""
-    # One cache key however the caller spelled the flags: the tray and the window ask for the same icon
-    # at start, and drawing it twice cost the first paint a few milliseconds.
+    # One cache key however the caller spelled the flags: the tray and the window ask for the same icon.
     return _drawn_icon(state, stale, failed, over_time and state is UserState.BREAK)
+
+
+def state_pixmap(state: UserState | None, stale: bool, over_time: bool, *, size: int, ratio: float) -> QPixmap:
+    """One size of the state's icon, drawn for the screen's pixel ratio: the window's badge. Drawing
+    only this size keeps the other five (the tray's) out of the time before the window first shows."""
+    return _drawn_pixmap(state, stale, False, over_time and state is UserState.BREAK, round(size * ratio), ratio)
 
 
 @cache
 def _drawn_icon(state: UserState | None, stale: bool, failed: bool, over_time: bool) -> QIcon:
     icon = QIcon()
-    for size in (16, 22, 24, 32, 48, 64):
-        pixmap = QPixmap(size, size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        _draw(painter, look_for(state, over_time), size, stale)
-        if failed:
-            _draw_failure_mark(painter, size)
-        painter.end()
-        icon.addPixmap(pixmap)
+    for size in ICON_SIZES:
+        icon.addPixmap(_drawn_pixmap(state, stale, failed, over_time, size, 1.0))
     return icon
+
+
+@cache
+def _drawn_pixmap(
+    state: UserState | None, stale: bool, failed: bool, over_time: bool, pixels: int, ratio: float
+) -> QPixmap:
+    pixmap = QPixmap(pixels, pixels)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _draw(painter, look_for(state, over_time), pixels, stale)
+    if failed:
+        _draw_failure_mark(painter, pixels)
+    painter.end()
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
 
 
 def _draw_failure_mark(painter: QPainter, size: int) -> None:

@@ -6,15 +6,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TR_NOOP, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TR_NOOP, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
     QCloseEvent,
     QGuiApplication,
     QHideEvent,
-    QIcon,
     QKeySequence,
+    QPixmap,
     QResizeEvent,
     QShortcut,
     QShowEvent,
@@ -37,11 +37,13 @@ from app import PRODUCT_NAME
 from app.core.models import BreakCode, CallInfo, UserState
 from app.ui.controller import AgentController
 from app.ui.i18n import tr
-from app.ui.icons import look_for, state_icon
+from app.ui.icons import look_for, state_pixmap
 from app.ui.theme import LIGHT_THEME, Theme
 
 if TYPE_CHECKING:  # today's breaks (and their network calls) load once the widget has connected
     from app.core.today import Today
+
+BADGE_ICON_SIZE = 48  # the state icon beside the badge, in logical pixels
 
 # Work modes as the agent knows them (the API's word stays beside it in the status panel).
 WORK_MODES = {
@@ -171,7 +173,7 @@ class MainWindow(QWidget):
         self._now = now
         self.theme = theme
         self._height_before_error: int | None = None
-        self._badge_icon_shown: QIcon | None = None
+        self._badge_icon_shown: QPixmap | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
         self._build(demo)
@@ -208,7 +210,7 @@ class MainWindow(QWidget):
 
         badge_row = QHBoxLayout()
         self.badge_icon = plain_label()
-        self.badge_icon.setFixedSize(48, 48)
+        self.badge_icon.setFixedSize(BADGE_ICON_SIZE, BADGE_ICON_SIZE)
         self.badge_text = plain_label()
         self.badge_text.setObjectName("stateBadge")
         font = self.badge_text.font()
@@ -445,12 +447,7 @@ class MainWindow(QWidget):
         over = self.controller.tracker.is_over()
         look = look_for(state, over)
         stale = self.controller.out_of_date or last is not None
-        # Only what changed: each poll refreshes this even while the window is hidden, and a new pixmap
-        # or style sheet restarts Qt's pixmap-cache flush timer, which would wake the process in the tray.
-        icon = state_icon(state, stale, over_time=over)
-        if icon is not self._badge_icon_shown:
-            self._badge_icon_shown = icon
-            self.badge_icon.setPixmap(icon.pixmap(48, 48))
+        self._show_badge_icon(state, stale, over)
         badge = tr(look.label)
         if state is UserState.BREAK and code:
             badge += f" — {self.controller.label_for(code)}"
@@ -490,6 +487,16 @@ class MainWindow(QWidget):
             self.fields["Call"].setText(describe_call(status.call) if status.call else "–")
         self._tick()
         self._refresh_buttons()
+
+    def _show_badge_icon(self, state: UserState | None, stale: bool, over: bool) -> None:
+        """Drawn for this screen's pixel ratio, so it is sharp at 125-200 % scaling too (one icon size
+        scaled up was not). Only when it changed: each poll refreshes this even while the window is
+        hidden, and a new pixmap restarts Qt's pixmap-cache flush timer, which would wake the process
+        in the tray."""
+        pixmap = state_pixmap(state, stale, over, size=BADGE_ICON_SIZE, ratio=self.devicePixelRatioF())
+        if pixmap is not self._badge_icon_shown:
+            self._badge_icon_shown = pixmap
+            self.badge_icon.setPixmap(pixmap)
 
     def _tick(self) -> None:
         """Once a second while shown: ages and counters move."""
@@ -631,6 +638,11 @@ class MainWindow(QWidget):
         self.showNormal()
         self.raise_()
         self.activateWindow()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:
+            self.refresh()  # moved to a screen with another scale: the badge's icon is drawn for it
+        return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QRect, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QRect, Qt, QTranslator
 from PySide6.QtGui import QAccessible, QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -208,12 +208,36 @@ def test_the_error_panel_comes_and_goes_without_moving_the_rest(qloop: Loop, mak
     assert window.height() < height_with_error, "a blank band stayed where the error was"
 
 
+def test_the_state_icon_beside_the_badge_has_the_screens_pixels(qloop: Loop, make_widget: MakeWidget) -> None:
+    """At 150 % or 200 % scaling (run again scaled, below) the icon is drawn with as many pixels as the
+    screen shows, not one of the tray's sizes stretched to fit and blurred."""
+    window = make_widget().window
+    assert window is not None
+    ratio = window.devicePixelRatioF()
+    pixmap = window.badge_icon.pixmap()
+    assert (pixmap.width(), pixmap.height()) == (round(48 * ratio), round(48 * ratio))
+    assert pixmap.devicePixelRatio() == ratio  # so it still takes 48 x 48 of the window's room
+
+
+def test_the_state_icon_is_drawn_again_when_the_window_moves_to_a_screen_with_another_scale(
+    qloop: Loop, make_widget: MakeWidget
+) -> None:
+    window = make_widget().window
+    assert window is not None
+    window.devicePixelRatioF = lambda: 2.0  # type: ignore[method-assign]  # as on a 200 % screen
+    QApplication.sendEvent(window, QEvent(QEvent.Type.DevicePixelRatioChange))
+    # What the window gave its label: the label itself answers for the screen it really is on.
+    shown = window._badge_icon_shown
+    assert shown is not None and (shown.width(), shown.devicePixelRatio()) == (96, 2.0)
+
+
 @pytest.mark.parametrize("scale", ["1.5", "2"])
 def test_the_layout_holds_at_high_dpi_scaling(scale: str) -> None:
     """Qt's scale factor is fixed at start, so the layout tests run again in a process scaled by it."""
     env = {**os.environ, "QT_SCALE_FACTOR": scale}
+    tests = [f"{__file__}::{name}" for name in SCALED_TESTS]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"{__file__}::" + LAYOUT_TEST],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -225,7 +249,10 @@ def test_the_layout_holds_at_high_dpi_scaling(scale: str) -> None:
     assert " passed" in result.stdout and "skipped" not in result.stdout
 
 
-LAYOUT_TEST = "test_nothing_is_cut_or_outside_its_parent_at_the_minimum_and_default_size"
+SCALED_TESTS = (
+    "test_nothing_is_cut_or_outside_its_parent_at_the_minimum_and_default_size",
+    "test_the_state_icon_beside_the_badge_has_the_screens_pixels",
+)
 
 
 # --- contrast ----------------------------------------------------------------------------------------
