@@ -240,6 +240,17 @@ def benchmark_desktop(
             watcher.close()
 
 
+def capture_first_window(display: str, bus: str, folder: str, name: str, options: list[str], credentials: bool) -> str:
+    """What the real widget (`ccc-break options`) shows at its first paint, written to folder/name.json
+    for the same-window floor (window_floor.py); from a fresh home, as the measured runs start."""
+    spec = os.path.join(folder, name + ".json")
+    with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
+        env = desktop.app_environment(display, bus, os.path.join(home, "home"), credentials=credentials)
+        command = [sys.executable, str(Path(__file__).with_name("window_floor.py")), "capture", spec, *options]
+        subprocess.run(command, env=env, check=True, timeout=60)
+    return spec
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ms ({min(values):.0f}-{max(values):.0f})"
 
@@ -262,18 +273,8 @@ def main() -> int:
             *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID)
         ]
 
-        def capture(name: str, options: list[str], credentials: bool) -> str:
-            """What the real widget shows at its first paint, for the same-window floor."""
-            spec = os.path.join(specs, name + ".json")
-            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
-                env = desktop.app_environment(display, bus, os.path.join(home, "home"), credentials=credentials)
-                floor_script = str(Path(__file__).with_name("window_floor.py"))
-                command = [sys.executable, floor_script, "capture", spec, *options]
-                subprocess.run(command, env=env, check=True, timeout=60)
-            return spec
-
-        demo_spec = capture("demo", ["--demo"], credentials=False)
-        configured_spec = capture("configured", configured_options, credentials=True)
+        demo_spec = capture_first_window(display, bus, specs, "demo", ["--demo"], credentials=False)
+        configured_spec = capture_first_window(display, bus, specs, "configured", configured_options, credentials=True)
 
         def run_demo(home: str, counted: bool) -> None:
             env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
