@@ -46,7 +46,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.window_floor import FLOOR_TITLE, SHOW
+from benchmarks.window_floor import FLOOR_TITLE, ONE_PIXMAP_TRAY_ICON, SHOW
 from tests.e2e import desktop
 
 TOKEN = "startup-benchmark-token"  # noqa: S105 - throwaway, for the demo simulator in this run only
@@ -63,21 +63,21 @@ sys.exit(app.exec())
 """
 
 # What the widget shows first, with nothing of the app: a tray icon and a window.
-BARE_TRAY_AND_WINDOW = """
+BARE_TRAY_AND_WINDOW = (
+    """
 import sys
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 app = QApplication(sys.argv[:1])
-pixmap = QPixmap(22, 22)
-pixmap.fill(QColor("#2e7d32"))
-tray = QSystemTrayIcon(QIcon(pixmap))
-tray.show()
-window = QWidget()
+"""
+    + ONE_PIXMAP_TRAY_ICON
+    + """window = QWidget()
 window.setWindowTitle("Bare PySide6 tray")
 window.resize(380, 400)
 window.show()
 sys.exit(app.exec())
 """
+)
 
 SIMULATOR_URL = re.compile(r"(http://127\.0\.0\.1:\d+)")
 MAP_NOTIFY = 19

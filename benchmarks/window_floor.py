@@ -109,7 +109,15 @@ def capture(spec_file: str, argv: list[str]) -> int:
     return entry.main(argv)
 
 
-SHOW = r"""
+# The floors' tray icon: one drawn pixmap (the widget's is drawn in six sizes; a floor errs cheap).
+ONE_PIXMAP_TRAY_ICON = """pixmap = QPixmap(22, 22)
+pixmap.fill(QColor("#2e7d32"))
+tray = QSystemTrayIcon(QIcon(pixmap))
+tray.show()
+"""
+
+SHOW = (
+    r"""
 import json
 import sys
 
@@ -162,11 +170,9 @@ if spec["palette"]:
         palette.setColor(QPalette.ColorGroup[group], QPalette.ColorRole[role], QColor(colour))
     app.setPalette(palette)
 app.setStyleSheet(spec["style_sheet"])
-pixmap = QPixmap(22, 22)
-pixmap.fill(QColor("#2e7d32"))
-tray = QSystemTrayIcon(QIcon(pixmap))
-tray.show()
-window = QWidget()
+"""
+    + ONE_PIXMAP_TRAY_ICON
+    + r"""window = QWidget()
 window.setWindowTitle("Same-window floor")
 window.setStyleSheet(spec["window_style_sheet"])
 for node in spec["children"]:
@@ -175,6 +181,7 @@ window.resize(*spec["size"])
 window.show()
 sys.exit(app.exec())
 """
+)
 
 
 def main(argv: list[str]) -> int:
