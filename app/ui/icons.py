@@ -147,8 +147,8 @@ def state_icon(state: UserState | None, stale: bool = False, failed: bool = Fals
 
 
 def state_pixmap(state: UserState | None, stale: bool, over_time: bool, *, size: int, ratio: float) -> QPixmap:
-    """One size of the state's icon, drawn for the screen's pixel ratio: the window's badge. Drawing
-    only this size keeps the other five (the tray's) out of the time before the window first shows."""
+    """One size of the state's icon, drawn for the screen's pixel ratio (the window's badge): as many
+    pixels as the screen shows there, where a tray size scaled to fit would be blurred."""
     return _drawn_pixmap(state, stale, False, over_time and state is UserState.BREAK, round(size * ratio), ratio)
 
 
