@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -98,6 +99,21 @@ def _is_locked_error(error: BaseException) -> bool:
     return isinstance(error, KeyringLocked) or "prompt dismissed" in text or "locked" in text
 
 
+# keyring imports every backend it knows to choose one, and its macOS backend looks up Apple's
+# frameworks at import with ctypes.util.find_library. Elsewhere that finds nothing, slowly and not
+# harmlessly: on Linux it runs ldconfig and gcc (about 30 ms before the first live state and in every
+# command that reads the key), on Windows it searches PATH for a Security.dll and loads the first one
+# it finds (the concern of keyring issue #274). Only macOS has those frameworks.
+FOREIGN_KEYCHAIN_PROBE = "keyring.backends.macOS.api"
+
+
+def _halt_foreign_keychain_probe() -> None:
+    """Outside macOS, importing the probe stops at once (None in sys.modules); keyring's macOS
+    backend already treats a failed import as "not available", as it is outside macOS anyway."""
+    if sys.platform != "darwin":
+        sys.modules.setdefault(FOREIGN_KEYCHAIN_PROBE, None)  # type: ignore[arg-type]  # None halts its import
+
+
 class CredentialStore:
     """Reads and writes the AccessKey; `backend` None means the platform keyring, found on first use,
     or the one `backend_factory` makes then (keyring is imported only when first needed, after the
@@ -127,6 +143,7 @@ class CredentialStore:
             self._backend, self._backend_resolved = self._backend_factory(), True
         if not self._backend_resolved:
             try:
+                _halt_foreign_keychain_probe()
                 import keyring
 
                 found = keyring.get_keyring()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import logging
+import os
+import subprocess
+import sys
 import threading
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from keyring.backend import KeyringBackend
@@ -413,3 +418,47 @@ def test_real_locked_keyring_keeps_the_secret_for_this_run_only(
     assert store.load() == CREDS
     assert locked_secret_service.files_containing(SECRET.encode()) == []
     assert_no_secret_in_logs(debug_logs)
+
+
+FIND_THE_KEYRING = """
+import os
+import sys
+from app.core.credentials import CredentialStore
+
+# What ctypes.util.find_library runs (Linux: ldconfig, gcc, ld, objdump) and Apple's framework names.
+HELPERS = ("ldconfig", "gcc", "cc", "ld", "objdump")
+FRAMEWORKS = ("Security", "CoreServices", "Foundation")
+seen = []
+
+
+def watch(event, args):
+    if event == "subprocess.Popen" and os.path.basename(str(args[0])).lower() in HELPERS:
+        seen.append(f"ran {args[0]}")
+    if event == "ctypes.dlopen" and any(name.lower() in str(args[0]).lower() for name in FRAMEWORKS):
+        seen.append(f"loaded {args[0]}")
+
+
+sys.addaudithook(watch)
+print(CredentialStore(environ={}).backend_name)
+print(repr(seen))
+"""
+
+
+def test_finding_the_system_keyring_looks_for_no_other_platforms_libraries(tmp_path: Path) -> None:
+    """keyring's choice among its backends, for real in a fresh process (no pinned backend, no D-Bus
+    session and an empty home, so no real keyring is reached). Its macOS backend used to look up
+    Apple's frameworks there: ldconfig and gcc started on Linux, a PATH search for Security.dll on
+    Windows, in the process that is about to hold the secret."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
+    }
+    env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    env.update(APPDATA=str(tmp_path / "appdata"), LOCALAPPDATA=str(tmp_path / "local"))
+    result = subprocess.run(
+        [sys.executable, "-c", FIND_THE_KEYRING], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    backend, seen = result.stdout.strip().splitlines()[-2:]
+    assert backend, "no backend name was reported"
+    assert ast.literal_eval(seen) == []
