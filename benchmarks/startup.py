@@ -22,6 +22,13 @@ alternating in a rotating order after one unmeasured warm-up round (disk and byt
 Also printed: until the demo's first PollUserStatus is answered (live state on screen), read from the
 demo simulator's request log.
 
+By default every widget start is a login start, as an agent's every start after the first one: each
+run gets a fresh copy of a home the same program used once before (its settings with the device id,
+the remembered state that the first paint shows, the window's place), with an empty runtime folder as
+a new session has. `--first-start` measures the very first start on a desktop instead: an empty home
+each run (first-run work such as writing the settings and making the device id, no remembered state).
+The same-window floors are captured from the same kind of home as the widget starts.
+
 Every program runs with its bytecode cached, as an installed copy has it (pip, the .deb and the
 PyInstaller bundle all ship compiled modules): PYTHONDONTWRITEBYTECODE is dropped and the warm-up round
 writes the cache into a private PYTHONPYCACHEPREFIX. Without that, a source checkout under
@@ -38,6 +45,7 @@ import json
 import os
 import re
 import select
+import shutil
 import statistics
 import subprocess
 import sys
@@ -180,11 +188,12 @@ def time_to_window(
     return (time.perf_counter() - started) * 1000, process, wall_start
 
 
-def first_answered_poll_ms(log_file: Path, wall_start: float) -> float:
-    """From process start to the first PollUserStatus the demo simulator answered OK (its own timestamp)."""
+def first_answered_poll_ms(log_file: Path, log_start: int, wall_start: float) -> float:
+    """From process start to the first PollUserStatus the demo simulator answered OK (its own timestamp);
+    the log is read from `log_start`, where this run's lines begin (a used home keeps the earlier ones)."""
 
     def answered() -> float | None:
-        text = log_file.read_text(errors="replace") if log_file.exists() else ""
+        text = log_file.read_bytes()[log_start:].decode(errors="replace") if log_file.exists() else ""
         marker = "Demo simulator at "
         if marker not in text:
             return None
@@ -244,15 +253,38 @@ def benchmark_desktop(
             watcher.close()
 
 
-def capture_first_window(display: str, bus: str, folder: str, name: str, options: list[str], credentials: bool) -> str:
+def capture_first_window(
+    display: str, bus: str, folder: str, name: str, options: list[str], home: str, credentials: bool
+) -> str:
     """What the real widget (`ccc-break options`) shows at its first paint, written to folder/name.json
-    for the same-window floor (window_floor.py); from a fresh home, as the measured runs start."""
+    for the same-window floor (window_floor.py); from a copy of `home`, as the measured runs start."""
     spec = os.path.join(folder, name + ".json")
-    with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
-        env = desktop.app_environment(display, bus, os.path.join(home, "home"), credentials=credentials)
+    with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as copy:
+        env = desktop.app_environment(display, bus, copy_home(home, copy), credentials=credentials)
         command = [sys.executable, str(Path(__file__).with_name("window_floor.py")), "capture", spec, *options]
         subprocess.run(command, env=env, check=True, timeout=60)
     return spec
+
+
+def copy_home(home: str, into: str) -> str:
+    """A fresh copy of `home` in `into`, without its runtime folder: a new login session starts with an
+    empty one (app_environment makes it), so no socket or lock of the earlier run is left in it."""
+    target = os.path.join(into, "home")
+    if os.path.isdir(home):
+        shutil.copytree(
+            home, target, symlinks=True, ignore=lambda folder, _names: ["runtime"] if folder == home else []
+        )
+    return target
+
+
+def use_once(command: list[str], env: dict[str, str], home: str) -> None:
+    """Run the widget in `home` until it has written the state it saw, then end it as a logout does
+    (SIGTERM): afterwards the home is one that a login start finds."""
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        desktop.wait_for(lambda: any(Path(home).rglob("*.state.json")), 60, "the widget's remembered state")
+    finally:
+        desktop.stop_process(process)
 
 
 def spread(values: list[float]) -> str:
@@ -262,6 +294,9 @@ def spread(values: list[float]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=7, help="measured runs of each program (default 7)")
+    parser.add_argument(
+        "--first-start", action="store_true", help="start the widget from an empty home each run (a new desktop)"
+    )
     args = parser.parse_args()
     desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
 
@@ -276,34 +311,48 @@ def main() -> int:
         configured_options = [
             *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID)
         ]
+        demo_command = [desktop.ccc_break_executable(), "--demo"]
+        configured_command = [desktop.ccc_break_executable(), *configured_options]
+        demo_home, configured_home = os.path.join(specs, "demo-home"), os.path.join(specs, "configured-home")
+        if not args.first_start:
+            for command, home, credentials in (
+                (demo_command, demo_home, False),
+                (configured_command, configured_home, True),
+            ):
+                env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=credentials), pycache)
+                use_once(command, env, home)
 
-        demo_spec = capture_first_window(display, bus, specs, "demo", ["--demo"], credentials=False)
-        configured_spec = capture_first_window(display, bus, specs, "configured", configured_options, credentials=True)
+        demo_spec = capture_first_window(display, bus, specs, "demo", ["--demo"], demo_home, credentials=False)
+        configured_spec = capture_first_window(
+            display, bus, specs, "configured", configured_options, configured_home, credentials=True
+        )
 
-        def run_demo(home: str, counted: bool) -> None:
+        def run_demo(into: str, counted: bool) -> None:
+            home = copy_home(demo_home, into)
             env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
             env["CCC_BREAK_CONTROL_TOKEN"] = TOKEN  # the demo simulator's control API asks for it
-            elapsed, process, wall_start = time_to_window(
-                [desktop.ccc_break_executable(), "--demo"], env, watcher, "CCC Break \\(demo\\)"
-            )
+            log_file = Path(env["CCC_BREAK_LOG_DIR"]) / "ccc-break.log"
+            log_start = log_file.stat().st_size if log_file.exists() else 0
+            elapsed, process, wall_start = time_to_window(demo_command, env, watcher, "CCC Break \\(demo\\)")
             try:
-                live = first_answered_poll_ms(Path(env["CCC_BREAK_LOG_DIR"]) / "ccc-break.log", wall_start)
+                live = first_answered_poll_ms(log_file, log_start, wall_start)
             finally:
                 desktop.stop_process(process)
             if counted:
                 times["demo"].append(elapsed)
                 live_ms.append(live)
 
-        def run_configured(home: str, counted: bool) -> None:
+        def run_configured(into: str, counted: bool) -> None:
+            home = copy_home(configured_home, into)
             env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=True), pycache)
-            command = [desktop.ccc_break_executable(), *configured_options]
-            elapsed, process, _ = time_to_window(command, env, watcher, "CCC Break")
+            elapsed, process, _ = time_to_window(configured_command, env, watcher, "CCC Break")
             desktop.stop_process(process)
             if counted:
                 times["configured"].append(elapsed)
 
         def bare(name: str, script: str, title: str, *args: str) -> Callable[[str, bool], None]:
-            def run(home: str, counted: bool) -> None:
+            def run(into: str, counted: bool) -> None:
+                home = os.path.join(into, "home")
                 env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
                 elapsed, process, _ = time_to_window([sys.executable, "-c", script, *args], env, watcher, title)
                 desktop.stop_process(process)
@@ -323,9 +372,10 @@ def main() -> int:
         for run in range(args.runs + 1):  # round 0 warms the disk and bytecode caches and is not counted
             order = programs[run % len(programs) :] + programs[: run % len(programs)]
             for program in order:
-                with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as home:
-                    program(os.path.join(home, "home"), run > 0)
+                with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
+                    program(into, run > 0)
 
+    print("widget starts:", "first start (empty home each run)" if args.first_start else "login start (used home)")
     floor, old_floor = statistics.median(times["floor"]), statistics.median(times["old floor"])
     demo, configured = statistics.median(times["demo"]), statistics.median(times["configured"])
     print(f"floor: bare PySide6 tray and window {spread(times['floor'])}")
