@@ -254,10 +254,11 @@ def benchmark_desktop(
 
 
 def capture_first_window(
-    display: str, bus: str, folder: str, name: str, options: list[str], home: str, credentials: bool
+    display: str, bus: str, folder: str, name: str, options: list[str], *, credentials: bool, home: str = ""
 ) -> str:
     """What the real widget (`ccc-break options`) shows at its first paint, written to folder/name.json
-    for the same-window floor (window_floor.py); from a copy of `home`, as the measured runs start."""
+    for the same-window floor (window_floor.py); from a copy of `home` (an empty home without one), as
+    the measured runs start."""
     spec = os.path.join(folder, name + ".json")
     with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as copy:
         env = desktop.app_environment(display, bus, copy_home(home, copy), credentials=credentials)
@@ -322,9 +323,9 @@ def main() -> int:
                 env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=credentials), pycache)
                 use_once(command, env, home)
 
-        demo_spec = capture_first_window(display, bus, specs, "demo", ["--demo"], demo_home, credentials=False)
+        demo_spec = capture_first_window(display, bus, specs, "demo", ["--demo"], credentials=False, home=demo_home)
         configured_spec = capture_first_window(
-            display, bus, specs, "configured", configured_options, configured_home, credentials=True
+            display, bus, specs, "configured", configured_options, credentials=True, home=configured_home
         )
 
         def run_demo(into: str, counted: bool) -> None:
