@@ -142,17 +142,16 @@ class WidgetApp(SettingsFlow, QObject):
     # --- life -------------------------------------------------------------------------------------
 
     async def start(self, *, minimized: bool = False) -> None:
-        """The window first, then the tray, then the network: an agent sees the widget before aiohttp,
-        the keyring or the demo simulator are even imported."""
+        """The window and tray first, then the network: an agent sees the widget before aiohttp, the
+        keyring or the demo simulator are even imported."""
         import asyncio
 
         self.show_first(minimized=minimized)
-        await asyncio.sleep(0)  # let Qt paint before the tray and the heavy imports below
+        await asyncio.sleep(0)  # let Qt paint before the heavy imports below
         await self.start_connecting(minimized=minimized)
 
     def show_first(self, *, minimized: bool = False) -> None:
-        """The window on screen with what needs no network: its theme, its place, the last known state.
-        The tray follows (`show_tray`) once the window has painted; it comes first when minimized."""
+        """Everything on screen that needs no network: window, tray, theme, the window's place."""
         settings = self.context.loaded.settings
         self._problems = self.context.loaded.problems  # a reload below would not repeat them
         user_file = self.context.config_store.paths.user_file
@@ -170,6 +169,7 @@ class WidgetApp(SettingsFlow, QObject):
         )
         self.theme = theme.resolve(self._theme_choice())
         self._apply_theme()
+        self.tray = Tray(self.controller, tray_available=self._tray_available)
         self.window = MainWindow(
             self.controller,
             demo=self.context.demo,
@@ -182,7 +182,13 @@ class WidgetApp(SettingsFlow, QObject):
         self._follows_system_scheme = True
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
+        self.tray.toggle_window.connect(self.window.toggle)
+        self.tray.window_modes = lambda: (self.window.compact, self.window.on_top) if self.window else (False, False)
+        self.tray.compact_toggled.connect(self.window.set_compact)
         self.window.hidden.connect(self.remember_window_place)
+        self.tray.on_top_toggled.connect(self.window.set_on_top)
+        self.tray.settings_requested.connect(self.open_settings)
+        self.tray.quit_requested.connect(self.quit)
         self.controller.notify.connect(self.notify)
         self.controller.notify_until_seen.connect(lambda title, text: self.notify(title, text, stays=True))
         self.controller.alert_sound.connect(QApplication.beep)
@@ -190,32 +196,13 @@ class WidgetApp(SettingsFlow, QObject):
         self._apply_overrun_settings(settings)
         self.window_memory = WindowMemory(local_dir / (user_file.stem + ".window.json"))
         self._restore_window_place()
-        if minimized:
-            self.show_tray()  # started into the tray: the icon is the first thing shown
-            if not self.tray_attached:
-                self.window.bring_forward()  # without a tray the window is the app, so it always opens
-        else:
-            # The window is what the agent waits for: the tray's menu and icons follow its first paint.
+        self.tray.start()
+        # Without a tray the window is the app, so it always opens.
+        if not minimized or not self.tray_attached:
             self.window.bring_forward()
 
-    def show_tray(self) -> None:
-        """The tray icon and its menu; once, after the window's first paint (or first, when minimized)."""
-        if self.tray is not None:
-            return
-        assert self.controller is not None and self.window is not None
-        self.tray = Tray(self.controller, tray_available=self._tray_available)
-        self.tray.toggle_window.connect(self.window.toggle)
-        self.tray.window_modes = lambda: (self.window.compact, self.window.on_top) if self.window else (False, False)
-        self.tray.compact_toggled.connect(self.window.set_compact)
-        self.tray.on_top_toggled.connect(self.window.set_on_top)
-        self.tray.settings_requested.connect(self.open_settings)
-        self.tray.quit_requested.connect(self.quit)
-        self.tray.start()
-
     async def start_connecting(self, *, minimized: bool = False) -> None:
-        """After the first paint: the tray (unless it is there), the session, the demo simulator, polling,
-        first run."""
-        self.show_tray()
+        """After the first paint: the session, the demo simulator, polling, first run."""
         assert self.controller is not None and self.window is not None and self.tray is not None
         # The taskbar's icon: not needed for the first paint (its files are read when it is first drawn).
         self.window.setWindowIcon(app_icon())
@@ -544,8 +531,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
 
     wakeup = SignalWakeup(on_signal, (signal.SIGINT, signal.SIGTERM))
     widget.show_first(minimized=minimized)
-    app.processEvents()  # the window is mapped now; the tray, asyncio and qasync (tens of ms) come after it
-    widget.show_tray()
+    app.processEvents()  # the window is mapped now; asyncio and qasync (tens of ms) load after it
 
     import asyncio
 

@@ -44,25 +44,14 @@ def main() -> None:
 
     import app.__main__  # noqa: F401 - the GUI entry point, as the launcher imports it
     from app.core.startup import build_context
-    from app.ui import application
     from app.ui.application import WidgetApp
 
     qt = QApplication(sys.argv[:1])
     widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: False)
-    window_when_tray_made: list[bool] = []
-
-    class WatchedTray(application.Tray):
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            window_when_tray_made.append(bool(widget.window and widget.window.isVisible()))
-            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-
-    application.Tray = WatchedTray  # type: ignore[misc]
     widget.show_first()
     qt.processEvents()
-    widget.show_tray()  # as run_gui does once the window has painted
     report = {
         "window_shown": bool(widget.window and widget.window.isVisible()),
-        "window_shown_before_tray": window_when_tray_made == [True],
         "at_first_paint": loaded(),
         "later_at_first_paint": loaded(LATER),
     }

@@ -30,11 +30,6 @@ def test_up_to_the_first_paint_no_network_keyring_or_simulator_module_is_loaded(
     assert shown["at_first_paint"] == [], "loaded before the window was painted"
 
 
-def test_the_window_is_on_screen_before_the_tray_icon_is_made() -> None:
-    """The window is what the agent waits for; the tray's menu and icons follow it."""
-    assert report()["window_shown_before_tray"] is True
-
-
 def test_dialogs_launch_at_login_and_network_helpers_load_after_the_first_paint() -> None:
     """Each is a few milliseconds of an agent's wait; none is on the first window."""
     assert report()["later_at_first_paint"] == [], "loaded before the window was painted"
