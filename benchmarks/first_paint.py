@@ -1,0 +1,149 @@
+"""Time to the widget's first paint measured inside the process, against the same-window floor and,
+with --against, against another commit of the widget in the same rounds: fine enough to see a 5 ms
+trim that startup.py's ratios, moved by the host's noise, cannot resolve.
+
+    python benchmarks/first_paint.py [-n 21] [--against REV]
+
+Each program runs under a prelude that notes the clock (`perf_counter`, and `process_time` for the
+CPU of all its threads) as its first statement, and prints both and exits after the first
+`QApplication.processEvents()` or `exec()`, whichever comes first: the widget calls the first once
+its tray and window are shown (run_gui), the floor (window_floor.py's script) enters `exec()`, which
+here processes the pending events once. Interpreter start and the exit are left out of both; the
+moment of mapping is startup.py's business.
+
+Each round runs the floor, this tree's `ccc-break --demo` and, with --against, REV's (its `app` and
+`resources` exported by `git archive`, first on PYTHONPATH), the two widgets in alternating order.
+The widget starts as at a login, from a copy of a home it used once (see startup.py). Printed: the
+fastest and the median of each with their ratio to the floor, and with --against the median of the
+per-round differences between the two widgets, which the host's bursts of noise move least.
+On one private Xvfb with trayer; bytecode cached as installed copies have it (one uncounted round).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.startup import cached_bytecode, capture_first_window, copy_home, use_once
+from benchmarks.window_floor import SHOW
+from tests.e2e import desktop
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# argv: "widget" ccc-break-options... | "floor" SPEC.json
+PRELUDE = """
+import time
+STARTED, STARTED_CPU = time.perf_counter(), time.process_time()
+import os, sys
+from PySide6.QtWidgets import QApplication
+
+def first_paint(*args, **kwargs):
+    REAL_PROCESS_EVENTS(*args, **kwargs)
+    wall, cpu = time.perf_counter() - STARTED, time.process_time() - STARTED_CPU
+    print(f"first paint {wall * 1000:.2f} {cpu * 1000:.2f}", flush=True)
+    os._exit(0)
+
+REAL_PROCESS_EVENTS = QApplication.processEvents
+QApplication.processEvents = staticmethod(first_paint)
+QApplication.exec = staticmethod(first_paint)  # a script that shows its window and enters the loop
+kind, rest = sys.argv[1], sys.argv[2:]
+if kind == "floor":
+    sys.argv = [sys.argv[0], *rest]
+    exec(compile(FLOOR, "window_floor_show", "exec"), {"__name__": "__main__"})
+else:
+    sys.argv = ["ccc-break", *rest]
+    from app.__main__ import main
+    sys.exit(main())
+"""
+
+
+def timed(kind: str, args: list[str], env: dict[str, str], folder: str) -> tuple[float, float]:
+    """(wall ms, CPU ms) from the prelude's first statement to the first paint. Run in `folder`: with
+    `-c`, Python looks for modules in the working folder before PYTHONPATH."""
+    script = f"FLOOR = {SHOW!r}\n" + PRELUDE
+    result = subprocess.run(
+        [sys.executable, "-c", script, kind, *args],
+        env=env, cwd=folder, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    for line in result.stdout.splitlines():
+        if line.startswith("first paint "):
+            wall, cpu = line.split()[2:4]
+            return float(wall), float(cpu)
+    raise RuntimeError(f"{kind} did not reach its first paint: {result.stderr[-2000:]}")
+
+
+def exported(revision: str, into: str) -> str:
+    """REV's app and resources in `into`, for PYTHONPATH."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "app", "resources"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", into], input=archive.stdout, check=True)
+    return into
+
+
+def spread(values: list[float]) -> str:
+    return f"fastest {min(values):6.1f}  median {statistics.median(values):6.1f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=21, help="measured rounds (default 21)")
+    parser.add_argument("--against", metavar="REV", help="also time this commit's widget in the same rounds")
+    args = parser.parse_args()
+    desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
+
+    with (
+        desktop.desktop(tray=True) as (display, bus),
+        tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as work,
+    ):
+        pycache = os.path.join(work, "pycache")
+        used_home = os.path.join(work, "used-home")
+        env = cached_bytecode(desktop.app_environment(display, bus, used_home, credentials=False), pycache)
+        use_once([desktop.ccc_break_executable(), "--demo"], env, used_home)
+        spec = capture_first_window(display, bus, work, "demo", ["--demo"], credentials=False, home=used_home)
+        builds = {"this tree": str(ROOT)}
+        if args.against:
+            builds[args.against] = exported(args.against, tempfile.mkdtemp(prefix="export-", dir=work))
+
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["floor", *builds]}
+        for round_number in range(args.runs + 1):  # round 0 fills the bytecode caches and is not counted
+            order = list(builds) if round_number % 2 else list(reversed(builds))
+            for name in ["floor", *order]:
+                with tempfile.TemporaryDirectory(prefix="run-", dir=work) as into:
+                    home = copy_home(used_home, into)
+                    env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
+                    if name == "floor":
+                        result = timed("floor", [spec], env, into)
+                    else:
+                        env["PYTHONPATH"] = builds[name]  # ahead of the installed (or editable) copy
+                        result = timed("widget", ["--demo"], env, into)
+                if round_number:
+                    times[name].append(result)
+
+    print(f"first paint, in-process, login start, demo; {args.runs} rounds (ms)")
+    for measure, index in (("wall", 0), ("CPU", 1)):
+        floor = [sample[index] for sample in times["floor"]]
+        print(f"{measure}: same-window floor  {spread(floor)}")
+        for name in builds:
+            widget = [sample[index] for sample in times[name]]
+            print(
+                f"{measure}: {name:<18} {spread(widget)}  ratio fastest {min(widget) / min(floor):.2f}, "
+                f"median {statistics.median(widget) / statistics.median(floor):.2f}"
+            )
+        if args.against:
+            ours = [sample[index] for sample in times["this tree"]]
+            theirs = [sample[index] for sample in times[args.against]]
+            paired = statistics.median(a - b for a, b in zip(ours, theirs, strict=True))
+            print(f"{measure}: this tree - {args.against}, median of the paired rounds: {paired:+.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
