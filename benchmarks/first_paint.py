@@ -2,7 +2,7 @@
 with --against, against another commit of the widget in the same rounds: fine enough to see a 5 ms
 trim that startup.py's ratios, moved by the host's noise, cannot resolve.
 
-    python benchmarks/first_paint.py [-n 21] [--against REV]
+    python benchmarks/first_paint.py [-n 21] [--against REV] [--cold]
 
 Each program runs under a prelude that notes the clock (`perf_counter`, and `process_time` for the
 CPU of all its threads) as its first statement, and prints both and exits after the first
@@ -17,6 +17,9 @@ The widget starts as at a login, from a copy of a home it used once (see startup
 fastest and the median of each with their ratio to the floor, and with --against the median of the
 per-round differences between the two widgets, which the host's bursts of noise move least.
 On one private Xvfb with trayer; bytecode cached as installed copies have it (one uncounted round).
+
+`--cold` (root only) drops the kernel's page cache before every run: the first start after a boot,
+when the libraries and modules come from the disk. It empties the cache of the whole machine.
 """
 
 from __future__ import annotations
@@ -79,6 +82,12 @@ def timed(kind: str, args: list[str], env: dict[str, str], folder: str) -> tuple
     raise RuntimeError(f"{kind} did not reach its first paint: {result.stderr[-2000:]}")
 
 
+def drop_page_cache() -> None:
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w", encoding="ascii") as control:
+        control.write("3\n")
+
+
 def exported(revision: str, into: str) -> str:
     """REV's app and resources in `into`, for PYTHONPATH."""
     archive = subprocess.run(
@@ -96,8 +105,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=21, help="measured rounds (default 21)")
     parser.add_argument("--against", metavar="REV", help="also time this commit's widget in the same rounds")
+    parser.add_argument("--cold", action="store_true", help="drop the page cache before every run (root only)")
     args = parser.parse_args()
     desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
+    if args.cold and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
+        parser.error("--cold drops the page cache, which needs root (write access to /proc/sys/vm/drop_caches)")
 
     with (
         desktop.desktop(tray=True) as (display, bus),
@@ -119,6 +131,8 @@ def main() -> int:
                 with tempfile.TemporaryDirectory(prefix="run-", dir=work) as into:
                     home = copy_home(used_home, into)
                     env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
+                    if args.cold:
+                        drop_page_cache()
                     if name == "floor":
                         result = timed("floor", [spec], env, into)
                     else:
@@ -127,7 +141,8 @@ def main() -> int:
                 if round_number:
                     times[name].append(result)
 
-    print(f"first paint, in-process, login start, demo; {args.runs} rounds (ms)")
+    cache = "page cache dropped before each run" if args.cold else "warm page cache"
+    print(f"first paint, in-process, login start, demo, {cache}; {args.runs} rounds (ms)")
     for measure, index in (("wall", 0), ("CPU", 1)):
         floor = [sample[index] for sample in times["floor"]]
         print(f"{measure}: same-window floor  {spread(floor)}")
