@@ -532,6 +532,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     wakeup = SignalWakeup(on_signal, (signal.SIGINT, signal.SIGTERM))
     widget.show_first(minimized=minimized)
     app.processEvents()  # the window is mapped now; asyncio and qasync (tens of ms) load after it
+    single.serve()  # a second start meanwhile waited in the socket's backlog: it is answered now
 
     import asyncio
 

@@ -4,20 +4,29 @@ The address is private to the user and session (`app.core.instance_address`). Th
 checked on both ends too (the socket's peer credentials on Linux, the pipe's process token on
 Windows), so no other user's process can pose as the running widget or order it about. When the
 guard cannot work, the widget starts anyway and says why: never a silent exit.
+
+On Unix the check and the listening socket are plain sockets, made before the first paint; Qt's
+QLocalServer takes the socket over after it (`serve`), so QtNetwork (about 10 ms to load) is not
+on the way to the window. A start in between waits in the socket's backlog and is answered then.
+Windows names a pipe, which only QtNetwork speaks here: there the guard is Qt's from the start.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket as pysocket
 import struct
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app.core.instance_address import InstanceAddress, pipe_peer_sid, process_user_sid
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 logger = logging.getLogger(__name__)
 
@@ -25,22 +34,27 @@ CONNECT_TIMEOUT_MS = 500
 MESSAGE = b"show\n"
 
 
+def socket_peer_uid(connection: pysocket.socket) -> int | None:
+    """The user id of the process at the other end of a Unix socket (Linux); None where the OS cannot say."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        credentials = connection.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return None
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(uid)
+
+
 def peer_uid(connection: QLocalSocket) -> int | None:
-    """The user id of the process at the other end (Linux); None where the OS cannot say."""
+    """The user id of the process at the other end of Qt's local socket (Linux); None where the OS cannot say."""
     if not sys.platform.startswith("linux"):
         return None
     descriptor = int(connection.socketDescriptor())
     if descriptor < 0:
         return None
-    probe = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM, fileno=os.dup(descriptor))
-    try:
-        credentials = probe.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED, struct.calcsize("3i"))
-    except OSError:
-        return None
-    finally:
-        probe.close()
-    _pid, uid, _gid = struct.unpack("3i", credentials)
-    return int(uid)
+    with pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM, fileno=os.dup(descriptor)) as probe:
+        return socket_peer_uid(probe)
 
 
 def _is_ours(connection: QLocalSocket, *, we_serve: bool) -> bool:
@@ -62,9 +76,11 @@ class SingleInstance(QObject):
         self.problem = address.problem  # shown to the agent when set: the guard is off for this run
         self.forwarded = False  # a widget that started at the same moment won the name: we deferred to it
         self._server: QLocalServer | None = None
+        self._listening: pysocket.socket | None = None  # Unix: bound and listening, until Qt takes it (serve)
 
     def forward_to_running(self) -> bool:
-        """True when our own running widget answered and was asked to show itself."""
+        """True when our own running widget answered and was asked to show itself. Otherwise this
+        widget holds the name from now on; call `serve` once the window is up to answer the next start."""
         if self.problem is not None:
             logger.warning("%s", self.problem)
             return False
@@ -75,29 +91,98 @@ class SingleInstance(QObject):
         self._listen()
         return self.forwarded
 
+    def serve(self) -> None:
+        """Answer later starts from now on (Unix: Qt takes over the socket that has been listening)."""
+        listening, self._listening = self._listening, None
+        if listening is None:
+            return
+        from PySide6.QtNetwork import QLocalServer
+
+        server = QLocalServer(self)
+        descriptor = listening.detach()
+        # Qt owns the descriptor from here: it closes it, and removes the socket's file, on close().
+        if not server.listen(descriptor):
+            os.close(descriptor)
+            self.problem = f"The check for a second CCC Break is off for this run ({server.errorString()})."
+            logger.warning("%s", self.problem)
+            return
+        server.newConnection.connect(self._accept)
+        self._server = server
+
     def _answered(self) -> bool:
         """Our own running widget is there: it was asked to come forward."""
+        if sys.platform == "win32":
+            return self._pipe_answered()
+        probe = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+        probe.settimeout(CONNECT_TIMEOUT_MS / 1000)
+        with probe:
+            try:
+                probe.connect(self.name)
+            except OSError:  # nobody there: no socket, or one left by a widget that crashed
+                return False
+            uid = socket_peer_uid(probe)
+            if uid is not None and uid != os.getuid():
+                self._another_users()
+                return False
+            with contextlib.suppress(OSError):  # it went away meanwhile: it was there, and is ending
+                probe.sendall(MESSAGE)
+        return True
+
+    def _pipe_answered(self) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         connection = QLocalSocket()
         connection.connectToServer(self.name)
         if not connection.waitForConnected(CONNECT_TIMEOUT_MS):
             return False
         if not _is_ours(connection, we_serve=False):
             connection.abort()
-            self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
-            logger.warning("%s", self.problem)
+            self._another_users()
             return False
         connection.write(MESSAGE)
         connection.waitForBytesWritten(CONNECT_TIMEOUT_MS)
         connection.disconnectFromServer()
         return True
 
+    def _another_users(self) -> None:
+        self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
+        logger.warning("%s", self.problem)
+
     def _listen(self) -> None:
+        if sys.platform == "win32":
+            self._listen_on_pipe()
+            return
+        listening = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+        try:
+            try:
+                listening.bind(self.name)
+            except OSError:
+                # Another start may have begun listening since we looked: ask once more before treating
+                # the socket as one left by a crashed instance.
+                if self._answered():
+                    self.forwarded = True
+                    listening.close()
+                    return
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.name)
+                listening.bind(self.name)
+            os.chmod(self.name, 0o600)  # this user only, as Qt's UserAccessOption (the folder is 0700 too)
+            listening.listen(8)
+        except OSError as error:
+            listening.close()
+            self.problem = f"The check for a second CCC Break is off for this run ({error.strerror or error})."
+            logger.warning("%s", self.problem)
+            return
+        self._listening = listening
+
+    def _listen_on_pipe(self) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            # Another start may have begun listening since we looked: ask once more before treating
-            # the socket as one left by a crashed instance.
-            if self._answered():
+            # As in _listen: a start at the same moment may hold the name now.
+            if self._pipe_answered():
                 self.forwarded = True
                 return
             QLocalServer.removeServer(self.name)
@@ -129,3 +214,8 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
+        if self._listening is not None:  # never served: the socket and its file are still ours to remove
+            self._listening.close()
+            self._listening = None
+            with contextlib.suppress(OSError):
+                os.unlink(self.name)

@@ -43,10 +43,14 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     import app.__main__  # noqa: F401 - the GUI entry point, as the launcher imports it
+    from app.core.instance_address import instance_address
     from app.core.startup import build_context
     from app.ui.application import WidgetApp
+    from app.ui.single_instance import SingleInstance
 
     qt = QApplication(sys.argv[:1])
+    single = SingleInstance(instance_address("ccc-break-first-paint-modules"))  # as run_gui guards the start
+    single.forward_to_running()
     widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: False)
     widget.show_first()
     qt.processEvents()
@@ -54,7 +58,9 @@ def main() -> None:
         "window_shown": bool(widget.window and widget.window.isVisible()),
         "at_first_paint": loaded(),
         "later_at_first_paint": loaded(LATER),
+        "qt_network_at_first_paint": "PySide6.QtNetwork" in sys.modules,
     }
+    single.serve()
     if "--connect" in sys.argv:
         import asyncio
 
@@ -66,7 +72,9 @@ def main() -> None:
             loop.run_until_complete(widget.start_connecting())
             report["connected"] = loaded()
             report["qt_svg_mapped"] = qt_svg_mapped()
+            report["qt_network_connected"] = "PySide6.QtNetwork" in sys.modules
             loop.run_until_complete(widget.shutdown())
+    single.close()
     print(json.dumps(report))
 
 

@@ -43,6 +43,14 @@ def test_the_check_sees_them_once_the_widget_connects(expected: str) -> None:
     assert isinstance(connected, list) and expected in connected
 
 
+@pytest.mark.linux_only  # Windows guards the start with a named pipe, which only QtNetwork speaks here
+def test_the_single_instance_guard_loads_qts_network_module_after_the_first_paint() -> None:
+    """The guard is a plain socket until the window is up (QtNetwork takes about 10 ms to load); the
+    same run, once connected, has loaded it (Qt's network status), so the check can fail."""
+    assert report()["qt_network_at_first_paint"] is False
+    assert report("--connect")["qt_network_connected"] is True
+
+
 @pytest.mark.linux_only  # reads the process's memory map
 def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
     """The window's icon comes from PNGs rendered at build time: QtSvg would be ~1 MiB all day."""

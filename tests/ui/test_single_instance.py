@@ -5,6 +5,8 @@ nobody can squat the name to make another user's widget exit without showing any
 from __future__ import annotations
 
 import os
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -39,16 +41,61 @@ def instances() -> Iterator[list[SingleInstance]]:
         instance.close()
 
 
+def _guard(shared_tmp: Path, instances: list[SingleInstance]) -> SingleInstance:
+    guard = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    instances.append(guard)
+    return guard
+
+
 @pytest.mark.linux_only
 def test_a_second_start_in_the_same_session_brings_the_first_forward(
     qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
 ) -> None:
-    first = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
-    instances.append(first)
+    first = _guard(shared_tmp, instances)
     assert first.forward_to_running() is False and first.problem is None
-    second = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    first.serve()
     with qtbot.waitSignal(first.activated, timeout=5000):
-        assert second.forward_to_running() is True
+        assert _guard(shared_tmp, instances).forward_to_running() is True
+
+
+@pytest.mark.linux_only
+def test_a_start_while_the_first_window_is_still_coming_up_is_answered_once_it_is(
+    qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """The first widget holds the name before its first paint and answers after it: a double click
+    on the launcher gives one window, and the second start does not wait for the first."""
+    first = _guard(shared_tmp, instances)
+    assert first.forward_to_running() is False
+    assert _guard(shared_tmp, instances).forward_to_running() is True, "the name is held before the paint"
+    with qtbot.waitSignal(first.activated, timeout=5000):
+        first.serve()
+
+
+@pytest.mark.linux_only
+def test_a_socket_left_by_a_crashed_widget_is_taken_over(
+    qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    name = instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp).name
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as crashed:
+        crashed.bind(name)  # closed without removing its file, as a killed widget leaves it
+    first = _guard(shared_tmp, instances)
+    assert first.forward_to_running() is False and first.problem is None
+    assert stat.S_IMODE(os.stat(name).st_mode) == 0o600, "only this user may connect"
+    first.serve()
+    with qtbot.waitSignal(first.activated, timeout=5000):
+        assert _guard(shared_tmp, instances).forward_to_running() is True
+
+
+@pytest.mark.linux_only
+@pytest.mark.parametrize("served", [True, False], ids=["served", "quit before its window was up"])
+def test_a_widget_that_quits_leaves_no_socket_behind(shared_tmp: Path, served: bool) -> None:
+    guard = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
+    assert guard.forward_to_running() is False
+    if served:
+        guard.serve()
+    assert Path(guard.name).exists()
+    guard.close()
+    assert not Path(guard.name).exists()
 
 
 @pytest.mark.linux_only
