@@ -2,7 +2,7 @@
 with --against, against another commit of the widget in the same rounds: fine enough to see a 5 ms
 trim that startup.py's ratios, moved by the host's noise, cannot resolve.
 
-    python benchmarks/first_paint.py [-n 21] [--against REV] [--cold]
+    python benchmarks/first_paint.py [-n 21] [--against REV] [--cold] [--views-only]
 
 Each program runs under a prelude that notes the clock (`perf_counter`, and `process_time` for the
 CPU of all its threads) as its first statement, and prints both and exits after the first
@@ -24,6 +24,12 @@ The widget starts as at a login, from a copy of a home it used once (see startup
 fastest and the median of each with their ratio to the floor, and with --against the median of the
 per-round differences between the two widgets, which the host's bursts of noise move least.
 On one private Xvfb with trayer; bytecode cached as installed copies have it (one uncounted round).
+
+`--views-only` also times the least a first paint can cost with today's view code: a program that
+imports the window, tray, theme and icons modules (and what they import: the controller, tracking,
+models) and paints the remembered state, with none of the start around them (command line, settings,
+logging, single-instance check, composition root). What a split of the first paint from the rest of
+the start could reach without making the view code itself lighter.
 
 `--cold` (root only) drops the kernel's page cache before every run: the first start after a boot,
 when the libraries and modules come from the disk. It empties the cache of the whole machine.
@@ -48,7 +54,66 @@ from tests.e2e import desktop
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# argv: "widget" ccc-break-options... | "floor" SPEC.json
+# The least a first paint can cost with today's view code (--views-only): the window, tray, theme and
+# icons modules with what they import (controller, tracking, models), the remembered state read and
+# painted, and nothing of the start around them: no command line, settings, logging, single-instance
+# check or composition root. argv: STATE.json SPEC.json (the break codes are the captured window's).
+VIEWS_ONLY = r"""
+import json
+import sys
+from pathlib import Path
+
+from app.core.last_state import last_known_state
+from app.core.models import BreakCode
+from app.core.state_memory import StateStartFile
+from app.core.tracking import AgentTracker
+from app.ui import theme
+from app.ui.controller import AgentController
+from app.ui.i18n import install_translator
+from app.ui.main_window import MainWindow
+from app.ui.resources import resource_path
+from app.ui.tray import Tray
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QApplication
+
+
+def combo_items(nodes):
+    for node in nodes:
+        yield from node.get("items", [])
+        yield from combo_items(node["children"])
+
+
+state_file, spec_file = sys.argv[1:3]
+with open(spec_file, encoding="utf-8") as spec:
+    codes = [BreakCode(label, label) for label in combo_items(json.load(spec)["children"])]
+app = QApplication(sys.argv[:1])
+install_translator(app, resource_path("translations"), QLocale("en"))
+memory = StateStartFile(Path(state_file))
+remembered = memory.recall()
+
+
+async def no_client():
+    raise RuntimeError("a first paint needs no client")
+
+
+controller = AgentController(
+    no_client,
+    codes,
+    30.0,
+    tracker=AgentTracker(codes, remembered=remembered),
+    state_memory=memory,
+    last_known=last_known_state(remembered, remembered.agent if remembered else ""),
+)
+look = theme.resolve(theme.SYSTEM)
+theme.apply(app, look)
+tray = Tray(controller)
+window = MainWindow(controller, demo=True, theme=look)
+tray.start()
+window.show()
+app.processEvents()
+"""
+
+# argv: "widget" ccc-break-options... | "floor" SPEC.json | "views" STATE.json SPEC.json
 PRELUDE = """
 import time
 STARTED, STARTED_CPU = time.perf_counter(), time.process_time()
@@ -87,9 +152,9 @@ class StopAtFirstPaint:
 
 sys.meta_path.insert(0, StopAtFirstPaint())
 kind, rest = sys.argv[1], sys.argv[2:]
-if kind == "floor":
+if kind in ("floor", "views"):
     sys.argv = [sys.argv[0], *rest]
-    exec(compile(FLOOR, "window_floor_show", "exec"), {"__name__": "__main__"})
+    exec(compile(FLOOR if kind == "floor" else VIEWS_ONLY, kind, "exec"), {"__name__": "__main__"})
 else:
     sys.argv = ["ccc-break", *rest]
     from app.__main__ import main
@@ -100,7 +165,7 @@ else:
 def timed(kind: str, args: list[str], env: dict[str, str], folder: str) -> tuple[float, float]:
     """(wall ms, CPU ms) from the prelude's first statement to the first paint. Run in `folder`: with
     `-c`, Python looks for modules in the working folder before PYTHONPATH."""
-    script = f"FLOOR = {SHOW!r}\n" + PRELUDE
+    script = f"FLOOR = {SHOW!r}\nVIEWS_ONLY = {VIEWS_ONLY!r}\n" + PRELUDE
     result = subprocess.run(
         [sys.executable, "-c", script, kind, *args],
         env=env, cwd=folder, capture_output=True, text=True, timeout=60, check=False,
@@ -144,6 +209,9 @@ def main() -> int:
     parser.add_argument("-n", "--runs", type=int, default=21, help="measured rounds (default 21)")
     parser.add_argument("--against", metavar="REV", help="also time this commit's widget in the same rounds")
     parser.add_argument("--cold", action="store_true", help="drop the page cache before every run (root only)")
+    parser.add_argument(
+        "--views-only", action="store_true", help="also time the view code's first paint without the start around it"
+    )
     args = parser.parse_args()
     desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
     if args.cold and not os.access("/proc/sys/vm/drop_caches", os.W_OK):
@@ -158,14 +226,16 @@ def main() -> int:
         env = cached_bytecode(desktop.app_environment(display, bus, used_home, credentials=False), pycache)
         use_once([desktop.ccc_break_executable(), "--demo"], env, used_home)
         spec = capture_first_window(display, bus, work, "demo", ["--demo"], credentials=False, home=used_home)
+        state_file = str(next(Path(used_home).rglob("*.state.json")))
         builds = {"this tree": copied_tree(tempfile.mkdtemp(prefix="tree-", dir=work))}
         if args.against:
             builds[args.against] = exported(args.against, tempfile.mkdtemp(prefix="export-", dir=work))
 
-        times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["floor", *builds]}
+        views = ["views only"] if args.views_only else []
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in ["floor", *builds, *views]}
         for round_number in range(args.runs + 1):  # round 0 fills the bytecode caches and is not counted
             order = list(builds) if round_number % 2 else list(reversed(builds))
-            for name in ["floor", *order]:
+            for name in ["floor", *order, *views]:
                 with tempfile.TemporaryDirectory(prefix="run-", dir=work) as into:
                     home = copy_home(used_home, into)
                     env = cached_bytecode(desktop.app_environment(display, bus, home, credentials=False), pycache)
@@ -173,6 +243,9 @@ def main() -> int:
                         drop_page_cache()
                     if name == "floor":
                         result = timed("floor", [spec], env, into)
+                    elif name == "views only":
+                        env["PYTHONPATH"] = builds["this tree"]
+                        result = timed("views", [state_file, spec], env, into)
                     else:
                         env["PYTHONPATH"] = builds[name]  # ahead of the installed (or editable) copy
                         result = timed("widget", ["--demo"], env, into)
@@ -184,7 +257,7 @@ def main() -> int:
     for measure, index in (("wall", 0), ("CPU", 1)):
         floor = [sample[index] for sample in times["floor"]]
         print(f"{measure}: same-window floor  {spread(floor)}")
-        for name in builds:
+        for name in [*builds, *views]:
             widget = [sample[index] for sample in times[name]]
             print(
                 f"{measure}: {name:<18} {spread(widget)}  ratio fastest {min(widget) / min(floor):.2f}, "
