@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.i18n import _
+
 
 @dataclass(frozen=True)
 class InstanceAddress:
@@ -46,13 +48,13 @@ def private_dir_problem(path: Path, uid: int) -> str | None:
     try:
         info = path.lstat()
     except OSError as error:
-        return f"{path} cannot be used ({error.strerror or error})"
+        return _("{path} cannot be used ({error})").format(path=path, error=error.strerror or error)
     if not stat.S_ISDIR(info.st_mode):
-        return f"{path} is not a folder"
+        return _("{path} is not a folder").format(path=path)
     if info.st_uid != uid:
-        return f"{path} belongs to another user"
+        return _("{path} belongs to another user").format(path=path)
     if info.st_mode & 0o077:
-        return f"{path} can be used by other users"
+        return _("{path} can be used by other users").format(path=path)
     return None
 
 
@@ -81,7 +83,9 @@ def instance_address(
         if problem is not None:
             return InstanceAddress(
                 str(folder / f"{app_id}-{session}.sock"),
-                f"The check for a second CCC Break was skipped: {problem}. Ask IT to look at it.",
+                _("The check for a second CCC Break was skipped: {problem}. Ask IT to look at it.").format(
+                    problem=problem
+                ),
             )
     return InstanceAddress(str(folder / f"{app_id}-{session}.sock"))
 
@@ -96,7 +100,9 @@ def _windows_address(app_id: str, environ: Mapping[str, str]) -> InstanceAddress
         fallback = _tag(f"{environ.get('USERDOMAIN', '')}-{environ.get('USERNAME', '')}")
         return InstanceAddress(
             f"{app_id}-{fallback}-{_windows_session_id()}",
-            f"The check for a second CCC Break was skipped: Windows did not say who you are ({error}).",
+            _("The check for a second CCC Break was skipped: Windows did not say who you are ({error}).").format(
+                error=error
+            ),
         )
     return InstanceAddress(f"{app_id}-{user}-{_windows_session_id()}")
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from app.core.instance_address import InstanceAddress, pipe_peer_sid, process_user_sid
+from app.ui.i18n import tr
 
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -55,6 +56,10 @@ def peer_uid(connection: QLocalSocket) -> int | None:
         return None
     with pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM, fileno=os.dup(descriptor)) as probe:
         return socket_peer_uid(probe)
+
+
+def _guard_off(why: str) -> str:
+    return tr("The check for a second CCC Break is off for this run ({why}).").format(why=why)
 
 
 def _is_ours(connection: QLocalSocket, *, we_serve: bool) -> bool:
@@ -103,7 +108,7 @@ class SingleInstance(QObject):
         # Qt owns the descriptor from here: it closes it, and removes the socket's file, on close().
         if not server.listen(descriptor):
             os.close(descriptor)
-            self.problem = f"The check for a second CCC Break is off for this run ({server.errorString()})."
+            self.problem = _guard_off(server.errorString())
             logger.warning("%s", self.problem)
             return
         server.newConnection.connect(self._accept)
@@ -145,7 +150,7 @@ class SingleInstance(QObject):
         return True
 
     def _another_users(self) -> None:
-        self.problem = "Another user's program holds this session's CCC Break address; starting anyway."
+        self.problem = tr("Another user's program holds this session's CCC Break address; starting anyway.")
         logger.warning("%s", self.problem)
 
     def _listen(self) -> None:
@@ -170,7 +175,7 @@ class SingleInstance(QObject):
             listening.listen(8)
         except OSError as error:
             listening.close()
-            self.problem = f"The check for a second CCC Break is off for this run ({error.strerror or error})."
+            self.problem = _guard_off(error.strerror or str(error))
             logger.warning("%s", self.problem)
             return
         self._listening = listening
@@ -187,7 +192,7 @@ class SingleInstance(QObject):
                 return
             QLocalServer.removeServer(self.name)
             if not server.listen(self.name):
-                self.problem = f"The check for a second CCC Break is off for this run ({server.errorString()})."
+                self.problem = _guard_off(server.errorString())
                 logger.warning("%s", self.problem)
                 return
         server.newConnection.connect(self._accept)

@@ -12,7 +12,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="94"/>
+        <location filename="../../app/ui/main_window.py" line="97"/>
         <source>Breaks today: %n, {time}</source>
         <translation>
             <numerusform>Breaks today: %n, {time}</numerusform>
@@ -20,7 +20,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/ui/main_window.py" line="99"/>
+        <location filename="../../app/ui/main_window.py" line="102"/>
         <source>{code}: %n break(s), {time}</source>
         <translation>
             <numerusform>{code}: %n break, {time}</numerusform>

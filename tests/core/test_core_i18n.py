@@ -21,6 +21,7 @@ from app.core.autostart import AutoStart
 from app.core.credentials import CredentialStore
 from app.core.doctor import Report, run_doctor
 from app.core.errors import ApiError, ConfigError, DeniedAction, advice_for
+from app.core.instance_address import instance_address, private_dir_problem
 from app.core.memory_keyring import MemoryKeyring
 from app.core.settings.model import SETTING_KEYS, Settings
 from app.core.settings.paths import ConfigPaths
@@ -152,6 +153,31 @@ def test_error_advice_goes_through_the_catalogue() -> None:
     assert_wrapped(advice_for("Never.Heard.Of", 400))
     assert_wrapped(advice_for("Never.Heard.Of", 503))
     assert_wrapped(ConfigError().user_message)
+
+
+@pytest.mark.linux_only  # folder owners and modes
+@pytest.mark.usefixtures("pseudo_catalogue")
+def test_why_the_second_start_check_was_skipped_goes_through_the_catalogue(tmp_path: Path) -> None:
+    """The agent is told, in their language, why two widgets may run side by side (the Unix reasons;
+    Windows has one more, which says Windows did not name the user)."""
+    lax = tmp_path / "lax"
+    lax.mkdir(mode=0o777)
+    lax.chmod(0o777)
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for problem in (
+        private_dir_problem(tmp_path / "missing", os.getuid()),
+        private_dir_problem(a_file, os.getuid()),
+        private_dir_problem(tmp_path, os.getuid() + 1),
+        private_dir_problem(lax, os.getuid()),
+    ):
+        assert problem is not None
+        assert_wrapped(problem)
+    (tmp_path / f"ccc-break-{os.getuid()}").mkdir(mode=0o777)
+    (tmp_path / f"ccc-break-{os.getuid()}").chmod(0o777)
+    address = instance_address("ccc-break", environ={"XDG_SESSION_ID": "7"}, temp_root=tmp_path)
+    assert address.problem is not None
+    assert_wrapped(address.problem)
 
 
 @pytest.mark.usefixtures("pseudo_catalogue")
