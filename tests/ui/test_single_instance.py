@@ -87,6 +87,21 @@ def test_a_socket_left_by_a_crashed_widget_is_taken_over(
 
 
 @pytest.mark.linux_only
+def test_an_address_too_long_for_a_socket_turns_the_guard_off_and_says_so(
+    tmp_path: Path, instances: list[SingleInstance]
+) -> None:
+    """A socket's path has a limit (108 bytes on Linux): a runtime folder deeper than that must not
+    stop the widget, nor leave the agent guessing why a second copy could start."""
+    runtime = tmp_path / ("deep-" * 30)
+    runtime.mkdir(mode=0o700)
+    guard = SingleInstance(instance_address("ccc-break", environ={"XDG_RUNTIME_DIR": str(runtime)}))
+    instances.append(guard)
+    assert guard.forward_to_running() is False
+    assert guard.problem is not None and "off for this run" in guard.problem
+    guard.serve()  # nothing to hand over: the widget runs on without the guard
+
+
+@pytest.mark.linux_only
 @pytest.mark.parametrize("served", [True, False], ids=["served", "quit before its window was up"])
 def test_a_widget_that_quits_leaves_no_socket_behind(shared_tmp: Path, served: bool) -> None:
     guard = SingleInstance(instance_address("ccc-break", environ=SESSION, temp_root=shared_tmp))
