@@ -226,7 +226,7 @@ def main() -> int:
         env = cached_bytecode(desktop.app_environment(display, bus, used_home, credentials=False), pycache)
         use_once([desktop.ccc_break_executable(), "--demo"], env, used_home)
         spec = capture_first_window(display, bus, work, "demo", ["--demo"], credentials=False, home=used_home)
-        state_file = str(next(Path(used_home).rglob("*.state.json")))
+        state_file = next(Path(used_home).rglob("*.state.json")).relative_to(used_home)  # in each run's copy
         builds = {"this tree": copied_tree(tempfile.mkdtemp(prefix="tree-", dir=work))}
         if args.against:
             builds[args.against] = exported(args.against, tempfile.mkdtemp(prefix="export-", dir=work))
@@ -245,7 +245,7 @@ def main() -> int:
                         result = timed("floor", [spec], env, into)
                     elif name == "views only":
                         env["PYTHONPATH"] = builds["this tree"]
-                        result = timed("views", [state_file, spec], env, into)
+                        result = timed("views", [os.path.join(home, state_file), spec], env, into)
                     else:
                         env["PYTHONPATH"] = builds[name]  # ahead of the installed (or editable) copy
                         result = timed("widget", ["--demo"], env, into)
