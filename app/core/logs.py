@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from app import APP_ID
-from app.core.private_files import PrivateRotatingFileHandler, private_dir
+from app.core.private_files import private_dir
 
 _SIGNATURE = re.compile(r"(Signature=)[^&\s,\"']+")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -53,6 +53,40 @@ class RedactingFilter(logging.Filter):
 redaction = RedactingFilter()
 
 
+class LogFileOnFirstRecord(logging.Handler):
+    """The rotating log file, opened (and its module imported) when the first record comes: a widget
+    that starts quietly has its window up before any of it loads. A file that cannot be opened
+    then (a full or read-only home) is given up quietly: the widget runs on, its console still logs."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+        self._given_up = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None and not self._given_up:
+            from app.core.log_file import PrivateRotatingFileHandler
+
+            try:
+                self._file = PrivateRotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            except OSError:
+                self._given_up = True
+                return
+            self._file.setFormatter(self.formatter)
+        if self._file is not None:
+            self._file.emit(record)  # this handler's filters (redaction) and lock have applied
+
+    def flush(self) -> None:
+        if self._file is not None:
+            self._file.flush()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 def quiet_noisy_loggers() -> None:
     # qasync logs every executor call at DEBUG, request URLs included: too noisy even for -v.
     logging.getLogger("qasync").setLevel(logging.INFO)
@@ -75,7 +109,7 @@ def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: 
         try:
             private_dir(directory)
             log_file = directory / f"{APP_ID}.log"
-            handlers.append(PrivateRotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"))
+            handlers.append(LogFileOnFirstRecord(log_file))
         except OSError:
             log_file = None  # a read-only or full home must not stop the widget
     quiet_noisy_loggers()

@@ -4,7 +4,6 @@ file can name the agent, the AccessKey ID and the contact centre."""
 from __future__ import annotations
 
 import contextlib
-import logging.handlers
 import os
 import tempfile
 from pathlib import Path
@@ -37,13 +36,3 @@ def write_private(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-
-
-class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log whose every file (the first, and each one after a rollover) is 0600."""
-
-    def _open(self):  # type: ignore[no-untyped-def]  # the base class's signature
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
-        if os.name == "posix":
-            os.fchmod(fd, PRIVATE_FILE_MODE)  # a file left by an older version, or made under a lax umask
-        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)

@@ -1,4 +1,5 @@
-"""The log file the widget writes never holds a secret or a request signature, whatever logs it."""
+"""The log file the widget writes never holds a secret or a request signature, whatever logs it, and
+never stops the widget."""
 
 from __future__ import annotations
 
@@ -60,3 +61,20 @@ def test_log_file_never_holds_a_registered_secret_or_a_signature(tmp_path: Path,
     assert signature not in text
     assert "<redacted>" in text
     assert text.count("<redacted>") >= 4
+
+
+def test_a_log_file_that_cannot_be_opened_is_given_up_quietly(
+    tmp_path: Path, restored_root_logger: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file opens at the widget's first record; when it cannot (here its name is taken by a folder,
+    as a full or read-only home would refuse it), the widget logs on to the console and prints no
+    logging traceback at the agent, record after record."""
+    log_file = configure_logging(to_file=True, log_dir=tmp_path)
+    assert log_file is not None
+    log_file.mkdir()
+    logger = logging.getLogger("tests.core.test_logs")
+    for attempt in range(3):
+        logger.warning("the widget goes on %d", attempt)
+    err = capsys.readouterr().err
+    assert "Logging error" not in err and "Traceback" not in err
+    assert "the widget goes on 2" in err  # the console still has every record

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.log_file import PrivateRotatingFileHandler
 from app.core.logs import configure_logging
-from app.core.private_files import PrivateRotatingFileHandler
 
 # POSIX permissions; Windows ACLs are per user already. A marker, not a skip: CI fails on skips.
 pytestmark = pytest.mark.linux_only

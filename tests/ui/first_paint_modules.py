@@ -3,13 +3,18 @@ the heavy modules are loaded then; with `--connect`, also after it connected. Ru
 tests/ui/test_lazy_start.py in a process of its own (sys.modules must start empty)."""
 
 import json
+import logging
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
 # Not needed to draw the first window either: dialogs opened later, launch at login, the network's
 # helpers (urllib's proxy lookup, the service's clock, today's breaks), Qt's network status, and the
 # event loop's machinery (asyncio, qasync); the signing code with its hashing (OpenSSL), and
-# subprocess (only macOS asks a command for its languages).
+# subprocess (only macOS asks a command for its languages); the log file's rotating handler, which
+# brings pickle and queue (opened at the first record: a quiet start writes none before its window).
 LATER = (
     "app.ui.settings_dialog",
     "app.ui.first_run",
@@ -23,6 +28,7 @@ LATER = (
     "app.core.signing",
     "hashlib",
     "subprocess",
+    "logging.handlers",
 )
 
 
@@ -44,14 +50,18 @@ def main() -> None:
 
     import app.__main__  # noqa: F401 - the GUI entry point, as the launcher imports it
     from app.core.instance_address import instance_address
+    from app.core.logs import configure_logging
     from app.core.startup import build_context
     from app.ui.application import WidgetApp
     from app.ui.single_instance import SingleInstance
 
+    build_context({}, demo=True)  # an earlier start (it made this home's device ID): this is a login start
+    log_dir = Path(tempfile.mkdtemp(prefix="ccc-break-first-paint-"))
+    log_file = configure_logging(to_file=True, log_dir=log_dir)  # as the widget's start does
     qt = QApplication(sys.argv[:1])
     single = SingleInstance(instance_address("ccc-break-first-paint-modules"))  # as run_gui guards the start
     single.forward_to_running()
-    widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: False)
+    widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: True)  # as on a desktop with its panel up
     widget.show_first()
     qt.processEvents()
     report = {
@@ -73,8 +83,12 @@ def main() -> None:
             report["connected"] = loaded()
             report["qt_svg_mapped"] = qt_svg_mapped()
             report["qt_network_connected"] = "PySide6.QtNetwork" in sys.modules
+            logging.getLogger("app").info("connected")  # the demo's first records: the log file opens
+            report["log_file_connected"] = "logging.handlers" in sys.modules and bool(log_file and log_file.exists())
             loop.run_until_complete(widget.shutdown())
     single.close()
+    logging.shutdown()  # closes the log file, so its folder can go (Windows keeps open files)
+    shutil.rmtree(log_dir, ignore_errors=True)
     print(json.dumps(report))
 
 

@@ -51,6 +51,12 @@ def test_the_single_instance_guard_loads_qts_network_module_after_the_first_pain
     assert report("--connect")["qt_network_connected"] is True
 
 
+def test_the_log_file_opens_at_the_widgets_first_record() -> None:
+    """Its rotating handler (logging.handlers, with pickle and queue) is among the modules the first
+    paint goes without (above); the same run, once it logs, has it and its file, so that check can fail."""
+    assert report("--connect")["log_file_connected"] is True
+
+
 @pytest.mark.linux_only  # reads the process's memory map
 def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
     """The window's icon comes from PNGs rendered at build time: QtSvg would be ~1 MiB all day."""
