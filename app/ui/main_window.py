@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TR_NOOP, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleEvent,
     QCloseEvent,
     QGuiApplication,
     QHideEvent,
@@ -546,6 +544,10 @@ class MainWindow(QWidget):
     def _announce_state(self, badge: str) -> None:
         """A screen reader hears the new state: the badge's name changes and says so (AT-SPI relays it)."""
         self.badge_text.setAccessibleName(tr("Your state: {state}").format(state=badge))
+        if not self.isVisible():
+            return  # nothing heard it yet; and the first window does not wait for QAccessible (2 ms to load)
+        from PySide6.QtGui import QAccessible, QAccessibleEvent
+
         if QAccessible.isActive():
             QAccessible.updateAccessibility(QAccessibleEvent(self.badge_text, QAccessible.Event.NameChanged))
 

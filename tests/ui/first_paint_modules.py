@@ -31,9 +31,18 @@ LATER = (
     "logging.handlers",
 )
 
+# Qt classes PySide6 makes on first use, each with all its enums: QAccessible alone is about 2 ms.
+LATER_QT_GUI_CLASSES = ("QAccessible", "QAccessibleEvent")
+
 
 def loaded(names: tuple[str, ...] = HEAVY) -> list[str]:
     return sorted(name for name in sys.modules if any(name == h or name.startswith(h + ".") for h in names))
+
+
+def made_qt_gui_classes() -> list[str]:
+    from PySide6 import QtGui
+
+    return [name for name in LATER_QT_GUI_CLASSES if name in vars(QtGui)]  # made on first use: then named
 
 
 def qt_svg_mapped() -> bool | None:
@@ -69,6 +78,7 @@ def main() -> None:
         "at_first_paint": loaded(),
         "later_at_first_paint": loaded(LATER),
         "qt_network_at_first_paint": "PySide6.QtNetwork" in sys.modules,
+        "qt_gui_classes_at_first_paint": made_qt_gui_classes(),
     }
     single.serve()
     if "--connect" in sys.argv:

@@ -51,6 +51,12 @@ def test_the_single_instance_guard_loads_qts_network_module_after_the_first_pain
     assert report("--connect")["qt_network_connected"] is True
 
 
+def test_the_first_window_goes_without_qts_accessibility_classes() -> None:
+    """PySide6 makes a Qt class, with every enum it has, when it is first used: QAccessible is about 2 ms.
+    A screen reader is told of state changes once the window is on screen; before, nothing listens."""
+    assert report()["qt_gui_classes_at_first_paint"] == []
+
+
 def test_the_log_file_opens_at_the_widgets_first_record() -> None:
     """Its rotating handler (logging.handlers, with pickle and queue) is among the modules the first
     paint goes without (above); the same run, once it logs, has it and its file, so that check can fail."""
