@@ -148,6 +148,7 @@ class WidgetApp(SettingsFlow, QObject):
 
         self.show_first(minimized=minimized)
         await asyncio.sleep(0)  # let Qt paint before the heavy imports below
+        self.finish_first()
         await self.start_connecting(minimized=minimized)
 
     def show_first(self, *, minimized: bool = False) -> None:
@@ -200,6 +201,14 @@ class WidgetApp(SettingsFlow, QObject):
         # Without a tray the window is the app, so it always opens.
         if not minimized or not self.tray_attached:
             self.window.bring_forward()
+
+    def finish_first(self) -> None:
+        """Just after the first paint, before anything else: the window's shortcuts and the tray's menu,
+        which the agent uses next but the first window need not wait for."""
+        if self.window is not None:
+            self.window.add_shortcuts()
+        if self.tray is not None:
+            self.tray.rebuild_menu()
 
     async def start_connecting(self, *, minimized: bool = False) -> None:
         """After the first paint: the session, the demo simulator, polling, first run."""
@@ -532,6 +541,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     wakeup = SignalWakeup(on_signal, (signal.SIGINT, signal.SIGTERM))
     widget.show_first(minimized=minimized)
     app.processEvents()  # the window is mapped now; asyncio and qasync (tens of ms) load after it
+    widget.finish_first()
     single.serve()  # a second start meanwhile waited in the socket's backlog: it is answered now
 
     import asyncio

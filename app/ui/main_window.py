@@ -11,10 +11,8 @@ from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
     QHideEvent,
-    QKeySequence,
     QPixmap,
     QResizeEvent,
-    QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -151,6 +149,9 @@ def plain_label(text: str = "") -> QLabel:
 
 
 class MainWindow(QWidget):
+    """The agent's window. Its owner calls `add_shortcuts()` once it is painted (the keys come a moment
+    after the first paint, not before it)."""
+
     settings_requested = Signal()
     quit_requested = Signal()
     hidden = Signal()  # put away (to the tray, minimised): a moment to keep its place
@@ -172,6 +173,7 @@ class MainWindow(QWidget):
         self.theme = theme
         self._height_before_error: int | None = None
         self._badge_icon_shown: QPixmap | None = None
+        self._shortcuts_added = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
         self._build(demo)
@@ -305,16 +307,6 @@ class MainWindow(QWidget):
         layout.addLayout(buttons)
         self.take_break_button.clicked.connect(self.take_break)
         self.ready_button.clicked.connect(self.get_ready)
-        # Window-wide shortcuts: they work whichever widget has focus, and do nothing when the
-        # matching button is disabled.
-        QShortcut(QKeySequence("Ctrl+B"), self, self.take_break)
-        QShortcut(QKeySequence("Ctrl+R"), self, self.get_ready)
-        QShortcut(QKeySequence("Ctrl+Q"), self, self.quit_requested.emit)
-        QShortcut(QKeySequence("F5"), self, self.controller.refresh_soon)
-        QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
-        QShortcut(QKeySequence("Escape"), self, self._escape)
-        QShortcut(QKeySequence("Ctrl+M"), self, lambda: self.compact_button.toggle())
-        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.on_top_button.toggle())
 
         self.error_frame = QFrame()
         self.error_frame.setObjectName("errorArea")
@@ -540,6 +532,24 @@ class MainWindow(QWidget):
             self._fit_height()
         if today is not None:
             self.today_text.setText(today_text(today, self._now(), self.controller.label_for))
+
+    def add_shortcuts(self) -> None:
+        """Window-wide shortcuts: they work whichever widget has focus, and do nothing when the matching
+        button is disabled. Added once the window is painted (the widget does it at once): QKeySequence,
+        with its enums, is about 1 ms the first window need not wait for."""
+        if self._shortcuts_added:
+            return
+        self._shortcuts_added = True
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence("Ctrl+B"), self, self.take_break)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.get_ready)
+        QShortcut(QKeySequence("Ctrl+Q"), self, self.quit_requested.emit)
+        QShortcut(QKeySequence("F5"), self, self.controller.refresh_soon)
+        QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
+        QShortcut(QKeySequence("Escape"), self, self._escape)
+        QShortcut(QKeySequence("Ctrl+M"), self, lambda: self.compact_button.toggle())
+        QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.on_top_button.toggle())
 
     def _announce_state(self, badge: str) -> None:
         """A screen reader hears the new state: the badge's name changes and says so (AT-SPI relays it)."""

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app import PRODUCT_NAME
@@ -62,8 +62,7 @@ class Tray(QObject):
         self.window_modes: Callable[[], tuple[bool, bool]] = lambda: (False, False)
         self.last_message_timeout_ms: int | None = None  # how long the last notification was asked to stay
         self._shown_icon: QIcon | None = None
-        self.rebuild_menu()
-        self.refresh()
+        self.refresh()  # the menu is filled once the window is painted (rebuild_menu), and at each opening
 
     @property
     def attached(self) -> bool:
@@ -143,7 +142,11 @@ class Tray(QObject):
             self.icon.setToolTip(tooltip)
 
     def rebuild_menu(self) -> None:
-        """Rebuilt on every opening, so codes and enabled states are never out of date."""
+        """Rebuilt on every opening, so codes and enabled states are never out of date. First filled just
+        after the first paint: QAction and QKeySequence, with their enums, are Qt classes the first
+        window need not wait for."""
+        from PySide6.QtGui import QAction, QKeySequence
+
         self.menu.clear()
         can_break, why_not_break = self.controller.can_take_break()
         can_ready, why_not_ready = self.controller.can_get_ready()

@@ -32,7 +32,9 @@ LATER = (
 )
 
 # Qt classes PySide6 makes on first use, each with all its enums: QAccessible alone is about 2 ms.
-LATER_QT_GUI_CLASSES = ("QAccessible", "QAccessibleEvent")
+# Screen readers are told of changes once the window is shown; the window's shortcuts and the
+# tray's menu (QKeySequence, QAction) are added right after the first paint.
+LATER_QT_GUI_CLASSES = ("QAccessible", "QAccessibleEvent", "QKeySequence", "QShortcut", "QAction")
 
 
 def loaded(names: tuple[str, ...] = HEAVY) -> list[str]:

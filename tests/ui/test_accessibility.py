@@ -69,6 +69,7 @@ def test_escape_puts_the_window_away_when_a_tray_holds_the_app(
     window = MainWindow(widget.controller, hide_on_close=lambda: True)  # as with a tray attached
     try:
         window.bring_forward()
+        window.add_shortcuts()  # as the widget does once the window is painted
         QTest.qWaitForWindowExposed(window)
         QTest.keyClick(window, Qt.Key.Key_Escape)
         assert not window.isVisible()

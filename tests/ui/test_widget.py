@@ -233,6 +233,15 @@ def test_with_a_tray_minimised_start_stays_hidden_and_close_hides(qloop: Loop, m
     qloop.run(scenario())
 
 
+def test_the_tray_menu_is_filled_once_the_widget_has_started(qloop: Loop, make_widget: MakeWidget) -> None:
+    """Filled right after the first paint, not only when it opens: a panel that shows an exported menu
+    without asking first (StatusNotifier hosts read it over D-Bus) must not show it empty."""
+    widget = make_widget(tray=True)
+    assert widget.tray is not None
+    titles = [action.text() for action in widget.tray.menu.actions() if not action.isSeparator()]
+    assert titles[:2] == ["Take Break", "Ready"] and titles[-1] == "Quit"
+
+
 def test_tray_menu_lists_codes_and_takes_a_break(qloop: Loop, make_widget: MakeWidget) -> None:
     """The tray menu, rebuilt when it opens, has one entry per code and takes the break."""
     widget = make_widget(tray=True)
