@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.core.credentials import CredentialStore
 from app.core.settings.paths import default_config_paths
 from app.core.settings.store import ConfigStore, LoadedConfig
 
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the network stack and keyring load on first use, after the 
 
     from app.core.access_key import Credentials
     from app.core.client import CccClient
+    from app.core.credentials import CredentialStore
     from app.core.proxy import ProxySettings
     from app.core.server_clock import ServerClock
     from app.core.settings.model import Settings
@@ -32,9 +33,24 @@ DEMO_CONNECTION = frozenset({"endpoint", "region", "instance_id", "user_id", "us
 class RunContext:
     config_store: ConfigStore
     loaded: LoadedConfig
-    credentials: CredentialStore
+    # The AccessKey's owner, made on first use: the widget's first paint goes without the keyring's code.
+    make_credentials: Callable[[], CredentialStore]
     overrides: Mapping[str, object] = field(default_factory=dict)
     demo: bool = False
+    _credentials: CredentialStore | None = field(default=None, init=False, repr=False)
+    _credentials_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def credentials(self) -> CredentialStore:
+        with self._credentials_lock:  # first used from the GUI thread or a worker: one store either way
+            if self._credentials is None:
+                self._credentials = self.make_credentials()
+            return self._credentials
+
+    @credentials.setter
+    def credentials(self, store: CredentialStore) -> None:
+        with self._credentials_lock:
+            self._credentials = store
 
     def reload(self) -> LoadedConfig:
         self.loaded = self.config_store.load(self.overrides)
@@ -50,11 +66,20 @@ def build_context(
     if demo:
         overrides = {"instance_id": DEMO_INSTANCE_ID, "user_id": DEMO_USER_ID, **overrides}
         store = ConfigStore(default_config_paths("demo", environ=environ), never_locked=DEMO_CONNECTION)
-        credentials = CredentialStore(backend_factory=_memory_keyring, environ={})
     else:
         store = ConfigStore(default_config_paths(environ=environ))
-        credentials = CredentialStore(environ=environ)
-    return RunContext(store, store.load(overrides), credentials, dict(overrides), demo)
+    return RunContext(store, store.load(overrides), _credential_store_maker(demo, environ), dict(overrides), demo)
+
+
+def _credential_store_maker(demo: bool, environ: Mapping[str, str]) -> Callable[[], CredentialStore]:
+    def make() -> CredentialStore:
+        from app.core.credentials import CredentialStore
+
+        if demo:
+            return CredentialStore(backend_factory=_memory_keyring, environ={})
+        return CredentialStore(environ=environ)
+
+    return make
 
 
 # Command-line options named exactly like the settings they override for one run.

@@ -13,7 +13,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from app.core.access_key import Credentials
-from app.core.credentials import CredentialSource, CredentialStatus
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.keyring_backends import NO_BACKEND_NAME
 from app.core.logs import redaction
@@ -24,6 +23,7 @@ from app.ui.i18n import tr
 if TYPE_CHECKING:  # the dialog's module loads when Settings is first opened, not before the first paint
     import asyncio
 
+    from app.core.credentials import CredentialStatus  # the keyring's owner: after the first paint too
     from app.ui.settings_dialog import CredentialInput
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,8 @@ class SettingsFlow:
 
     async def _open_settings(self) -> None:
         # A locked, missing or broken keyring never keeps Settings shut: the dialog says what is wrong.
+        from app.core.credentials import CredentialSource
+
         status = await self._settings_credential_status()
         saved: Credentials | None = None
         if status.source is not CredentialSource.NONE:  # NONE: nothing to read (and no second unlock prompt)
@@ -111,6 +113,8 @@ class SettingsFlow:
         self.settings_dialog.show()
 
     async def _settings_credential_status(self) -> CredentialStatus:
+        from app.core.credentials import CredentialSource, CredentialStatus
+
         try:
             status: CredentialStatus = await self._in_executor(self.context.credentials.status)
         except Exception as error:  # any keyring, D-Bus or OS failure: Settings opens anyway and says so

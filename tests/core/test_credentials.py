@@ -462,3 +462,26 @@ def test_finding_the_system_keyring_looks_for_no_other_platforms_libraries(tmp_p
     backend, seen = result.stdout.strip().splitlines()[-2:]
     assert backend, "no backend name was reported"
     assert ast.literal_eval(seen) == []
+
+
+def test_a_run_has_one_credential_store_whichever_thread_first_asks(tmp_path: Path) -> None:
+    """The widget makes its store on first use (after the first paint), from the GUI thread or a
+    worker. Two stores would not share their lock, and a save could interleave with a read: every
+    thread asking at once gets the same one, and the demo's never reaches the system keyring."""
+    from app.core.startup import build_context
+
+    context = build_context({}, demo=True, environ={"CCC_BREAK_CONFIG_DIR": str(tmp_path)})
+    seen: list[CredentialStore] = []
+    ready = threading.Barrier(8)
+
+    def ask() -> None:
+        ready.wait()
+        seen.append(context.credentials)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and all(store is seen[0] for store in seen)
+    assert seen[0].status().backend_name == "memory only (demo)"  # the demo's own, not the system's

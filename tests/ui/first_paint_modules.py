@@ -14,7 +14,8 @@ HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
 # helpers (urllib's proxy lookup, the service's clock, today's breaks), Qt's network status, and the
 # event loop's machinery (asyncio, qasync); the signing code with its hashing (OpenSSL), and
 # subprocess (only macOS asks a command for its languages); the log file's rotating handler, which
-# brings pickle and queue (opened at the first record: a quiet start writes none before its window).
+# brings pickle and queue (opened at the first record: a quiet start writes none before its window);
+# the AccessKey's owner (the store is made when the widget first reads the keyring).
 LATER = (
     "app.ui.settings_dialog",
     "app.ui.first_run",
@@ -29,6 +30,7 @@ LATER = (
     "hashlib",
     "subprocess",
     "logging.handlers",
+    "app.core.credentials",
 )
 
 # Qt classes PySide6 makes on first use, each with all its enums: QAccessible alone is about 2 ms.
