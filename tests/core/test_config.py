@@ -686,6 +686,38 @@ def test_log_dir_env_override(tmp_path: Path) -> None:
     assert default_log_dir({}).name in ("log", "Logs", "ccc-break")
 
 
+@pytest.mark.linux_only  # Windows and macOS ask the OS through platformdirs itself
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},  # ~/.local/state
+        {"XDG_STATE_HOME": "/srv/agents/state"},
+        {"XDG_STATE_HOME": ""},
+    ],
+)
+def test_the_log_folder_on_linux_is_the_one_platformdirs_names(
+    environ: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Worked out by hand on Linux, to keep platformdirs (5 ms) off the first window: IT and the
+    doctor must still find the log where every earlier version wrote it."""
+    import platformdirs
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    expected = Path(platformdirs.user_log_dir("ccc-break", appauthor=False))
+    assert default_log_dir({"HOME": str(tmp_path / "home"), **environ}) == expected
+
+
+@pytest.mark.linux_only
+def test_a_relative_xdg_state_home_is_ignored_as_the_spec_says(tmp_path: Path) -> None:
+    """XDG: a relative path in the variable is invalid and ignored, or the log would follow the
+    folder the widget happened to start in."""
+    found = default_log_dir({"HOME": str(tmp_path), "XDG_STATE_HOME": "relative/state"})
+    assert found == tmp_path / ".local" / "state" / "ccc-break" / "log"
+
+
 def test_changing_the_region_keeps_the_endpoint_settings_showed(tmp_path: Path) -> None:
     """The organisation sets an endpoint as a default; the agent changes only the region in Settings:
     after saving, requests still go to the endpoint Settings showed, not silently elsewhere."""

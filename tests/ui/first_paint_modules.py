@@ -82,6 +82,7 @@ def main() -> None:
         "at_first_paint": loaded(),
         "later_at_first_paint": loaded(LATER),
         "qt_network_at_first_paint": "PySide6.QtNetwork" in sys.modules,
+        "platformdirs_at_first_paint": "platformdirs" in sys.modules,
         "qt_gui_classes_at_first_paint": made_qt_gui_classes(),
     }
     single.serve()

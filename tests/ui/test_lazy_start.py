@@ -64,6 +64,13 @@ def test_the_log_file_opens_at_the_widgets_first_record() -> None:
     assert report("--connect")["log_file_connected"] is True
 
 
+@pytest.mark.linux_only  # Windows and macOS ask the OS for their folders through platformdirs
+def test_the_first_window_on_linux_goes_without_platformdirs() -> None:
+    """The settings and log folders are the XDG ones, worked out from the environment: platformdirs
+    would be about 5 ms of the agent's wait."""
+    assert report()["platformdirs_at_first_paint"] is False
+
+
 @pytest.mark.linux_only  # reads the process's memory map
 def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
     """The window's icon comes from PNGs rendered at build time: QtSvg would be ~1 MiB all day."""
