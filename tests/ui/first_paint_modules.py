@@ -4,6 +4,7 @@ tests/ui/test_lazy_start.py in a process of its own (sys.modules must start empt
 
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -70,7 +71,10 @@ def main() -> None:
 
     build_context({}, demo=True)  # an earlier start (it made this home's device ID): this is a login start
     log_dir = Path(tempfile.mkdtemp(prefix="ccc-break-first-paint-"))
-    log_file = configure_logging(to_file=True, log_dir=log_dir)  # as the widget's start does
+    if sys.platform == "linux":  # the log folder found as the widget finds it (XDG), in a folder of ours
+        os.environ.pop("CCC_BREAK_LOG_DIR", None)
+        os.environ["XDG_STATE_HOME"] = str(log_dir)
+    log_file = configure_logging(to_file=True, log_dir=None if sys.platform == "linux" else log_dir)
     qt = QApplication(sys.argv[:1])
     single = SingleInstance(instance_address("ccc-break-first-paint-modules"))  # as run_gui guards the start
     single.forward_to_running()
