@@ -10,7 +10,10 @@ root=$(cd "$here/../.." && pwd)
 # shellcheck source=tests/windows/wine_env.sh
 . "$here/wine_env.sh"
 
-[ -f "$WINE_PYTHON_DIR/python.exe" ] || bash "$here/setup_wine.sh" >/dev/null
+# Always, not only when the interpreter is missing: the project is installed editable, from one
+# checkout. Run from another clone, the stage would otherwise import the first clone's code (or
+# fail with "No module named app" once that clone is gone). Up to date, this is only a check.
+bash "$here/setup_wine.sh" >/dev/null
 
 xvfb_pid=
 trayer_pid=
