@@ -698,7 +698,7 @@ def test_log_dir_env_override(tmp_path: Path) -> None:
 def test_the_log_folder_on_linux_is_the_one_platformdirs_names(
     environ: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Worked out by hand on Linux, to keep platformdirs (5 ms) off the first window: IT and the
+    """Worked out by hand on Linux, to keep platformdirs (2-3 ms) off the first window: IT and the
     doctor must still find the log where every earlier version wrote it."""
     import platformdirs
 

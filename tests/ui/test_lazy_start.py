@@ -67,7 +67,7 @@ def test_the_log_file_opens_at_the_widgets_first_record() -> None:
 @pytest.mark.linux_only  # Windows and macOS ask the OS for their folders through platformdirs
 def test_the_first_window_on_linux_goes_without_platformdirs() -> None:
     """The settings and log folders are the XDG ones, worked out from the environment: platformdirs
-    would be about 5 ms of the agent's wait."""
+    would be 2-3 ms of the agent's wait."""
     assert report()["platformdirs_at_first_paint"] is False
 
 

@@ -74,7 +74,7 @@ def _windows_app_dir(environ: Mapping[str, str], *, roaming: bool) -> Path:
     (this PC only). On Windows the shell says where (platformdirs asks it), whatever the environment
     says; elsewhere (tests) the environment."""
     if sys.platform == "win32":
-        import platformdirs  # imported only where the OS is asked: on Linux it would be 5 ms of each start
+        import platformdirs  # imported only where the OS is asked: on Linux it would be 2-3 ms of each start
 
         return Path(platformdirs.user_config_dir(APP_ID, appauthor=False, roaming=roaming))
     variable, fallback = ("APPDATA", "Roaming") if roaming else ("LOCALAPPDATA", "Local")
@@ -184,6 +184,6 @@ def default_log_dir(environ: Mapping[str, str] = os.environ) -> Path:
         import platformdirs  # %LOCALAPPDATA%\ccc-break\Logs, ~/Library/Logs/ccc-break: the OS is asked
 
         return Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
-    # Linux and other Unix: platformdirs' answer ($XDG_STATE_HOME/ccc-break/log), without its 5 ms
+    # Linux and other Unix: platformdirs' answer ($XDG_STATE_HOME/ccc-break/log), without its 2-3 ms
     # import on the way to the first window.
     return _xdg_home(environ, "XDG_STATE_HOME", ".local/state") / APP_ID / "log"
