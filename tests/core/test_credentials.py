@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -471,6 +472,14 @@ def test_a_run_has_one_credential_store_whichever_thread_first_asks(tmp_path: Pa
     from app.core.startup import build_context
 
     context = build_context({}, demo=True, environ={"CCC_BREAK_CONFIG_DIR": str(tmp_path)})
+    make_store, made = context.make_credentials, []
+
+    def slow_to_make() -> CredentialStore:
+        made.append(threading.current_thread().name)
+        time.sleep(0.05)  # a store slow to make (keyring's backend discovery can be): the others ask meanwhile
+        return make_store()
+
+    context.make_credentials = slow_to_make
     seen: list[CredentialStore] = []
     ready = threading.Barrier(8)
 
@@ -483,5 +492,6 @@ def test_a_run_has_one_credential_store_whichever_thread_first_asks(tmp_path: Pa
         thread.start()
     for thread in threads:
         thread.join()
+    assert len(made) == 1, "made more than once"
     assert len(seen) == 8 and all(store is seen[0] for store in seen)
     assert seen[0].status().backend_name == "memory only (demo)"  # the demo's own, not the system's
