@@ -17,6 +17,10 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
 
     def _open(self):  # type: ignore[no-untyped-def]  # the base class's signature
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
-        if os.name == "posix":
-            os.fchmod(fd, PRIVATE_FILE_MODE)  # a file left by an older version, or made under a lax umask
-        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+        try:
+            if os.name == "posix":
+                os.fchmod(fd, PRIVATE_FILE_MODE)  # a file left by an older version, or made under a lax umask
+            return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+        except BaseException:
+            os.close(fd)  # e.g. another user's file we may write but not chmod: not left open
+            raise

@@ -5,9 +5,12 @@ The code never logs secrets; the filter is the second line of defence for what a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import sys
 import threading
+import traceback
 from pathlib import Path
 
 from app import APP_ID
@@ -54,9 +57,10 @@ redaction = RedactingFilter()
 
 
 class LogFileOnFirstRecord(logging.Handler):
-    """The rotating log file, opened (and its module imported) when the first record comes: a widget
-    that starts quietly has its window up before any of it loads. A file that cannot be opened
-    then (a full or read-only home) is given up quietly: the widget runs on, its console still logs."""
+    """The rotating log file, opened (and its module imported) at the first record or by `open()`,
+    whichever comes first: the widget opens it just after its first paint, so the window never
+    waits for it. A file that cannot be opened (a full or read-only home) is given up quietly: the
+    widget runs on and its console still logs."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -64,16 +68,29 @@ class LogFileOnFirstRecord(logging.Handler):
         self._file: logging.Handler | None = None
         self._given_up = False
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if self._file is None and not self._given_up:
+    def open(self) -> None:
+        with self.lock or contextlib.nullcontext():
+            self._open_file()
+
+    def _open_file(self) -> None:  # under the handler's lock
+        if self._file is not None or self._given_up:
+            return
+        try:
             from app.core.log_file import PrivateRotatingFileHandler
 
-            try:
-                self._file = PrivateRotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-            except OSError:
-                self._given_up = True
-                return
-            self._file.setFormatter(self.formatter)
+            self._file = PrivateRotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        except OSError:
+            self._given_up = True
+            return
+        except Exception:  # a logging problem must never reach the code that logged
+            self._given_up = True
+            if sys.stderr is not None:  # None in a windowed Windows app
+                traceback.print_exc(file=sys.stderr)
+            return
+        self._file.setFormatter(self.formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._open_file()
         if self._file is not None:
             self._file.emit(record)  # this handler's filters (redaction) and lock have applied
 
@@ -87,13 +104,22 @@ class LogFileOnFirstRecord(logging.Handler):
         super().close()
 
 
+def open_log_file() -> None:
+    """Open the widget's log file now (it would open at the first record otherwise): called just after
+    the first paint, from the GUI thread, before any worker thread can log."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, LogFileOnFirstRecord):
+            handler.open()
+
+
 def quiet_noisy_loggers() -> None:
     # qasync logs every executor call at DEBUG, request URLs included: too noisy even for -v.
     logging.getLogger("qasync").setLevel(logging.INFO)
 
 
 def configure_logging(*, verbose: bool = False, to_file: bool = False, log_dir: Path | None = None) -> Path | None:
-    """Set up the root logger once per process; returns the log file when one is written."""
+    """Set up the root logger once per process; returns the log file's path when the widget writes one
+    (its folder exists then; the file is opened by `open_log_file` or at the first record)."""
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     for handler in list(root.handlers):

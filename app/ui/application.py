@@ -28,7 +28,7 @@ from app.core.access_key import Credentials
 from app.core.errors import CccBreakError, ConfigError
 from app.core.instance_address import instance_address
 from app.core.last_state import last_known_state
-from app.core.logs import redaction
+from app.core.logs import open_log_file, redaction
 from app.core.proxy import ProxySettings
 from app.core.settings.model import Settings
 from app.core.startup import RunContext, client_for
@@ -209,6 +209,7 @@ class WidgetApp(SettingsFlow, QObject):
             self.window.add_shortcuts()
         if self.tray is not None:
             self.tray.rebuild_menu()
+            self.tray.log_waiting()
 
     async def start_connecting(self, *, minimized: bool = False) -> None:
         """After the first paint: the session, the demo simulator, polling, first run."""
@@ -542,6 +543,7 @@ def run_gui(context: RunContext, *, minimized: bool = False) -> int:
     widget.show_first(minimized=minimized)
     app.processEvents()  # the window is mapped now; asyncio and qasync (tens of ms) load after it
     widget.finish_first()
+    open_log_file()  # now, on this thread: a worker's first record must not be the one to import it
     single.serve()  # a second start meanwhile waited in the socket's backlog: it is answered now
 
     import asyncio

@@ -69,13 +69,17 @@ class Tray(QObject):
         return self.icon.isVisible()
 
     def start(self) -> bool:
-        """Show the icon now if a tray exists; otherwise keep trying for a minute."""
+        """Show the icon now if a tray exists; otherwise keep trying for a minute (`log_waiting` says so
+        once the window is up: a record before it would open the log file on the way to it)."""
         if self._try_attach():
             return True
-        logger.info("No system tray yet; retrying for %d s", ATTACH_WINDOW_MS // 1000)
         self._attach_timer.start()
         self._attach_deadline.start()
         return False
+
+    def log_waiting(self) -> None:
+        if self._attach_timer.isActive():
+            logger.info("No system tray yet; retrying for %d s", ATTACH_WINDOW_MS // 1000)
 
     def _try_attach(self) -> bool:
         if not self._tray_available():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.logs import configure_logging, redaction
+from app.core.logs import configure_logging, open_log_file, redaction
 
 
 @pytest.fixture
@@ -78,3 +78,36 @@ def test_a_log_file_that_cannot_be_opened_is_given_up_quietly(
     err = capsys.readouterr().err
     assert "Logging error" not in err and "Traceback" not in err
     assert "the widget goes on 2" in err  # the console still has every record
+
+
+def test_the_widget_opens_its_log_file_before_anything_is_logged(tmp_path: Path, restored_root_logger: None) -> None:
+    """Just after the first paint the widget opens the file on its GUI thread: IT finds it from then on,
+    and the first record, often a keyring worker's, does not have to open it."""
+    log_file = configure_logging(to_file=True, log_dir=tmp_path)
+    assert log_file is not None and not log_file.exists()  # nothing before the window
+    open_log_file()
+    assert log_file.is_file() and log_file.read_text(encoding="utf-8") == ""
+    logging.getLogger("tests.core.test_logs").warning("after the paint")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "after the paint" in log_file.read_text(encoding="utf-8")
+
+
+def test_a_log_file_that_fails_in_an_unforeseen_way_never_reaches_the_code_that_logged(
+    tmp_path: Path, restored_root_logger: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever goes wrong opening the file (here a ValueError), logging goes on without it: a record
+    logged by the widget must never become an exception in the widget."""
+    import app.core.log_file
+
+    class Broken:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise ValueError("unforeseen")
+
+    monkeypatch.setattr(app.core.log_file, "PrivateRotatingFileHandler", Broken)
+    log_file = configure_logging(to_file=True, log_dir=tmp_path)
+    assert log_file is not None
+    logging.getLogger("tests.core.test_logs").warning("still logged")
+    err = capsys.readouterr().err
+    assert "still logged" in err and "ValueError: unforeseen" in err  # said once, for whoever reads stderr
+    assert not log_file.exists()

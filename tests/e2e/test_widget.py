@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import signal
+import stat
+import sys
 import time
 
 import pytest
@@ -35,6 +37,18 @@ def test_ctrl_b_takes_a_break_and_ctrl_r_gets_ready(tray_host: str, launch: Laun
 
     press_until(run, window, "ctrl+r", lambda: simulator.state() == "READY")
     assert simulator.requests("ReadyForService", "OK")
+    assert run.process.poll() is None
+
+
+def test_the_log_file_is_there_once_the_window_is_up(tray_host: str, launch: Launcher) -> None:
+    """IT asked to look at the log finds it as soon as the widget is on screen, private to the agent.
+    (That it opens before anything is logged is tests/core/test_logs.py's: here a first start logs.)"""
+    run = launch()
+    run.wait_for_window()
+    log_file = launch.home / "log" / f"{APP_ID}.log"
+    assert log_file.is_file(), "no log file once the window is up"
+    if sys.platform != "win32":
+        assert stat.S_IMODE(log_file.stat().st_mode) == 0o600
     assert run.process.poll() is None
 
 

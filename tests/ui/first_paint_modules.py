@@ -78,7 +78,8 @@ def main() -> None:
     qt = QApplication(sys.argv[:1])
     single = SingleInstance(instance_address("ccc-break-first-paint-modules"))  # as run_gui guards the start
     single.forward_to_running()
-    widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: True)  # as on a desktop with its panel up
+    # As on a desktop with its panel up; with --no-tray, a login start before the panel is there.
+    widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: "--no-tray" not in sys.argv)
     widget.show_first()
     qt.processEvents()
     report = {

@@ -58,6 +58,14 @@ def test_the_first_window_goes_without_qts_accessibility_shortcut_and_action_cla
     assert report()["qt_gui_classes_at_first_paint"] == []
 
 
+def test_a_start_before_the_panel_is_up_goes_without_them_too() -> None:
+    """At login the widget often starts before the desktop's panel: waiting for the tray is said in the
+    log once the window is up, so the log file (and the rest) still come after the paint."""
+    shown = report("--no-tray")
+    assert shown["window_shown"] is True
+    assert shown["at_first_paint"] == [] and shown["later_at_first_paint"] == []
+
+
 def test_the_log_file_opens_at_the_widgets_first_record() -> None:
     """Its rotating handler (logging.handlers, with pickle and queue) is among the modules the first
     paint goes without (above); the same run, once it logs, has it and its file, so that check can fail."""
