@@ -12,7 +12,8 @@ root=$(cd "$here/../.." && pwd)
 
 # Always, not only when the interpreter is missing: the project is installed editable, from one
 # checkout. Run from another clone, the stage would otherwise import the first clone's code (or
-# fail with "No module named app" once that clone is gone). Up to date, this is only a check.
+# fail with "No module named app" once that clone is gone). Up to date, this is only a check. The
+# interpreter is shared: stages of two clones at once need two caches (CCC_BREAK_WINE_CACHE).
 bash "$here/setup_wine.sh" >/dev/null
 
 xvfb_pid=
