@@ -1,25 +1,23 @@
 """SIGTERM and SIGINT reach the widget while Qt waits in C++: Python runs a signal handler only between
-bytecodes, so the C-level handler writes the signal to a socket (`signal.set_wakeup_fd`) and a
+bytecodes, so the C-level handler writes the signal to a pipe (`signal.set_wakeup_fd`) and a
 QSocketNotifier wakes the event loop, which returns to Python. No timer ticks all day for this."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
-import socket
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSocketNotifier
 
 
 class SignalWakeup(QObject):
-    """The one owner of the wake-up socket pair; `close()` puts the default handling back."""
+    """The one owner of the wake-up pipe; `close()` puts the default handling back."""
 
     def __init__(self, on_signal: Callable[[], None], signals: tuple[int, ...], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._reader, self._writer = socket.socketpair()  # a socket on every platform (Windows needs one)
-        for end in (self._reader, self._writer):
-            end.setblocking(False)
+        self._reader, self._writer = _wakeup_pair()
         self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
         self._signals = signals
         for number in signals:
@@ -28,9 +26,9 @@ class SignalWakeup(QObject):
         self._notifier.activated.connect(self._drain)
 
     def _drain(self) -> None:
-        # Reading empties the socket; returning to Python is what runs the handler itself.
+        # Reading empties the pipe; returning to Python is what runs the handler itself.
         with contextlib.suppress(BlockingIOError, InterruptedError):
-            while self._reader.recv(512):
+            while self._reader.read(512):
                 pass
 
     def close(self) -> None:
@@ -40,3 +38,35 @@ class SignalWakeup(QObject):
             signal.signal(number, signal.SIG_DFL)
         self._reader.close()
         self._writer.close()
+
+
+class _End:
+    """One end of the wake-up pair, a pipe's or a socket's, read and closed alike."""
+
+    def __init__(self, fileno: int, read: Callable[[int], bytes], close: Callable[[], None]) -> None:
+        self._fileno, self.read, self.close = fileno, read, close
+
+    def fileno(self) -> int:
+        return self._fileno
+
+
+def _wakeup_pair() -> tuple[_End, _End]:
+    """Non-blocking (reader, writer). A pipe where the OS allows one: the socket module would be about
+    3 ms of the first window, for its enums. Windows' set_wakeup_fd takes a socket only."""
+    if os.name == "posix":
+        reader, writer = os.pipe()  # not inherited by child processes (PEP 446)
+        for end in (reader, writer):
+            os.set_blocking(end, False)
+        return (
+            _End(reader, lambda size: os.read(reader, size), lambda: os.close(reader)),
+            _End(writer, lambda size: b"", lambda: os.close(writer)),
+        )
+    import socket
+
+    read_socket, write_socket = socket.socketpair()
+    for end in (read_socket, write_socket):
+        end.setblocking(False)
+    return (
+        _End(read_socket.fileno(), read_socket.recv, read_socket.close),
+        _End(write_socket.fileno(), write_socket.recv, write_socket.close),
+    )

@@ -13,10 +13,12 @@ Windows names a pipe, which only QtNetwork speaks here: there the guard is Qt's 
 
 from __future__ import annotations
 
+# The socket module's C core: socket.py adds enums of every AF_*, SOCK_* and MSG_* constant, built at
+# import (about 3 ms before the first window); the guard needs one AF_UNIX socket and no more.
+import _socket
 import contextlib
 import logging
 import os
-import socket as pysocket
 import struct
 import sys
 from typing import TYPE_CHECKING
@@ -35,12 +37,12 @@ CONNECT_TIMEOUT_MS = 500
 MESSAGE = b"show\n"
 
 
-def socket_peer_uid(connection: pysocket.socket) -> int | None:
+def socket_peer_uid(connection: _socket.socket) -> int | None:
     """The user id of the process at the other end of a Unix socket (Linux); None where the OS cannot say."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        credentials = connection.getsockopt(pysocket.SOL_SOCKET, pysocket.SO_PEERCRED, struct.calcsize("3i"))
+        credentials = connection.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, struct.calcsize("3i"))
     except OSError:
         return None
     _pid, uid, _gid = struct.unpack("3i", credentials)
@@ -54,8 +56,11 @@ def peer_uid(connection: QLocalSocket) -> int | None:
     descriptor = int(connection.socketDescriptor())
     if descriptor < 0:
         return None
-    with pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM, fileno=os.dup(descriptor)) as probe:
+    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM, fileno=os.dup(descriptor))
+    try:
         return socket_peer_uid(probe)
+    finally:
+        probe.close()
 
 
 def _guard_off(why: str) -> str:
@@ -81,7 +86,7 @@ class SingleInstance(QObject):
         self.problem = address.problem  # shown to the agent when set: the guard is off for this run
         self.forwarded = False  # a widget that started at the same moment won the name: we deferred to it
         self._server: QLocalServer | None = None
-        self._listening: pysocket.socket | None = None  # Unix: bound and listening, until Qt takes it (serve)
+        self._listening: _socket.socket | None = None  # Unix: bound and listening, until Qt takes it (serve)
 
     def forward_to_running(self) -> bool:
         """True when our own running widget answered and was asked to show itself. Otherwise this
@@ -118,9 +123,9 @@ class SingleInstance(QObject):
         """Our own running widget is there: it was asked to come forward."""
         if sys.platform == "win32":
             return self._pipe_answered()
-        probe = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
-        probe.settimeout(CONNECT_TIMEOUT_MS / 1000)
-        with probe:
+        probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
+            probe.settimeout(CONNECT_TIMEOUT_MS / 1000)
             try:
                 probe.connect(self.name)
             except OSError:  # nobody there: no socket, or one left by a widget that crashed
@@ -131,7 +136,9 @@ class SingleInstance(QObject):
                 return False
             with contextlib.suppress(OSError):  # it went away meanwhile: it was there, and is ending
                 probe.sendall(MESSAGE)
-        return True
+            return True
+        finally:
+            probe.close()
 
     def _pipe_answered(self) -> bool:
         from PySide6.QtNetwork import QLocalSocket
@@ -157,7 +164,7 @@ class SingleInstance(QObject):
         if sys.platform == "win32":
             self._listen_on_pipe()
             return
-        listening = pysocket.socket(pysocket.AF_UNIX, pysocket.SOCK_STREAM)
+        listening = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         try:
             try:
                 listening.bind(self.name)

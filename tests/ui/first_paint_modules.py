@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -67,6 +68,7 @@ def main() -> None:
     from app.core.logs import configure_logging
     from app.core.startup import build_context
     from app.ui.application import WidgetApp
+    from app.ui.signal_wakeup import SignalWakeup
     from app.ui.single_instance import SingleInstance
 
     build_context({}, demo=True)  # an earlier start (it made this home's device ID): this is a login start
@@ -77,6 +79,7 @@ def main() -> None:
     log_file = configure_logging(to_file=True, log_dir=None if sys.platform == "linux" else log_dir)
     qt = QApplication(sys.argv[:1])
     single = SingleInstance(instance_address("ccc-break-first-paint-modules"))  # as run_gui guards the start
+    wakeup = SignalWakeup(lambda: None, (signal.SIGTERM,))  # and as it hears a logout
     single.forward_to_running()
     # As on a desktop with its panel up; with --no-tray, a login start before the panel is there.
     widget = WidgetApp(build_context({}, demo=True), tray_available=lambda: "--no-tray" not in sys.argv)
@@ -88,6 +91,7 @@ def main() -> None:
         "later_at_first_paint": loaded(LATER),
         "qt_network_at_first_paint": "PySide6.QtNetwork" in sys.modules,
         "platformdirs_at_first_paint": "platformdirs" in sys.modules,
+        "socket_at_first_paint": "socket" in sys.modules,
         "qt_gui_classes_at_first_paint": made_qt_gui_classes(),
     }
     single.serve()
@@ -107,6 +111,7 @@ def main() -> None:
             report["log_file_connected"] = "logging.handlers" in sys.modules and bool(log_file and log_file.exists())
             loop.run_until_complete(widget.shutdown())
     single.close()
+    wakeup.close()
     logging.shutdown()  # closes the log file, so its folder can go (Windows keeps open files)
     shutil.rmtree(log_dir, ignore_errors=True)
     print(json.dumps(report))

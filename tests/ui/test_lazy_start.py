@@ -79,6 +79,13 @@ def test_the_first_window_on_linux_goes_without_platformdirs() -> None:
     assert report()["platformdirs_at_first_paint"] is False
 
 
+@pytest.mark.linux_only  # Windows guards the start with a named pipe and wakes on a socket pair
+def test_the_guard_and_the_logout_wake_up_go_without_the_socket_module() -> None:
+    """One Unix socket for the guard, a pipe for the signal wake-up: the socket module builds enums of
+    all its constants at import, about 3 ms of the agent's wait."""
+    assert report()["socket_at_first_paint"] is False
+
+
 @pytest.mark.linux_only  # reads the process's memory map
 def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
     """The window's icon comes from PNGs rendered at build time: QtSvg would be ~1 MiB all day."""
