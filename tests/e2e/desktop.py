@@ -301,10 +301,12 @@ class XDisplay:
 # --- the command-line X tools ------------------------------------------------------------------------
 
 
+def _run_x(display: str, args: list[str], timeout: float = 10) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, env={**os.environ, "DISPLAY": display}, capture_output=True, text=True, timeout=timeout)
+
+
 def x_tool(display: str, *args: str, check: bool = True, timeout: float = 10) -> str:
-    result = subprocess.run(
-        list(args), env={**os.environ, "DISPLAY": display}, capture_output=True, text=True, timeout=timeout
-    )
+    result = _run_x(display, list(args), timeout)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
     return result.stdout
@@ -348,10 +350,27 @@ _TREE_LINE = re.compile(
 )
 
 
+# xwininfo walks the tree one request per window: a window that another client destroys meanwhile
+# (Wine and Qt make and drop helper windows at start-up) fails the whole walk with BadWindow or
+# BadDrawable. That is the tree changing, not an error; a fresh walk sees the new tree.
+_TREE_CHANGED = re.compile(r"X Error: (?:3: Bad Window|9: Bad Drawable)")
+_TREE_ATTEMPTS = 50
+
+
+def _tree_text(display: str, target: list[str]) -> str:
+    for _attempt in range(_TREE_ATTEMPTS - 1):
+        result = _run_x(display, ["xwininfo", "-tree", *target])
+        if result.returncode == 0:
+            return result.stdout
+        if not _TREE_CHANGED.search(result.stderr):
+            break
+    return x_tool(display, "xwininfo", "-tree", *target)
+
+
 def window_tree(display: str, root: int | None = None) -> list[XWindow]:
     """Every window below root (default: the screen's root), parsed from `xwininfo -tree`."""
     target = ["-root"] if root is None else ["-id", str(root)]
-    out = x_tool(display, "xwininfo", "-tree", *target)
+    out = _tree_text(display, target)
     windows = []
     for line in out.splitlines():
         found = _TREE_LINE.match(line)
