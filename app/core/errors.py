@@ -7,7 +7,7 @@ secret, a signature or a full request URL.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.i18n import N_, _
 from app.core.text import bounded
@@ -163,8 +163,7 @@ def advice_for(code: str, http_status: int, params: Sequence[str] = (), denied: 
     return _(_UNKNOWN_5XX if http_status >= 500 else _UNKNOWN_4XX)
 
 
-@dataclass(frozen=True)
-class DeniedAction:
+class DeniedAction(NamedTuple):
     """What a RAM denial names (`AccessDeniedDetail`), so IT can fix the policy."""
 
     action: str  # AuthAction, e.g. ccc:TakeBreak

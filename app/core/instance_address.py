@@ -13,14 +13,13 @@ import re
 import stat
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from app.core.i18n import _
 
 
-@dataclass(frozen=True)
-class InstanceAddress:
+class InstanceAddress(NamedTuple):
     """What QLocalServer and QLocalSocket take: a socket path on Unix, a pipe name on Windows.
     `problem` says why no guard is possible; the widget then starts anyway and says so."""
 

@@ -4,14 +4,13 @@ state began (`state_memory`), which every state change rewrites."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.models import UserState
 from app.core.state_memory import RememberedStart
 
 
-@dataclass(frozen=True)
-class LastKnownState:
+class LastKnownState(NamedTuple):
     state: UserState
     break_code: str  # "" unless on a break
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.errors import ProtocolError
 from app.core.i18n import N_, _
@@ -61,8 +60,11 @@ def state_words(raw: str) -> str:
     return _(raw) if raw in _STATE_WORDS else raw
 
 
-@dataclass(frozen=True)
-class BreakCode:
+# Value records here, and in the other modules the first window needs, are NamedTuples rather than
+# frozen dataclasses: CPython 3.11 compiles a dataclass's generated methods when its module is
+# imported, 0.3-0.8 ms a class, and twenty of them were about 12 ms of every start
+# (benchmarks/README.md). Their tuple side (indexing, equality with a plain tuple) is not used.
+class BreakCode(NamedTuple):
     code: str
     label: str = ""
     max_minutes: int | None = None
@@ -132,8 +134,7 @@ def as_text_list(value: object) -> tuple[str, ...]:
     return (as_text(value),)
 
 
-@dataclass(frozen=True)
-class CallInfo:
+class CallInfo(NamedTuple):
     """The call in progress (PollUserStatus `CallContext`): which way, with whom, since when."""
 
     job_id: str
@@ -170,8 +171,7 @@ class CallInfo:
         }
 
 
-@dataclass(frozen=True)
-class AgentStatus:
+class AgentStatus(NamedTuple):
     user_state: UserState
     raw_user_state: str
     break_code: str
@@ -186,8 +186,8 @@ class AgentStatus:
     signed_skill_groups: tuple[str, ...]
     instance_id: str
     user_id: str
+    received_at: datetime  # when this answer arrived (from_context stamps it)
     request_id: str | None = None
-    received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     call: CallInfo | None = None  # PollUserStatus only: the call in progress
     parallel_jobs: tuple[str, ...] = ()  # UserContext.ParallelJobList
 

@@ -9,7 +9,8 @@ request on a thread pool, and would send loopback traffic (the demo simulator) t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from app.core.endpoint import is_loopback_host
@@ -18,11 +19,10 @@ from app.core.endpoint import is_loopback_host
 # ProxySettings before the first paint and reads the system's only after it.
 
 
-@dataclass(frozen=True)
-class ProxySettings:
+class ProxySettings(NamedTuple):
     """Proxy URLs by scheme (`http`, `https`, `all`) and the bypass list (`no`), as urllib gives them."""
 
-    proxies: Mapping[str, str] = field(default_factory=dict)
+    proxies: Mapping[str, str] = MappingProxyType({})  # read-only: one empty default for all
     # On Windows and macOS, with no proxy variable set, the OS's own bypass list applies.
     system_bypass: Callable[[str], bool] = lambda _host: False
 

@@ -8,9 +8,9 @@ controller sends the request and renders the outcome.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.core.models import AgentStatus, UserState
 from app.core.tracking import CALL_STATES, SYSTEM_BREAK_CODES
@@ -26,8 +26,7 @@ class Verdict(StrEnum):
     DROPPED_BREAK_ELSEWHERE = "dropped_break_elsewhere"  # a break was taken elsewhere (workbench, supervisor)
 
 
-@dataclass(frozen=True)
-class QueuedBreak:
+class QueuedBreak(NamedTuple):
     code: str
     queued_at: datetime
 

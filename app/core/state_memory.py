@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from app.core.private_files import private_dir, write_private
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RememberedStart:
+class RememberedStart(NamedTuple):
     agent: str
     state: str  # the state key, e.g. "BREAK:lunch"
     since: datetime

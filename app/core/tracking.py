@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.core.models import AgentStatus, BreakCode, UserState
 from app.core.settings.model import MIN_POLL_INTERVAL as MIN_POLL_SECONDS
@@ -72,8 +73,7 @@ class NotificationGate:
         return True
 
 
-@dataclass(frozen=True)
-class StatusEvent:
+class StatusEvent(NamedTuple):
     kind: EventKind
     previous: AgentStatus | None
     current: AgentStatus

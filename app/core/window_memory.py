@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from app.core.private_files import private_dir, write_private
 
@@ -19,8 +19,7 @@ MAX_SCREENS_KEPT = 8  # a hot-desking agent meets many monitors; keep the latest
 VISIBLE_MARGIN = 48  # at least this much of the title bar must be on a screen to grab it
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(NamedTuple):
     x: int
     y: int
     width: int
@@ -30,14 +29,12 @@ class Rect:
         return self.x <= x < self.x + self.width and self.y <= y < self.y + self.height
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     name: str  # e.g. "DP-1 2560x1440": the same monitor, at the same resolution
     available: Rect  # without panels and task bars
 
 
-@dataclass(frozen=True)
-class WindowPlace:
+class WindowPlace(NamedTuple):
     geometry: Rect
     compact: bool = False
     on_top: bool = False
@@ -88,7 +85,8 @@ class WindowMemory:
     def remember(self, key: str, place: WindowPlace) -> None:
         places = self._read()
         places.pop(key, None)
-        places[key] = asdict(place)  # the latest last, so trimming drops the oldest
+        # the latest last, so trimming drops the oldest; named fields, as recall reads them
+        places[key] = {**place._asdict(), "geometry": place.geometry._asdict()}
         while len(places) > MAX_SCREENS_KEPT:
             places.pop(next(iter(places)))
         try:

@@ -7,16 +7,14 @@ single instance, signals, the event loop) around it.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import signal
 import sys
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QLocale, QObject, QSize
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -66,12 +64,14 @@ logger = logging.getLogger(__name__)
 NOTIFICATIONS_KEPT = 50
 
 
-@dataclass(frozen=True)
-class Timings:
+class Timings(NamedTuple):
     """How often the widget's one repeating timer fires (the poll aside). The soak test runs a whole
     day at top speed."""
 
     tick_ms: int = 1000  # the window's counters, only while it is shown
+
+
+EVERY_SECOND = Timings()
 
 
 class WidgetApp(SettingsFlow, QObject):
@@ -84,7 +84,7 @@ class WidgetApp(SettingsFlow, QObject):
         autostart: AutoStart | None = None,
         tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        timings: Timings = Timings(),
+        timings: Timings = EVERY_SECOND,
         watch_sleep: Callable[[], SleepWatcher] = SleepWatcher,
     ) -> None:
         super().__init__()
@@ -268,8 +268,8 @@ class WidgetApp(SettingsFlow, QObject):
         window.set_compact(saved.compact)  # first: the mode decides how small the window may be
         smallest = window.minimumSizeHint()
         box = saved.geometry
-        saved = dataclasses.replace(
-            saved, geometry=Rect(box.x, box.y, max(box.width, smallest.width()), max(box.height, smallest.height()))
+        saved = saved._replace(
+            geometry=Rect(box.x, box.y, max(box.width, smallest.width()), max(box.height, smallest.height()))
         )
         place = place_on(saved, self._screens())  # a vanished screen: onto one that is there
         box = place.geometry
@@ -297,9 +297,7 @@ class WidgetApp(SettingsFlow, QObject):
 
     def set_theme_choice(self, choice: str) -> None:
         """Light, dark or the system's (""): applied at once to every window."""
-        self.context.loaded = dataclasses.replace(
-            self.context.loaded, settings=self.context.loaded.settings.replace(theme=choice)
-        )
+        self.context.loaded = self.context.loaded._replace(settings=self.context.loaded.settings.replace(theme=choice))
         self.theme = theme.resolve(choice)
         self._apply_theme()
 

@@ -10,9 +10,8 @@ import contextlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QT_TR_NOOP, QObject, QTimer, Signal
 
@@ -51,8 +50,7 @@ SYSTEM_BREAK_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class ShownError:
+class ShownError(NamedTuple):
     """What the error area shows: a sentence to act on, the code, and the RequestId to quote to IT."""
 
     message: str

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from PySide6.QtCore import QT_TR_NOOP, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -12,8 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, 
 from app.core.models import UserState
 
 
-@dataclass(frozen=True)
-class StateLook:
+class StateLook(NamedTuple):
     colour: str
     shape: str  # circle-check, pause-square, diamond, triangle, ring, question
     label: str  # English source text; translated by the views

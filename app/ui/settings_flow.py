@@ -96,7 +96,7 @@ class SettingsFlow:
             # Show what will really happen at login (a package may have installed a system entry).
             with contextlib.suppress(AutoStartError, OSError):
                 enabled = await self._in_executor(self.autostart.is_enabled)
-                loaded = dataclasses.replace(loaded, settings=loaded.settings.replace(launch_at_login=enabled))
+                loaded = loaded._replace(settings=loaded.settings.replace(launch_at_login=enabled))
         self._autostart_shown = loaded.settings.launch_at_login
         from app.ui.settings_dialog import SettingsDialog
 

@@ -7,7 +7,7 @@ application style sheet, and the state badge asks `badge_colour`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -19,8 +19,7 @@ from app.ui.icons import OVER_TIME, StateLook
 SYSTEM, LIGHT, DARK = "", "light", "dark"
 
 
-@dataclass(frozen=True)
-class Theme:
+class Theme(NamedTuple):
     dark: bool
     window: str  # the window's background: what the badge and plain text sit on
     text: str

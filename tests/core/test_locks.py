@@ -7,7 +7,6 @@ real; a file "of the agent's own" is given to uid 65534 (nobody) when running as
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -331,8 +330,7 @@ def test_on_windows_a_file_the_agent_names_cannot_lock_or_replace_locked_values(
     assert paths.system_files[0] == mine and str(paths.system_files[-1]).endswith("ccc-break.ini")
     # IT's file stands in a temporary folder: on Windows the real %ProgramData% comes from the shell,
     # whatever the environment says (tests/windows/test_windows_paths.py checks that).
-    paths = dataclasses.replace(
-        paths,
+    paths = paths._replace(
         user_file=tmp_path / "local" / "ccc-break" / "ccc-break.ini",
         system_files=(mine, program_data / "ccc-break" / "ccc-break.ini"),
     )

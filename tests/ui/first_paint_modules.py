@@ -51,6 +51,19 @@ def made_qt_gui_classes() -> list[str]:
     return [name for name in LATER_QT_GUI_CLASSES if name in vars(QtGui)]  # made on first use: then named
 
 
+def app_dataclasses() -> list[str]:
+    """The app's dataclasses made so far: Python compiles each one's methods when its module loads."""
+    import dataclasses
+
+    return sorted(
+        f"{name}.{value.__qualname__}"
+        for name, module in list(sys.modules.items())
+        if name == "app" or name.startswith("app.")
+        for value in vars(module).values()
+        if isinstance(value, type) and value.__module__ == name and dataclasses.is_dataclass(value)
+    )
+
+
 def qt_svg_mapped() -> bool | None:
     """Whether Qt's SVG library is in this process (Linux: its memory map); None where that cannot be read."""
     try:
@@ -93,6 +106,7 @@ def main() -> None:
         "platformdirs_at_first_paint": "platformdirs" in sys.modules,
         "socket_at_first_paint": "socket" in sys.modules,
         "qt_gui_classes_at_first_paint": made_qt_gui_classes(),
+        "dataclasses_at_first_paint": app_dataclasses(),
     }
     single.serve()
     if "--connect" in sys.argv:
@@ -105,6 +119,7 @@ def main() -> None:
         with loop:
             loop.run_until_complete(widget.start_connecting())
             report["connected"] = loaded()
+            report["dataclasses_connected"] = app_dataclasses()
             report["qt_svg_mapped"] = qt_svg_mapped()
             report["qt_network_connected"] = "PySide6.QtNetwork" in sys.modules
             logging.getLogger("app").info("connected")  # the demo's first records: the log file opens

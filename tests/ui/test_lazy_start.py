@@ -90,3 +90,24 @@ def test_the_guard_and_the_logout_wake_up_go_without_the_socket_module() -> None
 def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
     """The window's icon comes from PNGs rendered at build time: QtSvg would be ~1 MiB all day."""
     assert report("--connect")["qt_svg_mapped"] is False
+
+
+# Mutable state made per run (the run's context, the settings store's layers, the overrun schedule)
+# and the AccessKey, whose dataclass repr hides the secret; every value record before the first
+# paint is a NamedTuple.
+DATACLASSES_BEFORE_THE_WINDOW = [
+    "app.core.access_key.Credentials",
+    "app.core.settings.store._Layer",
+    "app.core.settings.store._System",
+    "app.core.startup.RunContext",
+    "app.core.tracking.OverrunSchedule",
+]
+
+
+def test_the_first_window_makes_only_the_few_dataclasses_it_needs() -> None:
+    """Python 3.11 compiles a dataclass's methods when its module loads, 0.3-0.8 ms a class: twenty of
+    them were about 12 ms of every start (benchmarks/README.md). A value record the first window needs
+    is a NamedTuple; a new dataclass here is a start made slower."""
+    assert report()["dataclasses_at_first_paint"] == DATACLASSES_BEFORE_THE_WINDOW
+    connected = report("--connect")["dataclasses_connected"]
+    assert isinstance(connected, list) and "app.core.client.Timeouts" in connected  # the check sees them

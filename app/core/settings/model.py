@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app import APP_ID
 from app.core.access_key import SignatureScheme
@@ -53,8 +51,7 @@ POLICY_KEYS = frozenset({"auto_ready_after_overrun"})
 MAX_REMINDER_MINUTES = 120
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     region: str = DEFAULT_REGION
     endpoint: str = ""
     instance_id: str = ""
@@ -87,7 +84,7 @@ class Settings:
         return user_id
 
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
+        return self._replace(**changes)
 
 
 BUILT_IN = Settings()

@@ -11,8 +11,8 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from app import APP_ID
 from app.core.errors import ConfigError
@@ -26,8 +26,7 @@ LOG_DIR_ENV = "CCC_BREAK_LOG_DIR"
 LINUX_SYSTEM_DIR = "/etc/xdg"
 
 
-@dataclass(frozen=True)
-class ConfigPaths:
+class ConfigPaths(NamedTuple):
     user_file: Path
     system_files: tuple[Path, ...]  # highest priority first
     # Files that may give defaults but never lock, whoever owns them: on Windows, where ownership is

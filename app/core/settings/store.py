@@ -22,7 +22,6 @@ file. Credentials never go into these files (see app.core.credentials).
 from __future__ import annotations
 
 import configparser
-import dataclasses
 import logging
 import re
 import shutil
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from app.core.errors import ConfigError
 from app.core.i18n import N_, _
@@ -67,8 +67,7 @@ class Origin(StrEnum):
 _RANK = {Origin.BUILT_IN: 0, Origin.SYSTEM: 1, Origin.USER: 2, Origin.COMMAND_LINE: 3, Origin.LOCKED: 4}
 
 
-@dataclass(frozen=True)
-class LoadedConfig:
+class LoadedConfig(NamedTuple):
     settings: Settings
     locked: frozenset[str]
     sources: tuple[Path, ...]
@@ -355,7 +354,7 @@ class ConfigStore:
             shutil.move(earlier, path)
         except OSError as error:
             logger.warning("Cannot move the settings file %s to %s (%s); using it where it is", earlier, path, error)
-            self.paths = dataclasses.replace(self.paths, user_file=earlier)
+            self.paths = self.paths._replace(user_file=earlier)
             return
         logger.info("Moved the settings file from %s to %s", earlier, path)
 
