@@ -305,10 +305,14 @@ def _run_x(display: str, args: list[str], timeout: float = 10) -> subprocess.Com
     return subprocess.run(args, env={**os.environ, "DISPLAY": display}, capture_output=True, text=True, timeout=timeout)
 
 
+def _x_tool_failed(args: list[str], result: subprocess.CompletedProcess[str]) -> RuntimeError:
+    return RuntimeError(f"{' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
+
+
 def x_tool(display: str, *args: str, check: bool = True, timeout: float = 10) -> str:
     result = _run_x(display, list(args), timeout)
     if check and result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
+        raise _x_tool_failed(list(args), result)
     return result.stdout
 
 
@@ -358,13 +362,14 @@ _TREE_ATTEMPTS = 50
 
 
 def _tree_text(display: str, target: list[str]) -> str:
-    for _attempt in range(_TREE_ATTEMPTS - 1):
-        result = _run_x(display, ["xwininfo", "-tree", *target])
+    args = ["xwininfo", "-tree", *target]
+    for _attempt in range(_TREE_ATTEMPTS):
+        result = _run_x(display, args)
         if result.returncode == 0:
             return result.stdout
         if not _TREE_CHANGED.search(result.stderr):
-            break
-    return x_tool(display, "xwininfo", "-tree", *target)
+            break  # any other error is the answer: no second run to say it
+    raise _x_tool_failed(args, result)
 
 
 def window_tree(display: str, root: int | None = None) -> list[XWindow]:
