@@ -5,10 +5,11 @@ checked on both ends too (the socket's peer credentials on Linux, the pipe's pro
 Windows), so no other user's process can pose as the running widget or order it about. When the
 guard cannot work, the widget starts anyway and says why: never a silent exit.
 
-On Unix the check and the listening socket are plain sockets, made before the first paint; Qt's
-QLocalServer takes the socket over after it (`serve`), so QtNetwork (about 10 ms to load) is not
-on the way to the window. A start in between waits in the socket's backlog and is answered then.
-Windows names a pipe, which only QtNetwork speaks here: there the guard is Qt's from the start.
+On Unix the check and the listening socket are plain sockets, made before the first paint and
+answered after it (`serve`) through a QSocketNotifier: a start in between waits in the socket's
+backlog and is answered then. The widget never loads QtNetwork there (about 10 ms to load, and with
+its network plug-ins over 4 MiB all day). Windows names a pipe, which only QtNetwork speaks here:
+there the guard is Qt's QLocalServer from the start.
 """
 
 from __future__ import annotations
@@ -23,18 +24,23 @@ import struct
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from app.core.instance_address import InstanceAddress, pipe_peer_sid, process_user_sid
 from app.ui.i18n import tr
 
 if TYPE_CHECKING:
+    import socket
+    from collections.abc import Callable
+
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_MS = 500
 MESSAGE = b"show\n"
+# A start sends MESSAGE and closes; a peer that sends more, or holds more connections open, is not ours.
+MAX_WAITING_CONNECTIONS = 8
 
 
 def socket_peer_uid(connection: _socket.socket) -> int | None:
@@ -49,32 +55,15 @@ def socket_peer_uid(connection: _socket.socket) -> int | None:
     return int(uid)
 
 
-def peer_uid(connection: QLocalSocket) -> int | None:
-    """The user id of the process at the other end of Qt's local socket (Linux); None where the OS cannot say."""
-    if not sys.platform.startswith("linux"):
-        return None
-    descriptor = int(connection.socketDescriptor())
-    if descriptor < 0:
-        return None
-    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM, fileno=os.dup(descriptor))
-    try:
-        return socket_peer_uid(probe)
-    finally:
-        probe.close()
-
-
 def _guard_off(why: str) -> str:
     return tr("The check for a second CCC Break is off for this run ({why}).").format(why=why)
 
 
-def _is_ours(connection: QLocalSocket, *, we_serve: bool) -> bool:
-    if sys.platform == "win32":
-        # A pipe name is machine-wide and any user may create it first: ask who serves (or connects).
-        descriptor = int(connection.socketDescriptor())
-        sid = pipe_peer_sid(descriptor, of_server=not we_serve) if descriptor not in (0, -1) else None
-        return sid is None or sid == process_user_sid()
-    uid = peer_uid(connection)
-    return uid is None or uid == os.getuid()
+def _pipe_is_ours(connection: QLocalSocket, *, we_serve: bool) -> bool:
+    # A pipe name is machine-wide and any user may create it first: ask who serves (or connects).
+    descriptor = int(connection.socketDescriptor())
+    sid = pipe_peer_sid(descriptor, of_server=not we_serve) if descriptor not in (0, -1) else None
+    return sid is None or sid == process_user_sid()
 
 
 class SingleInstance(QObject):
@@ -85,8 +74,12 @@ class SingleInstance(QObject):
         self.name = address.name
         self.problem = address.problem  # shown to the agent when set: the guard is off for this run
         self.forwarded = False  # a widget that started at the same moment won the name: we deferred to it
-        self._server: QLocalServer | None = None
-        self._listening: _socket.socket | None = None  # Unix: bound and listening, until Qt takes it (serve)
+        self._server: QLocalServer | None = None  # Windows: Qt's named pipe
+        self._listening: _socket.socket | None = None  # Unix: bound and listening, made before the paint
+        self._served: socket.socket | None = None  # Unix: the same socket, answered from `serve` on
+        self._notifiers: dict[int, QSocketNotifier] = {}  # Unix: per descriptor, the listening one first
+        self._connections: dict[int, socket.socket] = {}  # Unix: accepted starts not yet read
+        self._retired: list[QSocketNotifier] = []  # Unix: disabled, deleted once out of their own signal
 
     def forward_to_running(self) -> bool:
         """True when our own running widget answered and was asked to show itself. Otherwise this
@@ -102,22 +95,66 @@ class SingleInstance(QObject):
         return self.forwarded
 
     def serve(self) -> None:
-        """Answer later starts from now on (Unix: Qt takes over the socket that has been listening)."""
+        """Answer later starts from now on (Unix: the socket that has been listening since the check)."""
         listening, self._listening = self._listening, None
         if listening is None:
             return
-        from PySide6.QtNetwork import QLocalServer
+        import socket  # after the paint: asyncio has it loaded by now anyway
 
-        server = QLocalServer(self)
-        descriptor = listening.detach()
-        # Qt owns the descriptor from here: it closes it, and removes the socket's file, on close().
-        if not server.listen(descriptor):
-            os.close(descriptor)
-            self.problem = _guard_off(server.errorString())
-            logger.warning("%s", self.problem)
+        served = socket.socket(fileno=listening.detach())
+        served.setblocking(False)
+        self._served = served
+        self._watch(served.fileno(), self._accept_starts)
+
+    def _watch(self, descriptor: int, ready: Callable[[int], None]) -> None:
+        self._retired.clear()  # not from inside their own signal any more: they can go now
+        # Python owns the notifiers (no Qt parent): a deleteLater() still pending when the guard itself
+        # goes would be run on a notifier its parent had already deleted, and crash the widget.
+        notifier = QSocketNotifier(descriptor, QSocketNotifier.Type.Read)
+        notifier.activated.connect(lambda *_signal, d=descriptor: ready(d))
+        self._notifiers[descriptor] = notifier
+
+    def _unwatch(self, descriptor: int) -> None:
+        notifier = self._notifiers.pop(descriptor, None)
+        if notifier is not None:
+            notifier.setEnabled(False)  # before its descriptor is closed, or Qt polls a dead number
+            self._retired.append(notifier)  # this may be its own signal: deleted at the next _watch
+
+    def _accept_starts(self, _descriptor: int) -> None:
+        assert self._served is not None
+        while True:
+            try:
+                connection, _address = self._served.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as error:  # out of descriptors, say: the next start is asked again later
+                logger.warning("A second start could not be answered: %s", error.strerror or error)
+                return
+            uid = socket_peer_uid(connection)
+            if (uid is not None and uid != os.getuid()) or len(self._connections) >= MAX_WAITING_CONNECTIONS:
+                logger.warning("Ignored a connection to the single-instance socket that is not a start of ours")
+                connection.close()
+                continue
+            connection.setblocking(False)
+            self._connections[connection.fileno()] = connection
+            self._watch(connection.fileno(), self._read_start)
+
+    def _read_start(self, descriptor: int) -> None:
+        connection = self._connections.get(descriptor)
+        if connection is None:
             return
-        server.newConnection.connect(self._accept)
-        self._server = server
+        try:
+            message = connection.recv(len(MESSAGE))
+        except (BlockingIOError, InterruptedError):
+            return  # woken early: wait for the bytes
+        except OSError:
+            message = b""
+        # One message per connection, then it is closed: a start sends it and goes.
+        self._unwatch(descriptor)
+        del self._connections[descriptor]
+        connection.close()
+        if message.startswith(MESSAGE.strip()):
+            self.activated.emit()
 
     def _answered(self) -> bool:
         """Our own running widget is there: it was asked to come forward."""
@@ -147,7 +184,7 @@ class SingleInstance(QObject):
         connection.connectToServer(self.name)
         if not connection.waitForConnected(CONNECT_TIMEOUT_MS):
             return False
-        if not _is_ours(connection, we_serve=False):
+        if not _pipe_is_ours(connection, we_serve=False):
             connection.abort()
             self._another_users()
             return False
@@ -208,7 +245,7 @@ class SingleInstance(QObject):
     def _accept(self) -> None:
         assert self._server is not None
         while (connection := self._server.nextPendingConnection()) is not None:
-            if not _is_ours(connection, we_serve=True):
+            if not _pipe_is_ours(connection, we_serve=True):
                 logger.warning("Ignored a connection from another user's process")
                 connection.abort()
                 connection.deleteLater()
@@ -224,10 +261,17 @@ class SingleInstance(QObject):
 
     def close(self) -> None:
         if self._server is not None:
-            self._server.close()
+            self._server.close()  # Qt removes the pipe
             self._server = None
-        if self._listening is not None:  # never served: the socket and its file are still ours to remove
-            self._listening.close()
-            self._listening = None
-            with contextlib.suppress(OSError):
-                os.unlink(self.name)
+        for descriptor in list(self._notifiers):
+            self._unwatch(descriptor)
+        self._retired.clear()
+        for connection in self._connections.values():
+            connection.close()
+        self._connections.clear()
+        for listening in (self._listening, self._served):
+            if listening is not None:  # the socket and its file are ours to remove
+                listening.close()
+                with contextlib.suppress(OSError):
+                    os.unlink(self.name)
+        self._listening = self._served = None

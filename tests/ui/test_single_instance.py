@@ -17,7 +17,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.instance_address import instance_address
-from app.ui.single_instance import SingleInstance, peer_uid
+from app.ui.single_instance import SingleInstance, socket_peer_uid
 
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
@@ -152,23 +152,32 @@ def test_a_folder_other_users_could_write_is_refused_and_the_widget_starts_anywa
 
 
 @pytest.mark.linux_only
-def test_the_peer_of_a_local_connection_is_identified(qtbot: QtBot, shared_tmp: Path) -> None:
-    if not sys.platform.startswith("linux"):
-        pytest.skip("SO_PEERCRED is Linux's")
-    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+def test_the_peer_of_a_local_connection_is_identified() -> None:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with ours, theirs:
+        assert socket_peer_uid(ours) == socket_peer_uid(theirs) == os.getuid()
 
-    name = str(shared_tmp / "peer.sock")
-    server = QLocalServer()
-    assert server.listen(name)
-    client = QLocalSocket()
-    client.connectToServer(name)
-    assert client.waitForConnected(2000)
-    assert peer_uid(client) == os.getuid()
-    qtbot.waitUntil(server.hasPendingConnections, timeout=2000)
-    accepted = server.nextPendingConnection()
-    assert peer_uid(accepted) == os.getuid()
-    client.abort()
-    server.close()
+
+@pytest.mark.linux_only
+def test_connections_that_say_nothing_or_something_else_do_not_bring_the_window_forward(
+    qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """Only a start's own message counts; every connection is closed once read, so none piles up
+    over a day of starts."""
+    first = _guard(shared_tmp, instances)
+    assert first.forward_to_running() is False
+    first.serve()
+    shown: list[bool] = []
+    first.activated.connect(lambda: shown.append(True))
+    for said in (b"", b"hello\n"):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as peer:
+            peer.connect(first.name)
+            peer.sendall(said)
+    open_before = len(os.listdir("/proc/self/fd"))
+    with qtbot.waitSignal(first.activated, timeout=5000):
+        assert _guard(shared_tmp, instances).forward_to_running() is True
+    assert shown == [True], "the two connections before the start must not have shown the window"
+    qtbot.waitUntil(lambda: len(os.listdir("/proc/self/fd")) <= open_before, timeout=5000)
 
 
 LISTEN_AS_OTHER_USER = """
@@ -235,3 +244,43 @@ def test_a_name_squatted_by_another_user_does_not_silence_our_widget(
     instances.append(ours)
     assert ours.forward_to_running() is False
     assert ours.problem is not None and "another user" in ours.problem
+
+
+GUARD_GOES_AWAY = """
+import gc, socket, sys
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QTimer
+from app.core.instance_address import instance_address
+from app.ui.single_instance import SingleInstance
+
+app = QCoreApplication([])
+guard = SingleInstance(instance_address("ccc-break", environ={"XDG_SESSION_ID": "7"}, temp_root=Path(sys.argv[1])))
+assert guard.forward_to_running() is False
+guard.serve()
+guard.activated.connect(app.quit)
+with socket.socket(socket.AF_UNIX) as start:
+    start.connect(guard.name)
+    start.sendall(b"show\\n")
+app.exec()  # the start is read, and its connection given up from inside its own signal
+guard.close()
+del guard
+gc.collect()
+QTimer.singleShot(0, app.quit)
+app.exec()  # whatever the guard left for the event loop runs here
+print("still running")
+"""
+
+
+@pytest.mark.linux_only
+def test_a_guard_that_is_closed_and_gone_leaves_nothing_that_crashes_the_widget_later(shared_tmp: Path) -> None:
+    """If this failed, a widget (or a test) would crash at its next event after the guard went away."""
+    result = subprocess.run(
+        [sys.executable, "-c", GUARD_GOES_AWAY, str(shared_tmp)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "still running"), result.stderr[-2000:]
