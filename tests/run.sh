@@ -14,6 +14,7 @@ apt_packages=(
     libxcb-cursor0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
     libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3
     gnome-keyring dbus dbus-x11 msitools wixl shellcheck python3-venv
+    iproute2 # ip, to change routes in a private network namespace (tests of the network coming back)
     binutils icu-devtools # the .deb build: strip/objdump, and icupkg/genccode for the slim ICU data
     at-spi2-core python3-pyatspi python3-gi gir1.2-atspi-2.0
 )

@@ -6,7 +6,6 @@ single instance, signals, the event loop) around it.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import signal
 import sys
@@ -49,7 +48,6 @@ if TYPE_CHECKING:  # the network stack, and asyncio itself (with qasync), load a
     import asyncio
 
     import aiohttp
-    from PySide6.QtNetwork import QNetworkInformation
 
     from app.core.autostart.base import AutoStart  # launch at login: looked up after the first paint
     from app.core.client import CccClient
@@ -57,6 +55,7 @@ if TYPE_CHECKING:  # the network stack, and asyncio itself (with qasync), load a
     from app.core.setup_needs import SetupNeeds
     from app.simulator import Simulator  # imported at run time only in demo mode
     from app.ui.first_run import FirstRunDialog  # these two load when first opened
+    from app.ui.network_watch import NetworkWatch
     from app.ui.settings_dialog import SettingsDialog
 
 logger = logging.getLogger(__name__)
@@ -113,6 +112,7 @@ class WidgetApp(SettingsFlow, QObject):
         self._quit_event: asyncio.Event | None = None
         self._watch_sleep = watch_sleep
         self.sleep_watcher: SleepWatcher | None = None
+        self.network_watch: NetworkWatch | None = None
         self._autostart_shown = False  # the "Launch at login" state the Settings dialog opened with
 
     @property
@@ -382,6 +382,8 @@ class WidgetApp(SettingsFlow, QObject):
         await self._settings_stopped()
         if self.controller is not None:
             await self.controller.shutdown()
+        if self.network_watch is not None:
+            self.network_watch.close()
         if self.tray is not None:
             self.tray.hide()
         if self.window is not None:
@@ -408,22 +410,15 @@ class WidgetApp(SettingsFlow, QObject):
         # signal the poll timer itself notices a sleep (AgentController).
         self.sleep_watcher = self._watch_sleep()
         self.sleep_watcher.woke.connect(self._woke_from_sleep)
-        from PySide6.QtNetwork import QNetworkInformation
+        from app.ui.network_watch import NetworkWatch
 
-        with contextlib.suppress(Exception):  # no backend on some desktops: resume polling still works
-            if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
-                QNetworkInformation.instance().reachabilityChanged.connect(self._reachability_changed)
+        self.network_watch = NetworkWatch(self)
+        self.network_watch.back.connect(lambda: self._poll_now("network back"))
 
     def _woke_from_sleep(self) -> None:
         logger.info("Polling within one interval: woke from sleep")
         if self.controller is not None:
             self.controller.woke_from_sleep()
-
-    def _reachability_changed(self, reachability: QNetworkInformation.Reachability) -> None:
-        from PySide6.QtNetwork import QNetworkInformation
-
-        if reachability is QNetworkInformation.Reachability.Online:
-            self._poll_now("network back")
 
     def _poll_now(self, why: str) -> None:
         # Every desktop of a fleet sees these at once: spread the poll over an interval.

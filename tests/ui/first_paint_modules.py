@@ -122,6 +122,7 @@ def main() -> None:
             report["dataclasses_connected"] = app_dataclasses()
             report["qt_svg_mapped"] = qt_svg_mapped()
             report["qt_network_connected"] = "PySide6.QtNetwork" in sys.modules
+            report["network_watched"] = bool(widget.network_watch and widget.network_watch.watching)
             logging.getLogger("app").info("connected")  # the demo's first records: the log file opens
             report["log_file_connected"] = "logging.handlers" in sys.modules and bool(log_file and log_file.exists())
             loop.run_until_complete(widget.shutdown())
