@@ -9,11 +9,8 @@ held all day by a widget that only wants to know when to poll again).
 from __future__ import annotations
 
 import errno
-import logging
 import socket
 from pathlib import Path
-
-logger = logging.getLogger(__name__)
 
 # linux/rtnetlink.h: the multicast groups a change of link, IPv4/IPv6 address or route is sent to.
 RTMGRP_LINK = 0x1
@@ -89,7 +86,9 @@ class RouteChanges:
         return self._socket.fileno()
 
     def came_back(self) -> bool:
-        """Read what changed; True when the machine has a default route again after having none."""
+        """Read what changed; True when the machine has a default route again after having none.
+        OSError when the socket cannot be read (a security policy, say): stop watching, or its news
+        would wake the owner again at once, for ever."""
         self._drain()
         now = has_default_route(self._proc_net)
         back = now and not self.online
@@ -100,14 +99,14 @@ class RouteChanges:
         # The messages themselves are not needed: the routing table after them is the answer.
         while True:
             try:
-                self._socket.recv(65536)
+                if not self._socket.recv(65536):
+                    raise OSError(errno.ECONNRESET, "the route socket was closed")
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as error:
-                if error.errno == errno.ENOBUFS:  # the kernel dropped some under a burst: re-read anyway
-                    continue
-                logger.debug("Reading route changes failed: %s", error)
-                return
+                if error.errno != errno.ENOBUFS:
+                    raise
+                # The kernel dropped some under a burst: the table is re-read after the drain anyway.
 
     def close(self) -> None:
         self._socket.close()

@@ -46,7 +46,19 @@ class NetworkWatch(QObject):
         return True
 
     def _routes_changed(self) -> None:
-        if self._routes is not None and self._routes.came_back():
+        if self._routes is None:
+            return
+        try:
+            back = self._routes.came_back()
+        except OSError as error:
+            logger.warning("Stopped watching the network: %s", error.strerror or error)
+            self.watching = False
+            if self._notifier is not None:
+                self._notifier.setEnabled(False)  # deleted by close(), never inside its own signal
+            self._routes.close()
+            self._routes = None
+            return
+        if back:
             self.back.emit()
 
     def _watch_qt(self) -> bool:

@@ -24,7 +24,7 @@ import struct
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from app.core.instance_address import InstanceAddress, pipe_peer_sid, process_user_sid
 from app.ui.i18n import tr
@@ -39,8 +39,10 @@ logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_MS = 500
 MESSAGE = b"show\n"
-# A start sends MESSAGE and closes; a peer that sends more, or holds more connections open, is not ours.
+# A start sends MESSAGE and closes at once: more connections than this waiting to speak are not starts,
+# and the oldest is given up for the newest.
 MAX_WAITING_CONNECTIONS = 8
+ACCEPT_RETRY_MS = 1000  # after accept() failed (out of descriptors): the start waits in the backlog
 
 
 def socket_peer_uid(connection: _socket.socket) -> int | None:
@@ -127,17 +129,35 @@ class SingleInstance(QObject):
                 connection, _address = self._served.accept()
             except (BlockingIOError, InterruptedError):
                 return
-            except OSError as error:  # out of descriptors, say: the next start is asked again later
-                logger.warning("A second start could not be answered: %s", error.strerror or error)
+            except OSError as error:
+                # Out of descriptors, say. The start stays in the backlog, so the socket stays readable:
+                # listening on at once would spin a core and flood the log. Try again in a second.
+                logger.warning("A second start could not be answered yet: %s", error.strerror or error)
+                self._pause_accepting()
                 return
             uid = socket_peer_uid(connection)
-            if (uid is not None and uid != os.getuid()) or len(self._connections) >= MAX_WAITING_CONNECTIONS:
-                logger.warning("Ignored a connection to the single-instance socket that is not a start of ours")
+            if uid is not None and uid != os.getuid():
+                logger.warning("Ignored a connection to the single-instance socket from another user's process")
                 connection.close()
                 continue
+            if len(self._connections) >= MAX_WAITING_CONNECTIONS:
+                # Connections that never speak must not keep the next real start from being heard.
+                self._drop(next(iter(self._connections)))
             connection.setblocking(False)
             self._connections[connection.fileno()] = connection
             self._watch(connection.fileno(), self._read_start)
+
+    def _pause_accepting(self) -> None:
+        listening = self._served
+        notifier = self._notifiers.get(listening.fileno()) if listening is not None else None
+        if notifier is None:
+            return
+        notifier.setEnabled(False)
+        QTimer.singleShot(ACCEPT_RETRY_MS, self, lambda: notifier.setEnabled(self._served is listening))
+
+    def _drop(self, descriptor: int) -> None:
+        self._unwatch(descriptor)
+        self._connections.pop(descriptor).close()
 
     def _read_start(self, descriptor: int) -> None:
         connection = self._connections.get(descriptor)
@@ -150,9 +170,7 @@ class SingleInstance(QObject):
         except OSError:
             message = b""
         # One message per connection, then it is closed: a start sends it and goes.
-        self._unwatch(descriptor)
-        del self._connections[descriptor]
-        connection.close()
+        self._drop(descriptor)
         if message.startswith(MESSAGE.strip()):
             self.activated.emit()
 

@@ -4,11 +4,14 @@ no timer and without QtNetwork. Run in a private network namespace: no route of 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,3 +64,26 @@ def test_the_network_coming_back_is_heard_once_without_qts_network_module() -> N
         "heard": [True],
         "qt_network": False,
     }
+
+
+@pytest.mark.linux_only
+def test_a_route_socket_that_cannot_be_read_is_given_up_not_spun_on(qtbot: QtBot) -> None:
+    """If this failed, a security policy that lets the widget open the route socket but not read it
+    would wake the widget on every turn of its event loop, all day, keeping a core busy."""
+    from app.ui.network_watch import NetworkWatch
+
+    watch = NetworkWatch()
+    assert watch.watching and watch._routes is not None
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as refused:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as unused:
+            unused.bind(("127.0.0.1", 0))
+            nobody_listens = unused.getsockname()
+        refused.connect(nobody_listens)
+        refused.send(b"?")  # loopback answers "port unreachable": the socket now has an error to read
+        # The same descriptor number now reads that error, as a refused read of the route socket would.
+        os.dup2(refused.fileno(), watch._routes.fileno())
+        heard: list[bool] = []
+        watch.back.connect(lambda: heard.append(True))
+        qtbot.waitUntil(lambda: not watch.watching, timeout=5000)
+    assert heard == []
+    watch.close()

@@ -284,3 +284,80 @@ def test_a_guard_that_is_closed_and_gone_leaves_nothing_that_crashes_the_widget_
         check=False,
     )
     assert (result.returncode, result.stdout.strip()) == (0, "still running"), result.stderr[-2000:]
+
+
+@pytest.mark.linux_only
+def test_connections_that_never_speak_do_not_keep_a_real_start_from_being_heard(
+    qtbot: QtBot, shared_tmp: Path, instances: list[SingleInstance]
+) -> None:
+    """If this failed, a few stuck connections (a start stopped in a debugger, a stray tool) would make
+    every later double click exit quietly without bringing the window forward."""
+    first = _guard(shared_tmp, instances)
+    assert first.forward_to_running() is False
+    first.serve()
+    silent = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(12)]
+    try:
+        for count, peer in enumerate(silent, start=1):
+            peer.connect(first.name)
+            # Accepted before the next connects: the socket's backlog holds only eight.
+            qtbot.waitUntil(lambda n=count: len(first._connections) == min(n, 8), timeout=5000)
+        with qtbot.waitSignal(first.activated, timeout=5000):
+            assert _guard(shared_tmp, instances).forward_to_running() is True
+    finally:
+        for peer in silent:
+            peer.close()
+
+
+OUT_OF_DESCRIPTORS = """
+import resource, socket, sys, os
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication, QTimer
+from app.core.instance_address import instance_address
+from app.ui.single_instance import SingleInstance
+
+app = QCoreApplication([])
+guard = SingleInstance(instance_address("ccc-break", environ={"XDG_SESSION_ID": "7"}, temp_root=Path(sys.argv[1])))
+assert guard.forward_to_running() is False
+guard.serve()
+import logging
+attempts = []
+class Count(logging.Handler):
+    def emit(self, record):
+        if "could not be answered" in record.getMessage():
+            attempts.append(1)
+            if len(attempts) == 1:  # watch the loop for a while after the first failure
+                QTimer.singleShot(300, app.quit)
+logging.getLogger("app").addHandler(Count())
+start = socket.socket(socket.AF_UNIX)
+start.connect(guard.name)
+start.sendall(b"show\\n")
+highest = max(int(fd) for fd in os.listdir("/proc/self/fd"))
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (highest + 1, hard))
+held = []
+while True:  # every number under the limit taken: accept() has none left
+    try:
+        held.append(os.dup(0))
+    except OSError:
+        break
+QTimer.singleShot(10_000, app.quit)  # a hang guard: the first failure comes at the first turn
+app.exec()
+print(len(attempts))
+"""
+
+
+@pytest.mark.linux_only
+def test_running_out_of_descriptors_does_not_spin_the_widget(shared_tmp: Path) -> None:
+    """A start that cannot be accepted stays in the backlog, so the socket stays readable: retrying at
+    once would keep a core busy and write a warning per turn of the event loop."""
+    result = subprocess.run(
+        [sys.executable, "-c", OUT_OF_DESCRIPTORS, str(shared_tmp)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.strip()) == 1, "accept() failed once, then must wait before it is tried again"
