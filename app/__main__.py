@@ -197,6 +197,10 @@ def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int
 
     forbid_core_dumps()  # before any secret is read into memory
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--keyring-helper"]:  # the widget's keyring reader (app.core.keyring_helper): no CLI around it
+        from app.core.keyring_helper import run_helper
+
+        return run_helper()
     choose_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -226,7 +230,8 @@ def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int
     from app.core.startup import build_context, settings_overrides
 
     try:
-        context = build_context(settings_overrides(args), demo=args.demo)
+        # The widget runs all day: it reads the keyring in a helper process (Linux; see keyring_helper).
+        context = build_context(settings_overrides(args), demo=args.demo, keyring_in_helper=args.command is None)
     except CccBreakError as error:
         from app.cli import error_line
 

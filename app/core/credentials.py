@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -88,7 +88,7 @@ def _reason(error: BaseException, secrets: Sequence[str]) -> str:
     text = _redact(str(error), secrets).strip()
     if len(text) > 160:
         text = text[:157] + "..."
-    kind = type(error).__name__
+    kind = getattr(error, "kind", None) or type(error).__name__  # a keyring helper's failure names its own
     return f"{kind}: {text}" if text else kind
 
 
@@ -96,7 +96,8 @@ def _is_locked_error(error: BaseException) -> bool:
     from keyring.errors import KeyringLocked
 
     text = str(error).lower()
-    return isinstance(error, KeyringLocked) or "prompt dismissed" in text or "locked" in text
+    locked = isinstance(error, KeyringLocked) or getattr(error, "kind", None) == KeyringLocked.__name__
+    return locked or "prompt dismissed" in text or "locked" in text
 
 
 # keyring imports every backend it knows to choose one, and its macOS backend looks up Apple's
@@ -116,15 +117,16 @@ def _halt_foreign_keychain_probe() -> None:
 
 class CredentialStore:
     """Reads and writes the AccessKey; `backend` None means the platform keyring, found on first use,
-    or the one `backend_factory` makes then (keyring is imported only when first needed, after the
-    window is on screen)."""
+    or the one `backend_factory` makes then, unless it makes None (keyring is imported only when first
+    needed, after the window is on screen). A backend with `release()` has it called after every
+    public call (a keyring helper process ends there)."""
 
     def __init__(
         self,
         backend: KeyringBackend | None = None,
         environ: Mapping[str, str] | None = None,
         service: str = SERVICE_NAME,
-        backend_factory: Callable[[], KeyringBackend] | None = None,
+        backend_factory: Callable[[], KeyringBackend | None] | None = None,
     ) -> None:
         self._backend = backend
         self._backend_factory = backend_factory
@@ -136,11 +138,27 @@ class CredentialStore:
         self._memory_locked = False  # the keyring refused the credentials in memory because it was locked
         self._lock = threading.RLock()
 
+    @contextlib.contextmanager
+    def _operation(self) -> Iterator[None]:
+        """One public call: serialised, and a keyring read in a helper process (app.core.keyring_helper)
+        has its helper ended with it, so nothing of the keyring stays in memory between calls."""
+        with self._lock:
+            try:
+                yield
+            finally:
+                release = getattr(self._backend, "release", None)
+                if callable(release):
+                    release()
+
     # -- backend --
 
     def _resolve_backend(self) -> KeyringBackend | None:
         if not self._backend_resolved and self._backend_factory is not None:
-            self._backend, self._backend_resolved = self._backend_factory(), True
+            made = self._backend_factory()
+            self._backend_factory = None  # asked once; None from it means "keyring's own choice, here"
+            if made is not None:
+                self._backend, self._backend_resolved = made, True
+                logger.info("Credential backend: %s", backend_name(made))
         if not self._backend_resolved:
             try:
                 _halt_foreign_keychain_probe()
@@ -166,7 +184,7 @@ class CredentialStore:
 
     @property
     def backend_name(self) -> str:
-        with self._lock:
+        with self._operation():
             return backend_name(self._resolve_backend())
 
     def _call(self, operation: str, secrets: Sequence[str], func: Callable[..., object], *args: str) -> str | None:
@@ -229,7 +247,7 @@ class CredentialStore:
         Environment variables win; then what was kept in memory because the keyring refused it this run
         (it is newer than anything in the keyring); then the keyring.
         """
-        with self._lock:
+        with self._operation():
             from_env, _ = self._from_environment()
             if from_env is not None:
                 return from_env
@@ -251,7 +269,7 @@ class CredentialStore:
             raise CredentialError(_("Enter both the AccessKey ID and the AccessKey secret."))
         cleaned = Credentials(key_id, secret, token)
         secrets = tuple(s for s in (secret, token) if s)
-        with self._lock:
+        with self._operation():
             try:
                 self._keyring_write(cleaned, secrets)
             except _BackendUnavailable as unavailable:
@@ -308,7 +326,7 @@ class CredentialStore:
         """Forget the credentials in memory and in the keyring (the environment is not ours to change)."""
         from keyring.errors import PasswordDeleteError
 
-        with self._lock:
+        with self._operation():
             self._memory = None
             self._memory_problem = None
             self._memory_locked = False
@@ -326,7 +344,7 @@ class CredentialStore:
                 ) from None
 
     def status(self) -> CredentialStatus:
-        with self._lock:
+        with self._operation():
             return self._status_locked()
 
     def _status_locked(self) -> CredentialStatus:

@@ -8,7 +8,7 @@ and low-priority fallbacks (plain-text files, an in-process memory keyring) do n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -23,6 +23,8 @@ NO_BACKEND_NAME = N_("none (memory only)")
 def backend_name(backend: KeyringBackend | None) -> str:
     if backend is None or not is_usable(backend):
         return NO_BACKEND_NAME
+    if (described := _helper_description(backend)) is not None:
+        return str(described.backend)
     module = type(backend).__module__
     name = type(backend).__name__
     if module.endswith(".chainer"):
@@ -53,7 +55,15 @@ def _chained(backend: KeyringBackend) -> Sequence[KeyringBackend]:
         return []
 
 
+def _helper_description(backend: object) -> Any:
+    """What a keyring read in a helper process (app.core.keyring_helper) found, else None. Looked up
+    by name: that module imports this one."""
+    return getattr(backend, "helper_description", None) if hasattr(type(backend), "helper_description") else None
+
+
 def is_usable(backend: KeyringBackend) -> bool:
+    if (described := _helper_description(backend)) is not None:
+        return bool(described.usable)
     module = type(backend).__module__
     # fail.Keyring raises on every call; null.Keyring silently drops secrets; an empty chainer does too.
     if module.endswith((".fail", ".null")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -21,6 +22,8 @@ if TYPE_CHECKING:  # the network stack and keyring load on first use, after the 
     from app.core.proxy import ProxySettings
     from app.core.server_clock import ServerClock
     from app.core.settings.model import Settings
+
+logger = logging.getLogger(__name__)
 
 DEMO_INSTANCE_ID = "ccc-test"
 DEMO_USER_ID = "user-test@ccc-test"
@@ -58,28 +61,55 @@ class RunContext:
 
 
 def build_context(
-    overrides: Mapping[str, object], *, demo: bool = False, environ: Mapping[str, str] | None = None
+    overrides: Mapping[str, object],
+    *,
+    demo: bool = False,
+    environ: Mapping[str, str] | None = None,
+    keyring_in_helper: bool = False,
 ) -> RunContext:
     """Demo runs use their own settings file and throwaway in-memory credentials, so they never
-    touch the agent's real settings or keyring, nor does a lock on the connection aim them elsewhere."""
+    touch the agent's real settings or keyring, nor does a lock on the connection aim them elsewhere.
+    `keyring_in_helper` (the widget, which runs all day) reads the keyring in a short-lived helper
+    process on Linux, so keyring's crypto stack never stays in its memory (app.core.keyring_helper)."""
     environ = os.environ if environ is None else environ
     if demo:
         overrides = {"instance_id": DEMO_INSTANCE_ID, "user_id": DEMO_USER_ID, **overrides}
         store = ConfigStore(default_config_paths("demo", environ=environ), never_locked=DEMO_CONNECTION)
     else:
         store = ConfigStore(default_config_paths(environ=environ))
-    return RunContext(store, store.load(overrides), _credential_store_maker(demo, environ), dict(overrides), demo)
+    make_store = _credential_store_maker(demo, environ, keyring_in_helper)
+    return RunContext(store, store.load(overrides), make_store, dict(overrides), demo)
 
 
-def _credential_store_maker(demo: bool, environ: Mapping[str, str]) -> Callable[[], CredentialStore]:
+def _credential_store_maker(
+    demo: bool, environ: Mapping[str, str], keyring_in_helper: bool
+) -> Callable[[], CredentialStore]:
     def make() -> CredentialStore:
         from app.core.credentials import CredentialStore
 
         if demo:
             return CredentialStore(backend_factory=_memory_keyring, environ={})
+        if keyring_in_helper:
+            return CredentialStore(environ=environ, backend_factory=_keyring_in_helper)
         return CredentialStore(environ=environ)
 
     return make
+
+
+def _keyring_in_helper() -> KeyringBackend | None:
+    """The helper, once it has said which keyring it found; None (keyring in-process) where there is
+    no helper or it cannot be started: reading the AccessKey matters more than the memory."""
+    from app.core.keyring_helper import KeyringHelperError, helper_keyring
+
+    helper = helper_keyring()
+    if helper is None:
+        return None
+    try:
+        helper.helper_description  # noqa: B018 - starts it and reads its first line
+    except KeyringHelperError as error:
+        logger.warning("Reading the keyring in-process: %s", error)
+        return None
+    return helper  # type: ignore[return-value]  # keyring's backend calls, answered by the helper
 
 
 # Command-line options named exactly like the settings they override for one run.

@@ -21,6 +21,7 @@ import pytest
 
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET
 from tests.fixtures.desktop import virtual_desktop
+from tests.fixtures.secret_service import SecretServiceSession
 
 from .tools import PACKAGING, ROOT, VERSION, require, run
 
@@ -512,3 +513,30 @@ def test_the_installed_command_line_loads_no_qt(installed_deb: InstalledPackage,
             [str(installed_deb.executable), "--qt-probe"], {**env, "DISPLAY": display}
         )
     assert "libQt6Core" in probe_loaded, probe.stdout[-500:] + probe_loaded[-500:]
+
+
+@pytest.mark.keyring_real
+def test_the_installed_widget_reads_the_real_keyring_through_the_console_executable(
+    installed_deb: InstalledPackage, secret_service: SecretServiceSession
+) -> None:
+    """The installed widget reads its AccessKey through `ccc-break-cli --keyring-helper` beside it
+    (app.core.keyring_helper): that bundle must carry keyring's Secret Service stack, and answer."""
+    from app.core.access_key import Credentials
+    from app.core.credentials import CredentialStore
+
+    CredentialStore(backend=secret_service.backend, environ={}).save(Credentials("LTAI-deb-id", "deb-s3cr3t"))
+    assert (installed_deb.app_dir / "ccc-break").is_file(), "the widget looks for its helper beside itself"
+    request = {"op": "get", "service": "ccc-break", "username": "access_key_secret"}
+    answered = subprocess.run(
+        [str(installed_deb.app_dir / "ccc-break-cli"), "--keyring-helper"],
+        input=json.dumps(request) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert answered.returncode == 0, answered.stderr[-2000:]
+    assert [json.loads(line) for line in answered.stdout.splitlines()] == [
+        {"backend": "Secret Service (GNOME Keyring)", "usable": True},
+        {"value": "deb-s3cr3t"},
+    ]

@@ -177,8 +177,11 @@ def main() -> int:
     loop = WidgetEventLoop(app)
     asyncio.set_event_loop(loop)
     widget = WidgetApp(
-        # Credentials from the environment (the demo key), so no keyring is touched.
-        build_context({"endpoint": args.endpoint, "instance_id": INSTANCE_ID, "user_id": USER_ID}),
+        # Credentials from the environment (the demo key); the keyring is asked only for its status, in
+        # a helper process, as the widget builds its context (`ccc-break` with no command).
+        build_context(
+            {"endpoint": args.endpoint, "instance_id": INSTANCE_ID, "user_id": USER_ID}, keyring_in_helper=True
+        ),
         autostart=NullAutoStart("soak"),
         tray_available=lambda: False,
         now=day_clock,
