@@ -16,10 +16,14 @@ The secret travels only through the two pipes: never an argument, the environmen
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -30,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 KEYRING_HELPER_FLAG = "--keyring-helper"  # hidden: not a command anyone types
 CLI_EXECUTABLE = "ccc-break-cli"
+FIRST_ANSWER_TIMEOUT = 60.0  # seconds to start and find the keyring: a cold start of a loaded desktop
+ANSWER_TIMEOUT = 600.0  # seconds per call: the keyring may be waiting for the agent to unlock it
+RELEASE_TIMEOUT = 10.0  # seconds for the helper to end once its stdin closes, before it is killed
 
 
 class HelperDescription(NamedTuple):
@@ -52,21 +59,40 @@ class HelperFailure(Exception):
 
 def helper_command() -> list[str] | None:
     """How to start the helper from this program: the packages' console executable beside the
-    widget's, else this interpreter; None when neither is there (the widget then reads in-process)."""
+    widget's, else this interpreter; None when neither is there (the widget then reads in-process).
+    Run it in `HELPER_FOLDER`: `-m app` looks in the working folder first, and the widget's may hold
+    any other `app`."""
     if getattr(sys, "frozen", False):
         cli = Path(sys.executable).with_name(CLI_EXECUTABLE)
         return [str(cli), KEYRING_HELPER_FLAG] if cli.is_file() else None
     return [sys.executable, "-m", "app", KEYRING_HELPER_FLAG]
 
 
+# The folder that holds this `app` package: the helper's working folder, so `-m app` finds this one.
+HELPER_FOLDER = Path(__file__).resolve().parents[2]
+
+
 class HelperKeyring:
     """keyring's backend calls (`get_password`, `set_password`, `delete_password`), each answered by
-    the helper process, which is started at the first call and ended by `release()`."""
+    the helper process, which is started at the first call and ended by `release()`. Used under
+    CredentialStore's lock only: one call at a time."""
 
-    def __init__(self, command: Sequence[str], environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        environ: Mapping[str, str] | None = None,
+        *,
+        cwd: Path | None = None,
+        first_answer_timeout: float = FIRST_ANSWER_TIMEOUT,
+        answer_timeout: float = ANSWER_TIMEOUT,
+    ) -> None:
         self._command = list(command)
         self._environ = None if environ is None else dict(environ)
-        self._process: subprocess.Popen[str] | None = None
+        self._cwd = cwd
+        self._first_answer_timeout = first_answer_timeout
+        self._answer_timeout = answer_timeout
+        self._process: subprocess.Popen[bytes] | None = None
+        self._unread = b""
         self._description: HelperDescription | None = None
 
     @property
@@ -88,73 +114,89 @@ class HelperKeyring:
         self._ask({"op": "delete", "service": service, "username": username})
 
     def release(self) -> None:
-        """End the helper: the next call starts a new one."""
+        """End the helper: the next call starts a new one. Never raises."""
         process, self._process = self._process, None
+        self._unread = b""
         if process is None:
             return
         for stream in (process.stdin, process.stdout):
             if stream is not None:
-                stream.close()  # its stdin at end: it exits
+                with contextlib.suppress(OSError):  # a helper that went first: its pipe is broken
+                    stream.close()  # its stdin at end: it exits
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=RELEASE_TIMEOUT)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
-    def _started(self) -> subprocess.Popen[str]:
+    def _started(self) -> subprocess.Popen[bytes]:
         if self._process is not None:
             return self._process
         try:
-            process = subprocess.Popen(
+            self._process = subprocess.Popen(
                 self._command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # a traceback there would be the helper's, never shown
                 env=self._environ,
-                text=True,
-                encoding="utf-8",
+                cwd=self._cwd,
             )
         except OSError as error:
             raise KeyringHelperError(f"the keyring helper could not be started ({error.strerror or error})") from None
-        self._process = process
-        first = self._read_line()
+        first = self._answer(self._first_answer_timeout)
         try:
-            description = HelperDescription(str(first["backend"]), bool(first["usable"]))
+            self._description = HelperDescription(str(first["backend"]), bool(first["usable"]))
         except (KeyError, TypeError):
             self.release()
             raise KeyringHelperError("the keyring helper did not say which keyring it found") from None
-        self._description = description
-        return process
+        return self._process
 
-    def _read_line(self) -> dict[str, Any]:
+    def _answer(self, timeout: float) -> dict[str, Any]:
+        """The helper's next line; a helper that ends, says nonsense or is silent past `timeout` is
+        ended and reported (an unlock prompt the agent has to answer is why the timeouts are long)."""
         process = self._process
         assert process is not None and process.stdout is not None
-        line = process.stdout.readline()
+        descriptor = process.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._unread:
+            remaining = deadline - time.monotonic()
+            readable = select.select([descriptor], [], [], remaining)[0] if remaining > 0 else []
+            if not readable:
+                self.release()
+                raise KeyringHelperError(f"the keyring helper did not answer within {timeout:.0f} s")
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
+                self.release()
+                raise KeyringHelperError("the keyring helper stopped before it answered")
+            self._unread += chunk
+        line, _, self._unread = self._unread.partition(b"\n")
         try:
             answer = json.loads(line)
-        except ValueError:
+        except ValueError:  # not JSON, or not UTF-8: not our helper
             answer = None
         if not isinstance(answer, dict):
             self.release()
-            raise KeyringHelperError("the keyring helper stopped before it answered")
+            raise KeyringHelperError("the keyring helper answered something that is not an answer")
         return answer
 
     def _ask(self, request: dict[str, str]) -> object:
         process = self._started()
         assert process.stdin is not None
         try:
-            process.stdin.write(json.dumps(request) + "\n")
+            process.stdin.write(json.dumps(request).encode("ascii") + b"\n")
             process.stdin.flush()
         except OSError:
             self.release()
             raise KeyringHelperError("the keyring helper stopped before it answered") from None
-        answer = self._read_line()
+        answer = self._answer(self._answer_timeout)
         if "error" in answer:
             kind, text = str(answer["error"]), str(answer.get("text", ""))
-            if kind in ("PasswordDeleteError", "NoKeyringError"):  # the two CredentialStore tells apart
-                import keyring.errors
+            if kind == "PasswordDeleteError":  # "nothing stored under that name", which the store ignores
+                from keyring.errors import PasswordDeleteError
 
-                raise getattr(keyring.errors, kind)(text)
+                raise PasswordDeleteError(text)
+            # Anything else, NoKeyringError included: the keyring the helper found earlier is not there
+            # now, which is a failure to say, not "no key saved".
             raise HelperFailure(kind, text)
         return answer.get("value")
 
@@ -167,7 +209,13 @@ def helper_keyring(environ: Mapping[str, str] | None = None) -> HelperKeyring | 
     if command is None:
         logger.info("No keyring helper beside this program: the keyring is read in-process")
         return None
-    return HelperKeyring(command, environ)
+    return HelperKeyring(
+        command,
+        environ,
+        cwd=HELPER_FOLDER,
+        first_answer_timeout=FIRST_ANSWER_TIMEOUT,
+        answer_timeout=ANSWER_TIMEOUT,
+    )
 
 
 # -- the helper's side ---------------------------------------------------------------------------

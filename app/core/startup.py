@@ -106,8 +106,10 @@ def _keyring_in_helper() -> KeyringBackend | None:
         return None
     try:
         helper.helper_description  # noqa: B018 - starts it and reads its first line
-    except KeyringHelperError as error:
-        logger.warning("Reading the keyring in-process: %s", error)
+    except Exception as error:  # KeyringHelperError, or anything unforeseen: the key must still be read
+        helper.release()
+        reason = str(error) if isinstance(error, KeyringHelperError) else type(error).__name__
+        logger.warning("Reading the keyring in-process: %s", reason)
         return None
     return helper  # type: ignore[return-value]  # keyring's backend calls, answered by the helper
 

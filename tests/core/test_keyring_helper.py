@@ -144,7 +144,8 @@ def test_without_a_keyring_the_helper_says_so_and_the_key_is_kept_for_this_run(t
 
 
 @pytest.mark.linux_only
-def test_a_helper_that_stops_answering_is_a_plain_error_not_a_hang() -> None:
+@pytest.mark.parametrize("round_", range(20))  # the helper may be gone before or after the request is written
+def test_a_helper_that_stops_answering_is_a_plain_error_not_a_hang(round_: int) -> None:
     says_hello_and_goes = 'print(\'{"backend": "Secret Service (GNOME Keyring)", "usable": true}\', flush=True)'
     store = CredentialStore(
         backend=HelperKeyring([sys.executable, "-c", says_hello_and_goes]),  # type: ignore[arg-type]
@@ -200,3 +201,64 @@ def test_the_helpers_word_that_the_keyring_is_locked_reaches_the_agent() -> None
 
     assert raised.value.user_message.startswith("The system keyring is locked, so the saved AccessKey cannot be read.")
     assert "KeyringLocked: Failed to unlock the collection!" in raised.value.user_message
+
+
+@pytest.mark.linux_only
+def test_a_folder_with_another_app_in_it_does_not_become_the_helper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The widget may be started from any folder (a login starts it in the agent's home), and
+    `python -m app` looks in the working folder first: another `app` there must not be run, nor handed
+    the agent's secret, nor hang the widget."""
+    decoy = tmp_path / "home"
+    (decoy / "app").mkdir(parents=True)
+    marker = tmp_path / "decoy-ran"
+    (decoy / "app" / "__main__.py").write_text(f"open({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(600)\n")
+    monkeypatch.chdir(decoy)
+    store = widget_store(tmp_path)
+
+    assert store.load() is None  # this app's helper answered: the pinned "fail" keyring, nothing saved
+    assert isinstance(store._backend, HelperKeyring)
+    assert not marker.exists(), "the folder's own app ran as the keyring helper"
+
+
+HELLO = json.dumps({"backend": "Secret Service (GNOME Keyring)", "usable": True})
+
+
+def children_of_this_process() -> list[str]:
+    tasks = Path("/proc/self/task")
+    return [pid for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+
+
+@pytest.mark.linux_only
+def test_a_helper_that_never_starts_answering_is_given_up_and_the_keyring_read_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A helper stuck before its first word (a hung D-Bus, say) must not hold the widget's credential
+    calls for ever. The timeouts are short here, long in the widget (an unlock prompt may be waiting)."""
+    monkeypatch.setattr(
+        "app.core.keyring_helper.helper_command", lambda: [sys.executable, "-c", "import sys; sys.stdin.read()"]
+    )
+    monkeypatch.setattr("app.core.keyring_helper.FIRST_ANSWER_TIMEOUT", 1.0)
+    store = widget_store(tmp_path)
+
+    assert store.load() is None  # the pinned in-process "fail" backend
+
+    assert any("did not answer within 1 s" in record.getMessage() for record in caplog.records)
+    assert children_of_this_process() == [], "the silent helper must be ended, not left behind"
+
+
+@pytest.mark.linux_only
+def test_a_helper_that_falls_silent_is_a_plain_error_in_time() -> None:
+    helper = HelperKeyring(
+        [sys.executable, "-c", f"import sys; print({HELLO!r}, flush=True); sys.stdin.read()"],
+        first_answer_timeout=30,
+        answer_timeout=1,
+    )
+    store = CredentialStore(backend=helper, environ={})  # type: ignore[arg-type]
+
+    with pytest.raises(CredentialError) as raised:
+        store.load()
+
+    assert "did not answer within 1 s" in raised.value.user_message
+    assert children_of_this_process() == []

@@ -540,3 +540,61 @@ def test_the_installed_widget_reads_the_real_keyring_through_the_console_executa
         {"backend": "Secret Service (GNOME Keyring)", "usable": True},
         {"value": "deb-s3cr3t"},
     ]
+
+
+@pytest.mark.keyring_real
+def test_the_installed_widget_reads_its_key_through_the_helper_and_keeps_no_crypto_mapped(
+    installed_deb: InstalledPackage, installed_simulator: str, secret_service: SecretServiceSession, tmp_path: Path
+) -> None:
+    """The frozen widget finds `ccc-break-cli` beside itself, reads the agent's key from the real keyring
+    through it, and never maps keyring's crypto library (cryptography's 5.5 MiB) into its own memory."""
+    from app.core.access_key import Credentials
+    from app.core.credentials import CredentialStore
+
+    CredentialStore(backend=secret_service.backend, environ={}).save(
+        Credentials(DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET)
+    )
+    log = tmp_path / "log" / "ccc-break.log"
+    with virtual_desktop(tray=True) as display:
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "CCC_BREAK_CONFIG_DIR": str(tmp_path / "config"),
+            "CCC_BREAK_LOG_DIR": str(log.parent),
+        }
+        env.pop("QT_QPA_PLATFORM", None)
+        process = subprocess.Popen(
+            [str(installed_deb.app_dir / "ccc-break"), *_the_demo_agent_at(installed_simulator)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not (_says(log, "Credential backend: Secret Service (GNOME Keyring)") and _live(tmp_path / "config")):
+                assert process.poll() is None, f"the widget exited early: {process.communicate()[1][-2000:]}"
+                assert time.monotonic() < deadline, f"no live state from the keyring's key in 60 s: {_tail(log)}"
+                time.sleep(0.1)
+            mapped = Path(f"/proc/{process.pid}/maps").read_text()
+            process.send_signal(signal.SIGTERM)
+            _stdout, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, stderr[-2000:]
+    assert "libpython" in mapped, "the maps were read from the wrong process"
+    assert "cryptography" not in mapped and "_cffi_backend" not in mapped
+
+
+def _tail(log: Path) -> str:
+    return log.read_text()[-2000:] if log.exists() else "(no log yet)"
+
+
+def _says(log: Path, text: str) -> bool:
+    return log.exists() and text in log.read_text()
+
+
+def _live(config: Path) -> bool:
+    """The service's first answer has come: the widget keeps the state it saw for its next start."""
+    return any('"READY"' in kept.read_text() for kept in config.glob("*.state.json"))
