@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -390,27 +390,12 @@ def test_installed_gui_demo_shows_its_window_and_quits_cleanly(
     slimmed ICU data and Qt catalogues), shows its window, and exits 0 when asked."""
     with virtual_desktop(tray=True) as display:
         env = {**os.environ, "DISPLAY": display, "LANG": lang}
-        for variable in ("QT_QPA_PLATFORM", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
             env.pop(variable, None)
-        process = subprocess.Popen(
-            [str(installed_deb.executable), "--demo"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        returncode, stderr, _maps = _run_gui_until(
+            [str(installed_deb.executable), "--demo"], env, lambda: _visible_window(display, title), "demo window"
         )
-        try:
-            deadline = time.monotonic() + 60
-            while not _visible_window(display, title):
-                assert process.poll() is None, f"the GUI exited early: {process.communicate()[1][-2000:]}"
-                assert time.monotonic() < deadline, "the demo window did not appear within 60 s"
-                time.sleep(0.1)
-            process.send_signal(signal.SIGTERM)
-            _stdout, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.returncode == 0, stderr[-2000:]
+    assert returncode == 0, stderr[-2000:]
     assert "Traceback" not in stderr and "Unclosed" not in stderr and "was destroyed but it is pending" not in stderr
 
 
@@ -562,29 +547,39 @@ def test_the_installed_widget_reads_its_key_through_the_helper_and_keeps_no_cryp
             "CCC_BREAK_CONFIG_DIR": str(tmp_path / "config"),
             "CCC_BREAK_LOG_DIR": str(log.parent),
         }
-        env.pop("QT_QPA_PLATFORM", None)
-        process = subprocess.Popen(
+        returncode, stderr, mapped = _run_gui_until(
             [str(installed_deb.app_dir / "ccc-break"), *_the_demo_agent_at(installed_simulator)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            env,
+            lambda: _says(log, "Credential backend: Secret Service (GNOME Keyring)") and _live(tmp_path / "config"),
+            "live state from the keyring's key",
+            lambda: _tail(log),
         )
-        try:
-            deadline = time.monotonic() + 60
-            while not (_says(log, "Credential backend: Secret Service (GNOME Keyring)") and _live(tmp_path / "config")):
-                assert process.poll() is None, f"the widget exited early: {process.communicate()[1][-2000:]}"
-                assert time.monotonic() < deadline, f"no live state from the keyring's key in 60 s: {_tail(log)}"
-                time.sleep(0.1)
-            mapped = Path(f"/proc/{process.pid}/maps").read_text()
-            process.send_signal(signal.SIGTERM)
-            _stdout, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-    assert process.returncode == 0, stderr[-2000:]
+    assert returncode == 0, stderr[-2000:]
     assert "libpython" in mapped, "the maps were read from the wrong process"
     assert "cryptography" not in mapped and "_cffi_backend" not in mapped
+
+
+def _run_gui_until(
+    command: list[str], env: dict[str, str], ready: Callable[[], bool], what: str, shown: Callable[[], str] = str
+) -> tuple[int, str, str]:
+    """Start the installed widget on a real display, wait up to 60 s for `ready` (else fail with `what`
+    and what `shown` says), then end it as a logout does (SIGTERM): its exit code, its stderr, and its
+    memory map as it was when ready."""
+    env = {name: value for name, value in env.items() if name != "QT_QPA_PLATFORM"}  # Qt's xcb, as agents run it
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready():
+            assert process.poll() is None, f"the widget exited early: {process.communicate()[1][-2000:]}"
+            assert time.monotonic() < deadline, f"no {what} within 60 s {shown()}"
+            time.sleep(0.1)
+        mapped = Path(f"/proc/{process.pid}/maps").read_text()
+        process.send_signal(signal.SIGTERM)
+        _stdout, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, stderr, mapped
 
 
 def _tail(log: Path) -> str:

@@ -246,6 +246,19 @@ def test_a_name_squatted_by_another_user_does_not_silence_our_widget(
     assert ours.problem is not None and "another user" in ours.problem
 
 
+def _run_guard_script(script: str, shared_tmp: Path) -> subprocess.CompletedProcess[str]:
+    """A guard's life in a process of its own: a crash or a spin there cannot take the test run along."""
+    return subprocess.run(
+        [sys.executable, "-c", script, str(shared_tmp)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 GUARD_GOES_AWAY = """
 import gc, socket, sys
 from pathlib import Path
@@ -274,15 +287,7 @@ print("still running")
 @pytest.mark.linux_only
 def test_a_guard_that_is_closed_and_gone_leaves_nothing_that_crashes_the_widget_later(shared_tmp: Path) -> None:
     """If this failed, a widget (or a test) would crash at its next event after the guard went away."""
-    result = subprocess.run(
-        [sys.executable, "-c", GUARD_GOES_AWAY, str(shared_tmp)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run_guard_script(GUARD_GOES_AWAY, shared_tmp)
     assert (result.returncode, result.stdout.strip()) == (0, "still running"), result.stderr[-2000:]
 
 
@@ -350,14 +355,6 @@ print(len(attempts))
 def test_running_out_of_descriptors_does_not_spin_the_widget(shared_tmp: Path) -> None:
     """A start that cannot be accepted stays in the backlog, so the socket stays readable: retrying at
     once would keep a core busy and write a warning per turn of the event loop."""
-    result = subprocess.run(
-        [sys.executable, "-c", OUT_OF_DESCRIPTORS, str(shared_tmp)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = _run_guard_script(OUT_OF_DESCRIPTORS, shared_tmp)
     assert result.returncode == 0, result.stderr[-2000:]
     assert int(result.stdout.strip()) == 1, "accept() failed once, then must wait before it is tried again"
