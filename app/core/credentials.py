@@ -115,6 +115,23 @@ def _halt_foreign_keychain_probe() -> None:
         sys.modules.setdefault(FOREIGN_KEYCHAIN_PROBE, None)  # type: ignore[arg-type]  # None halts its import
 
 
+def system_keyring() -> KeyringBackend | None:
+    """keyring's own choice of backend when it is a system keyring, else None (no keyring, or only a
+    fallback that would not keep the secret safely). The widget's keyring helper asks the same."""
+    try:
+        _halt_foreign_keychain_probe()
+        import keyring
+
+        found = keyring.get_keyring()
+    except Exception as error:
+        logger.warning("No keyring backend could be loaded: %s", _reason(error, ()))
+        return None
+    if found is not None and not is_system_keyring(found):
+        logger.info("Not using keyring backend %s: it is not a system keyring", type(found).__name__)
+        return None
+    return found
+
+
 class CredentialStore:
     """Reads and writes the AccessKey; `backend` None means the platform keyring, found on first use,
     or the one `backend_factory` makes then, unless it makes None (keyring is imported only when first
@@ -160,18 +177,7 @@ class CredentialStore:
                 self._backend, self._backend_resolved = made, True
                 logger.info("Credential backend: %s", backend_name(made))
         if not self._backend_resolved:
-            try:
-                _halt_foreign_keychain_probe()
-                import keyring
-
-                found = keyring.get_keyring()
-            except Exception as error:
-                logger.warning("No keyring backend could be loaded: %s", _reason(error, ()))
-                found = None
-            if found is not None and not is_system_keyring(found):
-                logger.info("Not using keyring backend %s: it is not a system keyring", type(found).__name__)
-                found = None
-            self._backend = found
+            self._backend = system_keyring()
             self._backend_resolved = True
             logger.info("Credential backend: %s", backend_name(self._backend))
         return self._backend

@@ -58,7 +58,7 @@ def _chained(backend: KeyringBackend) -> Sequence[KeyringBackend]:
 def _helper_description(backend: object) -> Any:
     """What a keyring read in a helper process (app.core.keyring_helper) found, else None. Looked up
     by name: that module imports this one."""
-    return getattr(backend, "helper_description", None) if hasattr(type(backend), "helper_description") else None
+    return getattr(backend, "helper_description", None)
 
 
 def is_usable(backend: KeyringBackend) -> bool:

@@ -28,8 +28,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-from app.core.keyring_backends import NO_BACKEND_NAME
-
 logger = logging.getLogger(__name__)
 
 KEYRING_HELPER_FLAG = "--keyring-helper"  # hidden: not a command anyone types
@@ -80,14 +78,12 @@ class HelperKeyring:
     def __init__(
         self,
         command: Sequence[str],
-        environ: Mapping[str, str] | None = None,
         *,
         cwd: Path | None = None,
         first_answer_timeout: float = FIRST_ANSWER_TIMEOUT,
         answer_timeout: float = ANSWER_TIMEOUT,
     ) -> None:
         self._command = list(command)
-        self._environ = None if environ is None else dict(environ)
         self._cwd = cwd
         self._first_answer_timeout = first_answer_timeout
         self._answer_timeout = answer_timeout
@@ -138,7 +134,6 @@ class HelperKeyring:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # a traceback there would be the helper's, never shown
-                env=self._environ,
                 cwd=self._cwd,
             )
         except OSError as error:
@@ -201,7 +196,7 @@ class HelperKeyring:
         return answer.get("value")
 
 
-def helper_keyring(environ: Mapping[str, str] | None = None) -> HelperKeyring | None:
+def helper_keyring() -> HelperKeyring | None:
     """The widget's keyring on Linux; None elsewhere, or when no helper can be started from here."""
     if not sys.platform.startswith("linux"):
         return None
@@ -211,7 +206,6 @@ def helper_keyring(environ: Mapping[str, str] | None = None) -> HelperKeyring | 
         return None
     return HelperKeyring(
         command,
-        environ,
         cwd=HELPER_FOLDER,
         first_answer_timeout=FIRST_ANSWER_TIMEOUT,
         answer_timeout=ANSWER_TIMEOUT,
@@ -221,33 +215,19 @@ def helper_keyring(environ: Mapping[str, str] | None = None) -> HelperKeyring | 
 # -- the helper's side ---------------------------------------------------------------------------
 
 
-def _found_backend() -> Any:
-    """The keyring the widget would have used in-process (CredentialStore's own choice)."""
-    from app.core.credentials import _halt_foreign_keychain_probe
-    from app.core.keyring_backends import is_system_keyring
-
-    _halt_foreign_keychain_probe()
-    try:
-        import keyring
-
-        found = keyring.get_keyring()
-    except Exception:  # no backend can be loaded: as "none found" in-process
-        return None
-    return found if found is not None and is_system_keyring(found) else None
-
-
 def serve(requests: IO[str], answers: IO[str]) -> int:
     """Answer the widget's requests until its end of the pipe closes."""
+    from app.core.credentials import system_keyring
     from app.core.keyring_backends import backend_name, is_usable
 
-    backend = _found_backend()
+    backend = system_keyring()  # what the widget would have used in-process
     usable = backend is not None and is_usable(backend)
 
     def say(answer: Mapping[str, object]) -> None:
         answers.write(json.dumps(answer) + "\n")
         answers.flush()
 
-    say({"backend": backend_name(backend) if usable else NO_BACKEND_NAME, "usable": usable})
+    say({"backend": backend_name(backend), "usable": usable})
     for line in requests:
         try:
             request = json.loads(line)
@@ -256,7 +236,7 @@ def serve(requests: IO[str], answers: IO[str]) -> int:
             say({"error": "ValueError", "text": "not a keyring request"})
             continue
         try:
-            if not usable:
+            if backend is None or not usable:
                 from keyring.errors import NoKeyringError
 
                 raise NoKeyringError("no keyring")
