@@ -66,3 +66,26 @@ def test_status_against_the_simulator(build: Path, simulator: str, monkeypatch: 
     result = run(build / "ccc-break-cli.exe", "status", "--json", "--endpoint", simulator, *AGENT_ARGS, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["Data"]["UserState"] == "READY"
+
+
+def test_the_bundle_leaves_out_the_qt_parts_the_widget_never_uses(build: Path) -> None:
+    """The MSI ships this folder: the same exclusions as the .deb (one spec's filter for both), so
+    Qt's other languages, image formats, TLS backends and spare platforms stay out of it too."""
+    files = [path.relative_to(build).as_posix() for path in build.rglob("*") if path.is_file()]
+    kept = ("translations/qtbase_zh_CN.qm", "plugins/platforms/qwindows.dll", "plugins/imageformats/qsvg.dll")
+    for needed in kept:
+        assert any(path.endswith(needed) for path in files), f"{needed}: the widget needs it"
+    assert any(path.endswith("resources/translations/ccc-break_zh_CN.qm") for path in files)
+    dropped = [
+        path
+        for path in files
+        if "PySide6/" in path
+        and (
+            re.search(r"/translations/(qt_|qt_help_|qtbase_(?!en|zh_CN))", path)
+            or re.search(r"/plugins/(tls|generic)/.", path)
+            or re.search(r"/plugins/imageformats/q(?!svg)", path)
+            or re.search(r"/plugins/platforms/q(?!windows)", path)
+            or path.endswith("opengl32sw.dll")
+        )
+    ]
+    assert not dropped, f"unused Qt parts are in the Windows bundle: {dropped[:10]}"
