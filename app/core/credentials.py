@@ -12,6 +12,7 @@ import contextlib
 import logging
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,6 +41,11 @@ ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"  # noqa: S105 - a name, not 
 
 #: _BackendUnavailable's reason when there is no keyring at all (compared, never shown).
 _NONE_FOUND = "none found"
+
+#: A keyring read this many seconds old answers the next read. The widget asks status() and then load()
+#: back to back, at start-up and when Settings open; on Linux each read is a helper process (~0.17 s,
+#: app.core.keyring_helper) and, with a locked keyring, an unlock prompt. Writes forget the read.
+REREAD_AFTER_SECONDS = 5.0
 
 
 class CredentialSource(StrEnum):
@@ -144,6 +150,7 @@ class CredentialStore:
         environ: Mapping[str, str] | None = None,
         service: str = SERVICE_NAME,
         backend_factory: Callable[[], KeyringBackend | None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._backend = backend
         self._backend_factory = backend_factory
@@ -153,6 +160,8 @@ class CredentialStore:
         self._memory: Credentials | None = None
         self._memory_problem: str | None = None
         self._memory_locked = False  # the keyring refused the credentials in memory because it was locked
+        self._clock = clock
+        self._last_read: tuple[float, Credentials | None] | None = None  # (when, what): see REREAD_AFTER_SECONDS
         self._lock = threading.RLock()
 
     @contextlib.contextmanager
@@ -208,13 +217,18 @@ class CredentialStore:
         return result if isinstance(result, str) else None
 
     def _keyring_read(self) -> Credentials | None:
+        last, self._last_read = self._last_read, None
+        if last is not None and 0 <= self._clock() - last[0] < REREAD_AFTER_SECONDS:
+            return last[1]  # and forgotten: a third read goes to the keyring again
         backend = self._usable_backend()
         key_id = self._call("read", (), backend.get_password, self._service, ACCESS_KEY_ID)
         secret = self._call("read", (), backend.get_password, self._service, ACCESS_KEY_SECRET)
-        if not key_id or not secret:
-            return None
-        token = self._call("read", (secret,), backend.get_password, self._service, SECURITY_TOKEN)
-        return Credentials(key_id, secret, token or None)
+        found = None
+        if key_id and secret:
+            token = self._call("read", (secret,), backend.get_password, self._service, SECURITY_TOKEN)
+            found = Credentials(key_id, secret, token or None)
+        self._last_read = (self._clock(), found)
+        return found
 
     def _known_secrets(self) -> tuple[str, ...]:
         """Secrets this store holds, to be blanked out of any error text that echoes them."""
@@ -276,6 +290,7 @@ class CredentialStore:
         cleaned = Credentials(key_id, secret, token)
         secrets = tuple(s for s in (secret, token) if s)
         with self._operation():
+            self._last_read = None
             try:
                 self._keyring_write(cleaned, secrets)
             except _BackendUnavailable as unavailable:
@@ -333,6 +348,7 @@ class CredentialStore:
         from keyring.errors import PasswordDeleteError
 
         with self._operation():
+            self._last_read = None
             self._memory = None
             self._memory_problem = None
             self._memory_locked = False

@@ -20,6 +20,7 @@ from keyring.errors import InitError, KeyringLocked, PasswordDeleteError
 
 from app.core.access_key import Credentials
 from app.core.credentials import (
+    REREAD_AFTER_SECONDS,
     CredentialSource,
     CredentialStatus,
     CredentialStore,
@@ -216,6 +217,60 @@ def test_memory_copy_is_newer_than_the_keyring(store: CredentialStore, backend: 
     store.save(CREDS)
     backend.set_password = original_set  # type: ignore[method-assign]
 
+    assert store.load() == CREDS
+
+
+class SteppedClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_status_then_load_reads_the_keyring_once(backend: MemoryKeyring) -> None:
+    """At start-up and when Settings open the widget asks status() and then load(): on Linux each
+    keyring read is a helper process (and, locked, an unlock prompt), so the second is answered from
+    the first when it comes within REREAD_AFTER_SECONDS."""
+    clock = SteppedClock()
+    CredentialStore(backend=backend, environ={}).save(Credentials("LTAI-test-id", SECRET, TOKEN))
+    store = CredentialStore(backend=backend, environ={}, clock=clock)
+
+    backend.calls = 0
+    assert store.status().source is CredentialSource.KEYRING
+    reads_for_status = backend.calls
+    clock.now += REREAD_AFTER_SECONDS - 0.5
+    assert store.load() == Credentials("LTAI-test-id", SECRET, TOKEN)
+    assert backend.calls == reads_for_status == 3  # id, secret, token: once
+
+    # Only once: a third call reads the keyring again, and so does one that comes later.
+    assert store.load() == Credentials("LTAI-test-id", SECRET, TOKEN)
+    assert backend.calls == 6
+    clock.now += REREAD_AFTER_SECONDS
+    backend.items[("ccc-break", "access_key_id")] = "LTAI-changed-elsewhere"
+    loaded = store.load()
+    assert loaded is not None and loaded.access_key_id == "LTAI-changed-elsewhere"
+
+
+def test_a_write_forgets_the_last_read(store: CredentialStore) -> None:
+    assert store.load() is None  # read: nothing saved yet
+    status = store.save(CREDS)
+    assert status.source is CredentialSource.KEYRING and status.has_secret  # not the "nothing" just read
+    store.clear()
+    assert store.load() is None  # not what save() read back
+    assert store.status().source is CredentialSource.NONE
+
+
+def test_a_failed_read_is_not_kept(backend: MemoryKeyring) -> None:
+    store = CredentialStore(backend=backend, environ={}, clock=SteppedClock())
+    store.save(CREDS)  # reads back what it wrote, for its status...
+    backend.error = KeyringLocked("Failed to unlock the collection!")
+    assert store.load() == CREDS  # ...which answers the next read, as the agent just saw it
+    locked = store.status()  # the one after asks the keyring, which is locked now
+    assert locked.locked and locked.source is CredentialSource.NONE
+    with pytest.raises(CredentialError):
+        store.load()  # and the locked answer was not kept as "nothing saved"
+    backend.error = None
     assert store.load() == CREDS
 
 

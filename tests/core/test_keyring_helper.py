@@ -74,6 +74,31 @@ def test_the_widget_keeps_its_key_in_the_real_keyring_through_the_helper(
     assert store.load() is None
 
 
+@pytest.mark.linux_only
+@pytest.mark.keyring_real
+def test_status_then_load_start_one_helper(secret_service: SecretServiceSession, tmp_path: Path) -> None:
+    """The widget's start-up and its Settings ask status() and then load(): one helper process (about
+    0.17 s before the first live state, and one unlock prompt where the keyring is locked), not two."""
+    CredentialStore(backend=secret_service.backend, environ={}).save(CREDS)
+    store = widget_store(tmp_path)
+    helper = helper_of(store)  # found outside a call, so its first helper is still running:
+    helper.release()
+    started = 0
+    start = helper._started
+
+    def counted_start() -> subprocess.Popen[bytes]:
+        nonlocal started
+        started += helper._process is None
+        return start()
+
+    helper._started = counted_start  # type: ignore[method-assign]
+
+    assert store.status().source is CredentialSource.KEYRING
+    assert store.load() == CREDS
+    assert started == 1
+    assert helper._process is None, "the helper must still end with each call"
+
+
 WIDGET_READS = """
 import json, sys
 from app.core.startup import build_context
