@@ -16,6 +16,7 @@ apt_packages=(
     gnome-keyring dbus dbus-x11 msitools wixl shellcheck python3-venv
     iproute2 # ip, to change routes in a private network namespace (tests of the network coming back)
     binutils icu-devtools # the .deb build: strip/objdump, and icupkg/genccode for the slim ICU data
+    strace # which module files the installed command line reads
     at-spi2-core python3-pyatspi python3-gi gir1.2-atspi-2.0
 )
 missing=()
