@@ -2,7 +2,7 @@
 scripts showing the same tray and window (and, for older figures, an empty one), on one private Xvfb
 with trayer.
 
-    python benchmarks/startup.py [-n 7]
+    python benchmarks/startup.py [-n 7] [--widget dist/ccc-break/ccc-break]
 
 Medians and the fastest run of each are printed: on a busy or virtualised host the medians of the
 same code moved by a third between runs, the ratios of the fastest runs by a few hundredths.
@@ -19,7 +19,8 @@ alternating in a rotating order after one unmeasured warm-up round (disk and byt
   sheet) and shows it with a one-pixmap tray icon. This is the floor issue 12 names, "a bare PySide6
   script showing the same tray and window": it pays what any window with these widgets pays (Qt's
   style, fonts, the `Qt` namespace's enums), so its ratio is the app's own cost.
-Also printed: until the demo's first PollUserStatus is answered (live state on screen), read from the
+`--widget` times another build of the widget, such as the PyInstaller bundle the packages ship, against
+the same floors (which always run from this Python). Also printed: until the demo's first PollUserStatus is answered (live state on screen), read from the
 demo simulator's request log.
 
 By default every widget start is a login start, as an agent's every start after the first one: each
@@ -298,6 +299,9 @@ def main() -> int:
     parser.add_argument(
         "--first-start", action="store_true", help="start the widget from an empty home each run (a new desktop)"
     )
+    parser.add_argument(
+        "--widget", help="the widget's executable, e.g. dist/ccc-break/ccc-break (default: ccc-break of this Python)"
+    )
     args = parser.parse_args()
     desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
 
@@ -312,8 +316,9 @@ def main() -> int:
         configured_options = [
             *("--endpoint", endpoint, "--instance-id", desktop.INSTANCE_ID, "--user-id", desktop.USER_ID)
         ]
-        demo_command = [desktop.ccc_break_executable(), "--demo"]
-        configured_command = [desktop.ccc_break_executable(), *configured_options]
+        widget = args.widget or desktop.ccc_break_executable()
+        demo_command = [widget, "--demo"]
+        configured_command = [widget, *configured_options]
         demo_home, configured_home = os.path.join(specs, "demo-home"), os.path.join(specs, "configured-home")
         if not args.first_start:
             for command, home, credentials in (
