@@ -20,8 +20,8 @@ alternating in a rotating order after one unmeasured warm-up round (disk and byt
   script showing the same tray and window": it pays what any window with these widgets pays (Qt's
   style, fonts, the `Qt` namespace's enums), so its ratio is the app's own cost.
 `--widget` times another build of the widget, such as the PyInstaller bundle the packages ship, against
-the same floors (which always run from this Python). Also printed: until the demo's first PollUserStatus is answered (live state on screen), read from the
-demo simulator's request log.
+the same floors (which always run from this Python). Also printed: until the demo's first
+PollUserStatus is answered (live state on screen), read from the demo simulator's request log.
 
 By default every widget start is a login start, as an agent's every start after the first one: each
 run gets a fresh copy of a home the same program used once before (its settings with the device id,
