@@ -3,14 +3,17 @@ addresses or routes change: "the network is back" without Qt's network module.
 
 This is what GLib's network monitor does on Linux (netlink, then the routing table), which is what Qt's
 QNetworkInformation used here: the same answer without QtNetwork, GIO and their plug-ins (over 4 MiB
-held all day by a widget that only wants to know when to poll again).
+held all day by a widget that only wants to know when to poll again). The tables are asked for over
+netlink too (`/proc/net/ipv6_route` lists every table and cannot tell a VPN's own from the main one):
+only a default route of the main table counts, unicast and with its link up.
 """
 
 from __future__ import annotations
 
 import errno
 import socket
-from pathlib import Path
+import struct
+from collections.abc import Callable, Iterable, Iterator
 
 # linux/rtnetlink.h: the multicast groups a change of link, IPv4/IPv6 address or route is sent to.
 RTMGRP_LINK = 0x1
@@ -20,50 +23,105 @@ RTMGRP_IPV6_IFADDR = 0x100
 RTMGRP_IPV6_ROUTE = 0x400
 ROUTE_CHANGE_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE
 
-# linux/route.h
-RTF_UP = 0x0001
-RTF_REJECT = 0x0200  # "unreachable": the kernel's own IPv6 default on a machine without one
+# linux/netlink.h and linux/rtnetlink.h: a dump of the routing tables and what its routes say.
+NLMSG_ERROR = 2
+NLMSG_DONE = 3
+NLM_F_REQUEST = 0x1
+NLM_F_DUMP = 0x300
+RTM_NEWROUTE = 24
+RTM_GETROUTE = 26
+RTN_UNICAST = 1  # not unreachable, blackhole, prohibit or throw: a route traffic can take
+RT_TABLE_MAIN = 254
+RTA_TABLE = 15  # the table's full number (rtm_table holds only 8 bits)
+RTNH_F_DEAD = 0x1
+RTNH_F_LINKDOWN = 0x10  # its interface has no carrier (Wi-Fi gone, cable out)
 
-PROC_NET = Path("/proc/net")
-
-
-def _usable(flags: str) -> bool:
-    value = int(flags, 16)
-    return bool(value & RTF_UP) and not value & RTF_REJECT
-
-
-def _ipv4_default(table: str) -> bool:
-    # Iface Destination Gateway Flags RefCnt Use Metric Mask ... (hex, one route per line)
-    for line in table.splitlines()[1:]:
-        fields = line.split()
-        if len(fields) >= 8 and fields[1] == fields[7] == "00000000" and _usable(fields[3]):
-            return True
-    return False
+NETLINK_HEADER = struct.Struct("=IHHII")  # nlmsghdr: length, type, flags, sequence, port
+ROUTE_MESSAGE = struct.Struct("=BBBBBBBBI")  # rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
+ATTRIBUTE = struct.Struct("=HH")  # rtattr: length, type
+DUMP_TIMEOUT = 2.0  # seconds: the kernel answers at once; a sandbox that never does must not hang the watch
 
 
-def _ipv6_default(table: str) -> bool:
-    # destination prefix-length source prefix-length next-hop metric refcount use flags device
-    for line in table.splitlines():
-        fields = line.split()
-        if len(fields) >= 10 and int(fields[0], 16) == 0 and fields[1] == "00" and _usable(fields[8]):
-            return True
-    return False
+def _aligned(length: int) -> int:
+    return (length + 3) & ~3
 
 
-def has_default_route(proc_net: Path = PROC_NET) -> bool:
-    """True when an IPv4 or IPv6 default route is up: the machine can reach beyond its own networks.
-    Unreadable tables (another OS, a locked-down sandbox) answer True: never claim an outage we cannot see."""
+def _messages(datagram: bytes) -> Iterator[tuple[int, bytes]]:
+    """(type, body) of each netlink message in one datagram; ValueError for a malformed one."""
+    offset = 0
+    while offset < len(datagram):
+        if offset + NETLINK_HEADER.size > len(datagram):
+            raise ValueError("a netlink header cut short")
+        length, kind, _flags, _sequence, _port = NETLINK_HEADER.unpack_from(datagram, offset)
+        if length < NETLINK_HEADER.size or offset + length > len(datagram):
+            raise ValueError("a netlink message of an impossible length")
+        yield kind, datagram[offset + NETLINK_HEADER.size : offset + length]
+        offset += _aligned(length)
+
+
+def _is_way_out(route: bytes) -> bool:
+    """A default route of the main table that traffic can take: unicast, its link up."""
+    if len(route) < ROUTE_MESSAGE.size:
+        raise ValueError("a route message cut short")
+    _family, dst_len, _src_len, _tos, table, _protocol, _scope, kind, flags = ROUTE_MESSAGE.unpack_from(route)
+    if dst_len != 0 or kind != RTN_UNICAST or flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN):
+        return False
+    offset = ROUTE_MESSAGE.size
+    while offset + ATTRIBUTE.size <= len(route):
+        length, attribute = ATTRIBUTE.unpack_from(route, offset)
+        if length < ATTRIBUTE.size:
+            raise ValueError("a route attribute of an impossible length")
+        if attribute == RTA_TABLE and length >= ATTRIBUTE.size + 4:
+            table = int(struct.unpack_from("=I", route, offset + ATTRIBUTE.size)[0])
+        offset += _aligned(length)
+    # Only the main table: a full-tunnel VPN keeps its own default in a table of its own (WireGuard's
+    # 51820, Tailscale's 52), which stays there while the Wi-Fi under it is gone.
+    return bool(table == RT_TABLE_MAIN)
+
+
+def way_out_in(dump: Iterable[bytes]) -> bool:
+    """Whether the datagrams of an RTM_GETROUTE dump, up to its NLMSG_DONE, hold a default route of the
+    main table that traffic can take (IPv4 or IPv6). ValueError or OSError when they are not a dump."""
+    for datagram in dump:
+        for kind, body in _messages(datagram):
+            if kind == RTM_NEWROUTE and _is_way_out(body):
+                return True
+            if kind == NLMSG_DONE:
+                return False
+            if kind == NLMSG_ERROR:
+                raise OSError("the kernel refused to list the routes")
+    raise ValueError("the route dump ended before it was done")
+
+
+def kernel_route_dump() -> Iterator[bytes]:
+    """The kernel's routing tables, every family, as the datagrams of one netlink dump."""
+    kind = socket.SOCK_RAW | socket.SOCK_CLOEXEC
+    with socket.socket(socket.AF_NETLINK, kind, socket.NETLINK_ROUTE) as dump:
+        dump.settimeout(DUMP_TIMEOUT)
+        request = NETLINK_HEADER.pack(
+            NETLINK_HEADER.size + ROUTE_MESSAGE.size, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 1, 0
+        ) + ROUTE_MESSAGE.pack(socket.AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0)
+        dump.sendto(request, (0, 0))
+        while True:
+            datagram = dump.recv(65536)
+            if not datagram:
+                return
+            yield datagram
+
+
+def has_default_route(dump: Callable[[], Iterable[bytes]] = kernel_route_dump) -> bool:
+    """True when an IPv4 or IPv6 default route of the main table is up: the machine can reach beyond
+    its own networks. A dump that fails or makes no sense (a locked-down sandbox) answers True: never
+    claim an outage we cannot see."""
     try:
-        ipv4 = (proc_net / "route").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return True
-    try:
-        ipv6 = (proc_net / "ipv6_route").read_text(encoding="ascii", errors="replace")
-    except OSError:  # IPv6 turned off
-        ipv6 = ""
-    try:
-        return _ipv4_default(ipv4) or _ipv6_default(ipv6)
-    except ValueError:  # a table in a shape we do not know
+        datagrams = dump()
+        try:
+            return way_out_in(datagrams)
+        finally:
+            close = getattr(datagrams, "close", None)
+            if close is not None:
+                close()  # a dump read only in part: its socket closes now, not when collected
+    except (OSError, ValueError):
         return True
 
 
@@ -71,8 +129,8 @@ class RouteChanges:
     """A netlink socket (Linux) that becomes readable when a link, an address or a route changes.
     The owner watches `fileno()` for reading and calls `came_back()` each time it is readable."""
 
-    def __init__(self, proc_net: Path = PROC_NET) -> None:
-        self._proc_net = proc_net
+    def __init__(self, dump: Callable[[], Iterable[bytes]] = kernel_route_dump) -> None:
+        self._dump = dump
         kind = socket.SOCK_RAW | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC
         self._socket = socket.socket(socket.AF_NETLINK, kind, socket.NETLINK_ROUTE)
         try:
@@ -80,7 +138,7 @@ class RouteChanges:
         except OSError:
             self._socket.close()
             raise
-        self.online = has_default_route(proc_net)
+        self.online = has_default_route(dump)
 
     def fileno(self) -> int:
         return self._socket.fileno()
@@ -90,7 +148,7 @@ class RouteChanges:
         OSError when the socket cannot be read (a security policy, say): stop watching, or its news
         would wake the owner again at once, for ever."""
         self._drain()
-        now = has_default_route(self._proc_net)
+        now = has_default_route(self._dump)
         back = now and not self.online
         self.online = now
         return back

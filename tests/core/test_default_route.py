@@ -5,57 +5,106 @@ network namespace (`unshare --net`), so the test changes no route of this machin
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from app.core.default_route import has_default_route
+from app.core.default_route import (
+    ATTRIBUTE,
+    NETLINK_HEADER,
+    NLMSG_DONE,
+    NLMSG_ERROR,
+    ROUTE_MESSAGE,
+    RT_TABLE_MAIN,
+    RTA_TABLE,
+    RTM_NEWROUTE,
+    RTN_UNICAST,
+    RTNH_F_LINKDOWN,
+    has_default_route,
+    way_out_in,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-
-IPV4_HEADER = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
-IPV4_DEFAULT = "eth0\t00000000\t0102A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
-IPV4_LINK_ONLY = "eth0\t0002A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
-ZERO = "0" * 32
-# What a Linux machine without an IPv6 default has anyway: the kernel's "unreachable" default on lo.
-IPV6_KERNEL_REJECT = f"{ZERO} 00 {ZERO} 00 {ZERO} ffffffff 00000001 00000000 00200200       lo\n"
-IPV6_DEFAULT = f"{ZERO} 00 {ZERO} 00 fe800000000000000000000000000001 00000400 00000001 00000000 00450003   wlan0\n"
-IPV6_LINK_ONLY = f"fe800000000000000000000000000000 40 {ZERO} 00 {ZERO} 00000100 00000001 00000000 00000001   wlan0\n"
+RTN_BLACKHOLE, RTN_UNREACHABLE = 6, 7  # linux/rtnetlink.h
+WIREGUARD_TABLE = 51820
 
 
-def proc_net(tmp_path: Path, ipv4: str, ipv6: str | None) -> Path:
-    (tmp_path / "route").write_text(IPV4_HEADER + ipv4)
-    if ipv6 is not None:
-        (tmp_path / "ipv6_route").write_text(ipv6)
-    return tmp_path
+def message(kind: int, body: bytes = b"") -> bytes:
+    length = NETLINK_HEADER.size + len(body)
+    return NETLINK_HEADER.pack(length, kind, 0, 1, 0) + body + b"\0" * (-length % 4)
+
+
+def route(
+    *, prefix: int = 0, table: int = RT_TABLE_MAIN, kind: int = RTN_UNICAST, flags: int = 0, family: int = 2
+) -> bytes:
+    """One RTM_NEWROUTE as the kernel sends it: tables past 255 only in the RTA_TABLE attribute."""
+    body = ROUTE_MESSAGE.pack(family, prefix, 0, 0, min(table, 252), 3, 0, kind, flags)
+    body += ATTRIBUTE.pack(8, RTA_TABLE) + struct.pack("=I", table)
+    return message(RTM_NEWROUTE, body)
+
+
+DONE = message(NLMSG_DONE, struct.pack("=i", 0))
 
 
 @pytest.mark.parametrize(
-    ("ipv4", "ipv6", "online"),
+    ("routes", "online"),
     [
-        (IPV4_DEFAULT, IPV6_KERNEL_REJECT, True),
-        ("", IPV6_DEFAULT + IPV6_KERNEL_REJECT, True),
-        (IPV4_LINK_ONLY, IPV6_KERNEL_REJECT + IPV6_LINK_ONLY, False),
-        (IPV4_LINK_ONLY, None, False),  # IPv6 turned off
-        (IPV4_DEFAULT.replace("\t0003\t", "\t0202\t"), IPV6_KERNEL_REJECT, False),  # an IPv4 "unreachable"
-        (IPV4_DEFAULT.replace("\t0003\t", "\t0002\t"), "", False),  # a default that is not up
+        ([route()], True),
+        ([route(prefix=24), route(family=socket.AF_INET6)], True),
+        ([route(prefix=24), route(prefix=64, family=socket.AF_INET6)], False),
+        # What a Linux machine without an IPv6 default has anyway: the kernel's "unreachable" default.
+        ([route(family=socket.AF_INET6, kind=RTN_UNREACHABLE)], False),
+        ([route(kind=RTN_BLACKHOLE)], False),
+        ([route(flags=RTNH_F_LINKDOWN)], False),  # the cable is out, the route is still listed
+        ([route(table=WIREGUARD_TABLE, family=socket.AF_INET6), route(prefix=24)], False),
+        ([], False),
     ],
-    ids=["ipv4 default", "ipv6 default only", "local networks only", "no ipv6 table", "reject", "down"],
+    ids=["ipv4", "ipv6 only", "local only", "kernel unreachable", "blackhole", "link down", "vpn table", "none"],
 )
-def test_the_way_out_is_a_default_route_that_is_up(tmp_path: Path, ipv4: str, ipv6: str | None, online: bool) -> None:
-    assert has_default_route(proc_net(tmp_path, ipv4, ipv6)) is online
+def test_the_way_out_is_a_default_route_of_the_main_table_that_traffic_can_take(
+    routes: list[bytes], online: bool
+) -> None:
+    assert way_out_in([b"".join(routes), DONE]) is online
+    assert way_out_in([*routes, DONE]) is online  # one route a datagram, as a long dump comes
 
 
-def test_a_routing_table_it_cannot_read_never_claims_an_outage(tmp_path: Path) -> None:
-    """Another OS or a sandbox without /proc/net: the widget must not hold back a poll it could make."""
-    assert has_default_route(tmp_path / "missing") is True
-    assert has_default_route(proc_net(tmp_path, IPV4_DEFAULT.replace("0003", "up"), "")) is True
+@pytest.mark.parametrize(
+    "dump",
+    [
+        [message(NLMSG_ERROR, struct.pack("=i", -1))],  # the kernel refused (a sandbox's policy)
+        [route(prefix=24)],  # ended before NLMSG_DONE
+        [route()[:-3]],  # cut short
+        [NETLINK_HEADER.pack(4, RTM_NEWROUTE, 0, 1, 0)],  # a length shorter than its own header
+    ],
+    ids=["refused", "unfinished", "cut short", "impossible length"],
+)
+def test_a_dump_it_cannot_read_never_claims_an_outage(dump: list[bytes]) -> None:
+    """A sandbox without netlink, or an answer in a shape we do not know: the widget must not hold back
+    a poll it could make."""
+    assert has_default_route(lambda: dump) is True
+
+
+def test_a_dump_that_cannot_be_asked_for_never_claims_an_outage() -> None:
+    def refused() -> list[bytes]:
+        raise PermissionError(13, "netlink is not allowed here")
+
+    assert has_default_route(refused) is True
+
+
+@pytest.mark.linux_only
+def test_this_machines_own_tables_are_read() -> None:
+    """The real kernel answers the dump (whatever it says about this machine's routes)."""
+    from app.core.default_route import kernel_route_dump
+
+    assert isinstance(way_out_in(kernel_route_dump()), bool)
 
 
 IN_NAMESPACE = """
-import json, select, subprocess, sys
+import json, select, subprocess, sys, time
 from app.core.default_route import RouteChanges
 
 changes = RouteChanges()
@@ -73,6 +122,25 @@ seen["mtu changed while online"] = after("link set lo mtu 1400")
 seen["default removed"] = after("route del default dev lo")
 seen["offline"] = not changes.online
 seen["default back"] = after("route add default dev lo")
+# A veth pair stands for a real interface: IPv6 makes any route over lo an "unreachable" one.
+seen["main's default removed"] = after("route del default dev lo")
+seen["veth up"] = after("link add v0 type veth peer name v1") or after("link set v0 up") or after("link set v1 up")
+# A full-tunnel VPN keeps its default in a table of its own while the Wi-Fi under it is gone.
+seen["vpn table default"] = after("-6 route add default dev v0 table 51820")
+seen["blackhole default"] = after("route add blackhole default")
+seen["blackhole removed"] = after("route del blackhole default")
+seen["default, cable out"] = after("link set v1 down") or after("route add default dev v0")
+seen["offline still"] = not changes.online
+
+def back_within(seconds):  # the carrier's return reaches the routes a moment after the link's news
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if select.select([changes], [], [], left)[0] and changes.came_back():
+            return True
+    return False
+
+subprocess.run(["ip", "link", "set", "v1", "up"], check=True)
+seen["cable back"] = back_within(10)
 changes.close()
 print(json.dumps(seen))
 """
@@ -100,4 +168,12 @@ def test_the_kernel_says_when_the_default_route_comes_back_and_only_then() -> No
         "default removed": False,
         "offline": True,
         "default back": True,
+        "main's default removed": False,
+        "veth up": False,
+        "vpn table default": False,
+        "blackhole default": False,
+        "blackhole removed": False,
+        "default, cable out": False,
+        "offline still": True,
+        "cable back": True,
     }
