@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import socket
 import struct
+import sys
 from collections.abc import Callable, Iterable, Iterator
 
 # linux/rtnetlink.h: the multicast groups a change of link, IPv4/IPv6 address or route is sent to.
@@ -27,83 +28,78 @@ ROUTE_CHANGE_GROUPS = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE | RTM
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NLM_F_REQUEST = 0x1
+NLM_F_DUMP_INTR = 0x10  # the tables changed while they were dumped: the dump is not to be trusted
 NLM_F_DUMP = 0x300
 RTM_NEWROUTE = 24
 RTM_GETROUTE = 26
 RTN_UNICAST = 1  # not unreachable, blackhole, prohibit or throw: a route traffic can take
-RT_TABLE_MAIN = 254
-RTA_TABLE = 15  # the table's full number (rtm_table holds only 8 bits)
+RT_TABLE_MAIN = 254  # rtm_table; a table numbered past 255 is reported there as 252 (RT_TABLE_COMPAT)
 RTNH_F_DEAD = 0x1
 RTNH_F_LINKDOWN = 0x10  # its interface has no carrier (Wi-Fi gone, cable out)
 
 NETLINK_HEADER = struct.Struct("=IHHII")  # nlmsghdr: length, type, flags, sequence, port
 ROUTE_MESSAGE = struct.Struct("=BBBBBBBBI")  # rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
-ATTRIBUTE = struct.Struct("=HH")  # rtattr: length, type
 DUMP_TIMEOUT = 2.0  # seconds: the kernel answers at once; a sandbox that never does must not hang the watch
 
 
-def _aligned(length: int) -> int:
-    return (length + 3) & ~3
-
-
-def _messages(datagram: bytes) -> Iterator[tuple[int, bytes]]:
-    """(type, body) of each netlink message in one datagram; ValueError for a malformed one."""
+def _messages(datagram: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """(type, flags, body) of each netlink message in one datagram; ValueError for a malformed one."""
     offset = 0
     while offset < len(datagram):
         if offset + NETLINK_HEADER.size > len(datagram):
             raise ValueError("a netlink header cut short")
-        length, kind, _flags, _sequence, _port = NETLINK_HEADER.unpack_from(datagram, offset)
+        length, kind, flags, _sequence, _port = NETLINK_HEADER.unpack_from(datagram, offset)
         if length < NETLINK_HEADER.size or offset + length > len(datagram):
             raise ValueError("a netlink message of an impossible length")
-        yield kind, datagram[offset + NETLINK_HEADER.size : offset + length]
-        offset += _aligned(length)
+        yield kind, flags, datagram[offset + NETLINK_HEADER.size : offset + length]
+        offset += (length + 3) & ~3  # messages start 4-byte aligned
 
 
 def _is_way_out(route: bytes) -> bool:
     """A default route of the main table that traffic can take: unicast, its link up."""
     if len(route) < ROUTE_MESSAGE.size:
         raise ValueError("a route message cut short")
-    _family, dst_len, _src_len, _tos, table, _protocol, _scope, kind, flags = ROUTE_MESSAGE.unpack_from(route)
-    if dst_len != 0 or kind != RTN_UNICAST or flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN):
-        return False
-    offset = ROUTE_MESSAGE.size
-    while offset + ATTRIBUTE.size <= len(route):
-        length, attribute = ATTRIBUTE.unpack_from(route, offset)
-        if length < ATTRIBUTE.size:
-            raise ValueError("a route attribute of an impossible length")
-        if attribute == RTA_TABLE and length >= ATTRIBUTE.size + 4:
-            table = int(struct.unpack_from("=I", route, offset + ATTRIBUTE.size)[0])
-        offset += _aligned(length)
+    _family, dst_len, _src_len, _tos, table, _protocol, _scope, route_type, flags = ROUTE_MESSAGE.unpack_from(route)
     # Only the main table: a full-tunnel VPN keeps its own default in a table of its own (WireGuard's
-    # 51820, Tailscale's 52), which stays there while the Wi-Fi under it is gone.
-    return bool(table == RT_TABLE_MAIN)
+    # 51820, Tailscale's 52), which stays there while the Wi-Fi under it is gone. A default with
+    # several next hops is marked down per hop, not here: it counts as a way out (as before).
+    usable = route_type == RTN_UNICAST and not flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN)
+    return dst_len == 0 and table == RT_TABLE_MAIN and usable
+
+
+def _failed(body: bytes) -> bool:
+    """An NLMSG_ERROR or NLMSG_DONE whose error number (the int that starts it) says it failed."""
+    return len(body) >= 4 and int.from_bytes(body[:4], sys.byteorder, signed=True) < 0
 
 
 def way_out_in(dump: Iterable[bytes]) -> bool:
     """Whether the datagrams of an RTM_GETROUTE dump, up to its NLMSG_DONE, hold a default route of the
-    main table that traffic can take (IPv4 or IPv6). ValueError or OSError when they are not a dump."""
+    main table that traffic can take (IPv4 or IPv6). ValueError or OSError when they are not a
+    whole, successful dump."""
     for datagram in dump:
-        for kind, body in _messages(datagram):
+        for kind, flags, body in _messages(datagram):
+            if flags & NLM_F_DUMP_INTR:
+                raise OSError("the routing tables changed while they were read")
             if kind == RTM_NEWROUTE and _is_way_out(body):
                 return True
+            if kind == NLMSG_ERROR or (kind == NLMSG_DONE and _failed(body)):
+                raise OSError("the kernel could not list the routes")
             if kind == NLMSG_DONE:
                 return False
-            if kind == NLMSG_ERROR:
-                raise OSError("the kernel refused to list the routes")
     raise ValueError("the route dump ended before it was done")
 
 
 def kernel_route_dump() -> Iterator[bytes]:
     """The kernel's routing tables, every family, as the datagrams of one netlink dump."""
-    kind = socket.SOCK_RAW | socket.SOCK_CLOEXEC
-    with socket.socket(socket.AF_NETLINK, kind, socket.NETLINK_ROUTE) as dump:
-        dump.settimeout(DUMP_TIMEOUT)
+    socket_type = socket.SOCK_RAW | socket.SOCK_CLOEXEC
+    with socket.socket(socket.AF_NETLINK, socket_type, socket.NETLINK_ROUTE) as routes:
+        routes.settimeout(DUMP_TIMEOUT)
         request = NETLINK_HEADER.pack(
             NETLINK_HEADER.size + ROUTE_MESSAGE.size, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_DUMP, 1, 0
         ) + ROUTE_MESSAGE.pack(socket.AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0)
-        dump.sendto(request, (0, 0))
+        routes.sendto(request, (0, 0))
         while True:
-            datagram = dump.recv(65536)
+            datagram = routes.recv(65536)
             if not datagram:
                 return
             yield datagram
@@ -121,7 +117,7 @@ def has_default_route(dump: Callable[[], Iterable[bytes]] = kernel_route_dump) -
             close = getattr(datagrams, "close", None)
             if close is not None:
                 close()  # a dump read only in part: its socket closes now, not when collected
-    except (OSError, ValueError):
+    except (OSError, ValueError, struct.error):
         return True
 
 
