@@ -42,9 +42,10 @@ ENV_SECURITY_TOKEN = "ALIBABA_CLOUD_SECURITY_TOKEN"  # noqa: S105 - a name, not 
 #: _BackendUnavailable's reason when there is no keyring at all (compared, never shown).
 _NONE_FOUND = "none found"
 
-#: A keyring read this many seconds old answers the next read. The widget asks status() and then load()
-#: back to back, at start-up and when Settings open; on Linux each read is a helper process (~0.17 s,
-#: app.core.keyring_helper) and, with a locked keyring, an unlock prompt. Writes forget the read.
+#: A keyring read less than this many seconds old answers the next read, once. The widget asks status()
+#: and then load() back to back, at start-up and when Settings open; on Linux each read is a helper
+#: process (~0.17 s, app.core.keyring_helper) and, with a locked keyring, an unlock prompt. Writes
+#: forget the read. Until the next call the store holds what it read, as the widget's client does all day.
 REREAD_AFTER_SECONDS = 5.0
 
 
