@@ -519,7 +519,7 @@ def test_the_installed_command_line_reads_compiled_modules_and_only_those_it_nee
     }
     status = subprocess.run(
         [
-            *("strace", "-f", "-e", "trace=openat", "-o", str(trace)),
+            *("strace", "-f", "-e", "trace=openat", "-e", "status=successful", "-o", str(trace)),
             *(str(installed_deb.executable), "status", "--json", *_the_demo_agent_at(installed_simulator)),
         ],
         env=env,
@@ -534,7 +534,7 @@ def test_the_installed_command_line_reads_compiled_modules_and_only_those_it_nee
     read = {
         line.split('"')[1][len(internal) :]
         for line in trace.read_text().splitlines()
-        if f'"{internal}' in line and ".pyc" in line and "= -1" not in line
+        if f'"{internal}' in line and ".pyc" in line
     }
     assert {"app/cli.pyc", "aiohttp/client.pyc", "asyncio/base_events.pyc"} <= read, sorted(read)[:20]
     # pkgutil and inspect are read all the same: the `backports` namespace package aiohttp looks into
