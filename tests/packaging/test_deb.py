@@ -357,17 +357,22 @@ def _the_demo_agent_at(simulator: str) -> list[str]:
     return ["--endpoint", simulator, "--instance-id", "ccc-test", "--user-id", "user-test@ccc-test"]
 
 
+def _with_the_demo_key(**extra: str) -> dict[str, str]:
+    """This environment with the simulator's AccessKey in it, as IT's scripts pass one."""
+    return {
+        **os.environ,
+        **extra,
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
+    }
+
+
 def test_installed_doctor_passes_against_a_simulator(
     installed_deb: InstalledPackage, installed_simulator: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """IT's first check on a fresh desktop: the installed doctor finds nothing blocking."""
     with virtual_desktop(tray=True) as display:
-        env = {
-            **os.environ,
-            "DISPLAY": display,
-            "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
-        }
+        env = _with_the_demo_key(DISPLAY=display)
         env.pop("QT_QPA_PLATFORM", None)
         result = subprocess.run(
             [str(installed_deb.executable), "doctor", "--json", *_the_demo_agent_at(installed_simulator)],
@@ -478,11 +483,7 @@ def _libraries_loaded(command: list[str], env: dict[str, str]) -> tuple[subproce
 def test_the_installed_command_line_loads_no_qt(installed_deb: InstalledPackage, installed_simulator: str) -> None:
     """`ccc-break status` is the console executable built without PySide6: no Qt library is loaded
     (+12 MiB and 30 % of its time before), while the widget from the same command still gets Qt."""
-    env = {
-        **os.environ,
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
-    }
+    env = _with_the_demo_key()
     status, loaded = _libraries_loaded(
         [str(installed_deb.executable), "status", "--json", *_the_demo_agent_at(installed_simulator)],
         env,
@@ -512,11 +513,7 @@ def test_the_installed_command_line_reads_compiled_modules_and_only_those_it_nee
     and inspect, which the app never needs, stay out: they put multiprocessing and zipfile into
     every start."""
     trace = tmp_path / "openat.log"
-    env = {
-        **os.environ,
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": DEMO_ACCESS_KEY_ID,
-        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": DEMO_ACCESS_KEY_SECRET,
-    }
+    env = _with_the_demo_key()
     status = subprocess.run(
         [
             *("strace", "-f", "-e", "trace=openat", "-e", "status=successful", "-o", str(trace)),
