@@ -68,7 +68,7 @@ def _is_way_out(route: bytes) -> bool:
 
 
 def _failed(body: bytes) -> bool:
-    """An NLMSG_ERROR or NLMSG_DONE whose error number (the int that starts it) says it failed."""
+    """An NLMSG_DONE whose error number (the int that starts it) says the dump failed."""
     return len(body) >= 4 and int.from_bytes(body[:4], sys.byteorder, signed=True) < 0
 
 

@@ -204,7 +204,7 @@ def helper_keyring() -> HelperKeyring | None:
     if command is None:
         logger.info("No keyring helper beside this program: the keyring is read in-process")
         return None
-    return HelperKeyring(
+    return HelperKeyring(  # the timeouts read here, not as defaults bound at import: tests shorten them
         command,
         cwd=HELPER_FOLDER,
         first_answer_timeout=FIRST_ANSWER_TIMEOUT,
