@@ -19,6 +19,11 @@ alternating in a rotating order after one unmeasured warm-up round (disk and byt
   sheet) and shows it with a one-pixmap tray icon. This is the floor issue 12 names, "a bare PySide6
   script showing the same tray and window": it pays what any window with these widgets pays (Qt's
   style, fonts, the `Qt` namespace's enums), so its ratio is the app's own cost.
+`--instructions` also counts, once each under valgrind (callgrind), the instructions the widget and the
+same-window floors run until their window is shown: the same figure every run, where the times move
+with the host. The widget runs from this Python's app, started as the `ccc-break` launcher starts it,
+and leaves at the moment run_gui would enter its loop; each floor leaves at the same moment of its own.
+
 `--widget` times another build of the widget, such as the PyInstaller bundle the packages ship, against
 the same floors (which always run from this Python). Also printed: until the demo's first
 PollUserStatus is answered (live state on screen), read from the demo simulator's request log.
@@ -91,6 +96,31 @@ window.show()
 sys.exit(app.exec())
 """
 )
+
+# Up to the first paint, then out: the widget as the `ccc-break` launcher starts it, its modules in the
+# same order (the core's before PySide6's, whose import hook would make them dearer), leaving where
+# run_gui would go on to its event loop; the floor, leaving where it would enter its own. Both have
+# shown their window and processed its events.
+WIDGET_TO_FIRST_PAINT = """
+import os, sys
+import app.core.startup as startup
+from app.__main__ import main
+build_context = startup.build_context
+def build_context_and_leave_at_the_first_paint(*args, **kwargs):
+    context = build_context(*args, **kwargs)
+    import app.ui.application as application  # where run_gui's module loads
+    show_first = application.WidgetApp.show_first
+    def show_first_and_leave(widget, **options):
+        show_first(widget, **options)
+        application.QApplication.processEvents()
+        os._exit(0)
+    application.WidgetApp.show_first = show_first_and_leave
+    return context
+startup.build_context = build_context_and_leave_at_the_first_paint
+sys.exit(main(sys.argv[1:]))
+"""
+FLOOR_TO_FIRST_PAINT = "import os\n" + SHOW.replace("sys.exit(app.exec())", "app.processEvents()\nos._exit(0)")
+COLLECTED = re.compile(r"Collected : ([\d,]+)")
 
 SIMULATOR_URL = re.compile(r"(http://127\.0\.0\.1:\d+)")
 MAP_NOTIFY = 19
@@ -289,6 +319,22 @@ def use_once(command: list[str], env: dict[str, str], home: str) -> None:
         desktop.stop_process(process)
 
 
+def counted_instructions(command: list[str], env: dict[str, str]) -> int:
+    """Instructions `command` runs in user space (callgrind); it must leave on its own, with status 0.
+    One hash seed for every count: with a random one, the same program's count moved by 2 %."""
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        env={**env, "PYTHONHASHSEED": "0"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    counts = [int(found.replace(",", "")) for found in COLLECTED.findall(result.stderr)]
+    if result.returncode != 0 or not counts:
+        raise SystemExit(f"{command[:3]} under valgrind failed ({result.returncode}): {result.stderr[-2000:]}")
+    return sum(counts)
+
+
 def spread(values: list[float]) -> str:
     return f"{statistics.median(values):.0f} ms ({min(values):.0f}-{max(values):.0f})"
 
@@ -300,15 +346,21 @@ def main() -> int:
         "--first-start", action="store_true", help="start the widget from an empty home each run (a new desktop)"
     )
     parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions to the first paint under valgrind"
+    )
+    parser.add_argument(
         "--widget", help="the widget's executable, e.g. dist/ccc-break/ccc-break (default: ccc-break of this Python)"
     )
     args = parser.parse_args()
-    desktop.require_tools("Xvfb", "trayer", "dbus-daemon")
+    desktop.require_tools("Xvfb", "trayer", "dbus-daemon", *(["valgrind"] if args.instructions else []))
+    if args.instructions and args.widget:
+        raise SystemExit("--instructions counts this Python's widget only; leave out --widget")
 
     times: dict[str, list[float]] = {
         "demo": [], "configured": [], "floor": [], "old floor": [], "same demo": [], "same configured": []
     }  # fmt: skip
     live_ms: list[float] = []
+    instructions: dict[str, int] = {}
     with (
         benchmark_desktop() as (display, bus, pycache, watcher, endpoint),
         tempfile.TemporaryDirectory(prefix="ccc-break-bench-spec-") as specs,
@@ -381,6 +433,30 @@ def main() -> int:
                 with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
                     program(into, run > 0)
 
+        if args.instructions:  # after the timed rounds: every bytecode cache is warm by then
+            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
+                demo_env = cached_bytecode(
+                    desktop.app_environment(display, bus, copy_home(demo_home, into), credentials=False), pycache
+                )
+                instructions["demo"] = counted_instructions(
+                    [sys.executable, "-c", WIDGET_TO_FIRST_PAINT, "--demo"], demo_env
+                )
+            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
+                configured_env = cached_bytecode(
+                    desktop.app_environment(display, bus, copy_home(configured_home, into), credentials=True), pycache
+                )
+                instructions["configured"] = counted_instructions(
+                    [sys.executable, "-c", WIDGET_TO_FIRST_PAINT, *configured_options], configured_env
+                )
+            for name, spec in (("same demo", demo_spec), ("same configured", configured_spec)):
+                with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
+                    floor_env = cached_bytecode(
+                        desktop.app_environment(display, bus, os.path.join(into, "home"), credentials=False), pycache
+                    )
+                    instructions[name] = counted_instructions(
+                        [sys.executable, "-c", FLOOR_TO_FIRST_PAINT, spec], floor_env
+                    )
+
     print("widget starts:", "first start (empty home each run)" if args.first_start else "login start (used home)")
     floor, old_floor = statistics.median(times["floor"]), statistics.median(times["old floor"])
     demo, configured = statistics.median(times["demo"]), statistics.median(times["configured"])
@@ -406,6 +482,14 @@ def main() -> int:
         f"{best['configured'] / best['same configured']:.2f} configured; to the bare floor "
         f"{best['demo'] / best['floor']:.2f} demo, {best['configured'] / best['floor']:.2f} configured"
     )
+    if instructions:
+        print(
+            f"instructions to the first paint: widget {instructions['demo'] / 1e6:.0f} M demo, "
+            f"{instructions['configured'] / 1e6:.0f} M configured; same-window floor "
+            f"{instructions['same demo'] / 1e6:.0f} M / {instructions['same configured'] / 1e6:.0f} M: ratios "
+            f"{instructions['demo'] / instructions['same demo']:.3f} demo, "
+            f"{instructions['configured'] / instructions['same configured']:.3f} configured"
+        )
     print(f"runs: {args.runs} of each, alternated")
     return 0
 
