@@ -164,6 +164,32 @@ def choose_language(argv: Sequence[str]) -> str:
     return set_language(wanted)
 
 
+# The widget's own starts: from the menu, at login, the demo. Building the whole command line (six
+# subcommands, every option's help in the user's language) is about 1.5 ms of each; these are read
+# without it. Any other command line goes through the parser, which also reports its mistakes.
+_PLAIN_WIDGET_OPTIONS = frozenset({"--demo", "--minimized"})
+
+
+def plain_widget_start(argv: Sequence[str]) -> argparse.Namespace | None:
+    """What the parser would make of `argv` when it only starts the widget (no command, only --demo and
+    --minimized), else None."""
+    if not _PLAIN_WIDGET_OPTIONS.issuperset(argv):
+        return None
+    return argparse.Namespace(demo="--demo" in argv, minimized="--minimized" in argv, qt_probe=False, command=None)
+
+
+def harden_at_start(widget_in_this_process: bool) -> None:
+    """Before any secret is read into memory: no core file, and (Linux) no debugger of the same user.
+    The widget reads the keyring only once its window is painted and forbids debuggers then
+    (WidgetApp.start_connecting): its first window goes without ctypes, which prctl needs."""
+    from app.core.hardening import forbid_core_dumps, forbid_core_files
+
+    if widget_in_this_process:
+        forbid_core_files()
+    else:
+        forbid_core_dumps()
+
+
 EXIT_UNEXPECTED = 3  # as for an answer that is not CCC's: the documented codes stay 0-3
 
 
@@ -193,17 +219,15 @@ def main(argv: Sequence[str] | None = None, *, widget_launcher: Callable[[list[s
 
 
 def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int] | None = None) -> int:
-    from app.core.hardening import forbid_core_dumps
-
-    forbid_core_dumps()  # before any secret is read into memory
     argv = sys.argv[1:] if argv is None else list(argv)
+    plain_widget = plain_widget_start(argv)
+    harden_at_start(plain_widget is not None and widget_launcher is None)
     if argv == ["--keyring-helper"]:  # the widget's keyring reader (app.core.keyring_helper): no CLI around it
         from app.core.keyring_helper import run_helper
 
         return run_helper()
     choose_language(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = plain_widget or build_parser().parse_args(argv)
     if getattr(args, "lang", None) is not None and args.lang != _early_option(argv, "--lang"):
         from app.core.i18n import set_language
 

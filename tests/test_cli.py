@@ -315,3 +315,40 @@ def test_no_cli_text_bypasses_the_catalogue(
         assert not bypassed(help_text, [*names, *commands, "CCC Break", "https", "http", "name@domain"]), help_text
     finally:
         i18n.set_language("en")
+
+
+PLAIN_WIDGET_STARTS = [[], ["--demo"], ["--minimized"], ["--demo", "--minimized"], ["--minimized", "--demo", "--demo"]]
+
+
+@pytest.mark.parametrize("argv", PLAIN_WIDGET_STARTS)
+def test_a_plain_widget_start_reads_as_the_parser_would(argv: list[str]) -> None:
+    """The widget's own starts skip building the command line; what they get must be what it gives."""
+    from app.__main__ import build_parser, plain_widget_start
+
+    quick = plain_widget_start(argv)
+    assert quick is not None and quick == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status"],
+        ["--demo", "status"],
+        ["--help"],
+        ["--version"],
+        ["--dem"],  # an abbreviation: the parser's to read
+        ["--demo", "--lang", "zh_CN"],
+        ["--minimized", "--endpoint", "http://127.0.0.1:1"],
+        ["--qt-probe"],
+        ["--minimised"],  # a mistake: the parser says so
+    ],
+)
+def test_any_other_command_line_goes_through_the_parser(argv: list[str]) -> None:
+    from app.__main__ import plain_widget_start
+
+    assert plain_widget_start(argv) is None
+
+
+def test_a_mistyped_widget_option_is_still_reported() -> None:
+    result = ccc_break("--minimised")
+    assert result.returncode == 2 and "--minimised" in result.stderr

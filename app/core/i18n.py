@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gettext
-import locale
 import logging
 import os
 import re
@@ -131,6 +130,8 @@ def _windows_ui_languages() -> list[str]:
         language_id = int(ctypes.windll.kernel32.GetUserDefaultUILanguage())  # type: ignore[attr-defined]
     except Exception:  # not Windows after all, or the call is missing: the environment decides
         return []
+    import locale  # for its table only: elsewhere it would cost every start about a millisecond
+
     name = locale.windows_locale.get(language_id)
     return [name] if name else []
 

@@ -23,6 +23,7 @@ from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
 from app.core.access_key import Credentials
 from app.core.errors import CccBreakError, ConfigError
+from app.core.hardening import forbid_core_dumps
 from app.core.instance_address import instance_address
 from app.core.last_state import last_known_state
 from app.core.logs import open_log_file, redaction
@@ -203,10 +204,11 @@ class WidgetApp(SettingsFlow, QObject):
             self.window.bring_forward()
 
     def finish_first(self) -> None:
-        """Just after the first paint, before anything else: the window's shortcuts and the tray's menu,
-        which the agent uses next but the first window need not wait for."""
+        """Just after the first paint, before anything else: the window's shortcuts, its watch on the
+        screen's scale and the tray's menu, which the first window need not wait for."""
         if self.window is not None:
             self.window.add_shortcuts()
+            self.window.watch_scale()
         if self.tray is not None:
             self.tray.rebuild_menu()
             self.tray.log_waiting()
@@ -214,6 +216,7 @@ class WidgetApp(SettingsFlow, QObject):
     async def start_connecting(self, *, minimized: bool = False) -> None:
         """After the first paint: the session, the demo simulator, polling, first run."""
         assert self.controller is not None and self.window is not None and self.tray is not None
+        forbid_core_dumps()  # before the keyring is read (a start with options did so at once)
         # The taskbar's icon: not needed for the first paint (its files are read when it is first drawn).
         self.window.setWindowIcon(app_icon())
         from app.core.client import Timeouts, open_session

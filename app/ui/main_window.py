@@ -6,15 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TR_NOOP, QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-    QHideEvent,
-    QPixmap,
-    QResizeEvent,
-    QShowEvent,
-)
+from PySide6.QtCore import QT_TR_NOOP, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -36,8 +29,13 @@ from app.ui.i18n import tr
 from app.ui.icons import look_for, state_pixmap
 from app.ui.theme import LIGHT_THEME, Theme
 
-if TYPE_CHECKING:  # today's breaks (and their network calls) load once the widget has connected
-    from app.core.today import Today
+if TYPE_CHECKING:
+    # PySide6 makes a Qt class, with all its enums, when it is first named: the event classes are
+    # named here for the annotations only, and made when an event of theirs first reaches Python.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QCloseEvent, QHideEvent, QResizeEvent, QShowEvent
+
+    from app.core.today import Today  # today's breaks (and their network calls) load once connected
 
 BADGE_ICON_SIZE = 48  # the state icon beside the badge, in logical pixels
 
@@ -148,9 +146,27 @@ def plain_label(text: str = "") -> QLabel:
     return label
 
 
+class _ScaleWatch(QObject):
+    """Tells the window when it moves to a screen with another scale, so the badge's icon is drawn for
+    it. A filter added after the first paint rather than an `event()` of the window's own, which every
+    event of the window's start would go through in Python."""
+
+    def __init__(self, window: MainWindow) -> None:
+        from PySide6.QtCore import QEvent
+
+        super().__init__(window)
+        self._window = window
+        self._scale_changed = QEvent.Type.DevicePixelRatioChange
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == self._scale_changed:
+            self._window.refresh()
+        return False
+
+
 class MainWindow(QWidget):
-    """The agent's window. Its owner calls `add_shortcuts()` once it is painted (the keys come a moment
-    after the first paint, not before it)."""
+    """The agent's window. Its owner calls `add_shortcuts()` and `watch_scale()` once it is painted
+    (they come a moment after the first paint, not before it)."""
 
     settings_requested = Signal()
     quit_requested = Signal()
@@ -174,6 +190,7 @@ class MainWindow(QWidget):
         self._height_before_error: int | None = None
         self._badge_icon_shown: QPixmap | None = None
         self._shortcuts_added = False
+        self._scale_watch: _ScaleWatch | None = None
         self.setObjectName("mainWindow")
         self.setWindowTitle(PRODUCT_NAME + (tr(" (demo)") if demo else ""))
         self._build(demo)
@@ -551,6 +568,12 @@ class MainWindow(QWidget):
         QShortcut(QKeySequence("Ctrl+M"), self, lambda: self.compact_button.toggle())
         QShortcut(QKeySequence("Ctrl+T"), self, lambda: self.on_top_button.toggle())
 
+    def watch_scale(self) -> None:
+        """From now on a new screen scale redraws the badge's icon (see _ScaleWatch)."""
+        if self._scale_watch is None:
+            self._scale_watch = _ScaleWatch(self)
+            self.installEventFilter(self._scale_watch)
+
     def _announce_state(self, badge: str) -> None:
         """A screen reader hears the new state: the badge's name changes and says so (AT-SPI relays it)."""
         self.badge_text.setAccessibleName(tr("Your state: {state}").format(state=badge))
@@ -650,11 +673,6 @@ class MainWindow(QWidget):
         self.showNormal()
         self.raise_()
         self.activateWindow()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.DevicePixelRatioChange:
-            self.refresh()  # moved to a screen with another scale: the badge's icon is drawn for it
-        return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -17,7 +17,8 @@ HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
 # event loop's machinery (asyncio, qasync); the signing code with its hashing (OpenSSL), and
 # subprocess (only macOS asks a command for its languages); the log file's rotating handler, which
 # brings pickle and queue (opened at the first record: a quiet start writes none before its window);
-# the AccessKey's owner (the store is made when the widget first reads the keyring).
+# the AccessKey's owner (the store is made when the widget first reads the keyring); locale, whose
+# table of Windows language numbers is all the app reads of it.
 LATER = (
     "app.ui.settings_dialog",
     "app.ui.first_run",
@@ -33,12 +34,24 @@ LATER = (
     "subprocess",
     "logging.handlers",
     "app.core.credentials",
+    "locale",
 )
 
 # Qt classes PySide6 makes on first use, each with all its enums: QAccessible alone is about 2 ms.
 # Screen readers are told of changes once the window is shown; the window's shortcuts and the
 # tray's menu (QKeySequence, QAction) are added right after the first paint.
 LATER_QT_GUI_CLASSES = ("QAccessible", "QAccessibleEvent", "QKeySequence", "QShortcut", "QAction")
+
+
+# Qt's event classes, which the UI modules name for annotations only: made when an event first reaches
+# Python, not when the modules load. QEvent's enum of event types alone is some 180 members.
+EVENT_CLASSES = ("QEvent", "QShowEvent", "QResizeEvent", "QHideEvent", "QCloseEvent")
+
+
+def made_event_classes() -> list[str]:
+    from PySide6 import QtCore, QtGui
+
+    return [name for name in EVENT_CLASSES if name in vars(QtCore) or name in vars(QtGui)]
 
 
 def loaded(names: tuple[str, ...] = HEAVY) -> list[str]:
@@ -64,6 +77,15 @@ def app_dataclasses() -> list[str]:
     )
 
 
+def dumpable() -> int | None:
+    """PR_GET_DUMPABLE: 0 once no other process of the user may attach (Linux); None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    return int(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))  # 3: PR_GET_DUMPABLE
+
+
 def qt_svg_mapped() -> bool | None:
     """Whether Qt's SVG library is in this process (Linux: its memory map); None where that cannot be read."""
     try:
@@ -76,7 +98,7 @@ def qt_svg_mapped() -> bool | None:
 def main() -> None:
     from PySide6.QtWidgets import QApplication
 
-    import app.__main__  # noqa: F401 - the GUI entry point, as the launcher imports it
+    import app.__main__  # the GUI entry point, as the launcher imports it
     from app.core.instance_address import instance_address
     from app.core.logs import configure_logging
     from app.core.startup import build_context
@@ -84,6 +106,8 @@ def main() -> None:
     from app.ui.signal_wakeup import SignalWakeup
     from app.ui.single_instance import SingleInstance
 
+    event_classes_at_import = made_event_classes()
+    app.__main__.harden_at_start(widget_in_this_process=True)  # as `ccc-break --demo` does first
     build_context({}, demo=True)  # an earlier start (it made this home's device ID): this is a login start
     log_dir = Path(tempfile.mkdtemp(prefix="ccc-break-first-paint-"))
     if sys.platform == "linux":  # the log folder found as the widget finds it (XDG), in a folder of ours
@@ -105,8 +129,11 @@ def main() -> None:
         "qt_network_at_first_paint": "PySide6.QtNetwork" in sys.modules,
         "platformdirs_at_first_paint": "platformdirs" in sys.modules,
         "socket_at_first_paint": "socket" in sys.modules,
+        "ctypes_at_first_paint": "ctypes" in sys.modules,
         "qt_gui_classes_at_first_paint": made_qt_gui_classes(),
         "dataclasses_at_first_paint": app_dataclasses(),
+        "event_classes_at_import": event_classes_at_import,
+        "event_classes_at_first_paint": made_event_classes(),
     }
     single.serve()
     if "--connect" in sys.argv:
@@ -119,6 +146,7 @@ def main() -> None:
         with loop:
             loop.run_until_complete(widget.start_connecting())
             report["connected"] = loaded()
+            report["dumpable_connected"] = dumpable()
             report["dataclasses_connected"] = app_dataclasses()
             report["qt_svg_mapped"] = qt_svg_mapped()
             report["qt_network_connected"] = "PySide6.QtNetwork" in sys.modules

@@ -61,6 +61,17 @@ def test_the_first_window_goes_without_qts_accessibility_shortcut_and_action_cla
     assert report()["qt_gui_classes_at_first_paint"] == []
 
 
+def test_the_ui_modules_load_without_making_qts_event_classes() -> None:
+    """PySide6 makes a class, with all its enums, when a module first names it; the window's event
+    handlers name theirs for the annotations only. Loading them with the modules, and sending every
+    event of the window's start through a Python `event()`, cost the first window about 20 million
+    instructions (benchmarks/startup.py --instructions). The window's first show makes some of them:
+    the check can fail."""
+    shown = report()
+    assert shown["event_classes_at_import"] == []
+    assert "QShowEvent" in shown["event_classes_at_first_paint"]
+
+
 def test_a_start_before_the_panel_is_up_goes_without_them_too() -> None:
     """At login the widget often starts before the desktop's panel: waiting for the tray is said in the
     log once the window is up, so the log file (and the rest) still come after the paint."""
@@ -87,6 +98,14 @@ def test_the_guard_and_the_logout_wake_up_go_without_the_socket_module() -> None
     """One Unix socket for the guard, a pipe for the signal wake-up: the socket module builds enums of
     all its constants at import, about 3 ms of the agent's wait."""
     assert report()["socket_at_first_paint"] is False
+
+
+@pytest.mark.linux_only  # prctl is Linux's; Windows loads ctypes for its named pipe and languages anyway
+def test_the_widget_forbids_debuggers_once_painted_and_before_it_reads_the_keyring() -> None:
+    """ctypes (with libffi) is only needed to call prctl; a plain start (`ccc-break`, `--minimized`,
+    `--demo`) calls it once its window is up, before it connects and reads the keyring."""
+    assert report()["ctypes_at_first_paint"] is False
+    assert report("--connect")["dumpable_connected"] == 0
 
 
 @pytest.mark.linux_only  # reads the process's memory map
