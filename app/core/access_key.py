@@ -1,16 +1,10 @@
-"""The AccessKey and the signature scheme it signs with: plain types, so that the settings and the
-credential store can name them without loading the signing code's hashing (OpenSSL) before the window
-is painted."""
+"""The AccessKey: a plain record, so that the credential store can name it without loading the signing
+code's hashing (OpenSSL). A dataclass, whose methods Python compiles when the module loads: nothing
+loads it before the widget's first window (tests/ui/test_lazy_start.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
-
-
-class SignatureScheme(StrEnum):
-    V2 = "v2"
-    V3 = "v3"
 
 
 @dataclass(frozen=True, repr=False)

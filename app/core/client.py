@@ -19,7 +19,7 @@ import aiohttp
 from yarl import URL
 
 from app import APP_ID, __version__
-from app.core.access_key import Credentials, SignatureScheme
+from app.core.access_key import Credentials
 from app.core.answer import (
     ACCEPT_ENCODING,
     MAX_ANSWER_BYTES,
@@ -42,6 +42,7 @@ from app.core.i18n import _
 from app.core.models import AgentStatus, CallInfo, as_text, as_text_list
 from app.core.proxy import ProxySettings
 from app.core.server_clock import ServerClock
+from app.core.signature_scheme import SignatureScheme
 from app.core.signing import (
     percent_encode,
     sign_v2,

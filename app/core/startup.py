@@ -6,7 +6,6 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.core.settings.paths import default_config_paths
@@ -32,16 +31,26 @@ DEMO_USER_ID = "user-test@ccc-test"
 DEMO_CONNECTION = frozenset({"endpoint", "region", "instance_id", "user_id", "user_domain"})
 
 
-@dataclass
 class RunContext:
-    config_store: ConfigStore
-    loaded: LoadedConfig
-    # The AccessKey's owner, made on first use: the widget's first paint goes without the keyring's code.
-    make_credentials: Callable[[], CredentialStore]
-    overrides: Mapping[str, object] = field(default_factory=dict)
-    demo: bool = False
-    _credentials: CredentialStore | None = field(default=None, init=False, repr=False)
-    _credentials_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    """What one run works with: its settings, their overrides, and the AccessKey's owner. A plain class:
+    a dataclass's methods are compiled when the module loads, before the widget's first window."""
+
+    def __init__(
+        self,
+        config_store: ConfigStore,
+        loaded: LoadedConfig,
+        make_credentials: Callable[[], CredentialStore],
+        overrides: Mapping[str, object] | None = None,
+        demo: bool = False,
+    ) -> None:
+        self.config_store = config_store
+        self.loaded = loaded
+        # The AccessKey's owner, made on first use: the widget's first paint goes without the keyring's code.
+        self.make_credentials = make_credentials
+        self.overrides: Mapping[str, object] = {} if overrides is None else overrides
+        self.demo = demo
+        self._credentials: CredentialStore | None = None
+        self._credentials_lock = threading.Lock()
 
     @property
     def credentials(self) -> CredentialStore:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
@@ -211,18 +210,21 @@ class AgentTracker:
         return limit is not None and elapsed is not None and elapsed >= timedelta(minutes=limit)
 
 
-@dataclass
 class OverrunSchedule:
     """When to tell the agent about a break's maximum: `warn_before` ahead, at the maximum, then every
-    `remind_every` until Ready. Each moment once; a new break starts over (`reset`)."""
+    `remind_every` until Ready. Each moment once; a new break starts over (`reset`). A plain class: a
+    dataclass's methods are compiled when the module loads, before the widget's first window."""
 
-    warn_before: timedelta = timedelta(minutes=2)
-    remind_every: timedelta = timedelta(minutes=5)
-    auto_ready_after: timedelta | None = None  # the organisation's policy; None: never
-    _warned: bool = False
-    _overrun_told: bool = False
-    _reminders: int = 0
-    _auto_ready_told: bool = False
+    def __init__(
+        self,
+        warn_before: timedelta = timedelta(minutes=2),
+        remind_every: timedelta = timedelta(minutes=5),
+        auto_ready_after: timedelta | None = None,  # the organisation's policy; None: never
+    ) -> None:
+        self.warn_before = warn_before
+        self.remind_every = remind_every
+        self.auto_ready_after = auto_ready_after
+        self.reset()
 
     def reset(self) -> None:
         self._warned = self._overrun_told = self._auto_ready_told = False

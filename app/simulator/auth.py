@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.core import signing
-from app.core.access_key import SignatureScheme
+from app.core.signature_scheme import SignatureScheme
 from app.simulator import errors
 from app.simulator.config import AccessKey
 

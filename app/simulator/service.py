@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from app.core.access_key import SignatureScheme
+from app.core.signature_scheme import SignatureScheme
 from app.core.signing import API_VERSION
 from app.simulator import actions, errors, reports
 from app.simulator.agents import AgentDirectory, epoch_ms

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app import APP_ID, PRODUCT_NAME, __version__
 from app.core import i18n as core_i18n
-from app.core.access_key import Credentials
 from app.core.errors import CccBreakError, ConfigError
 from app.core.hardening import forbid_core_dumps
 from app.core.instance_address import instance_address
@@ -50,6 +49,7 @@ if TYPE_CHECKING:  # the network stack, and asyncio itself (with qasync), load a
 
     import aiohttp
 
+    from app.core.access_key import Credentials  # a dataclass: compiled when it loads, after the paint
     from app.core.autostart.base import AutoStart  # launch at login: looked up after the first paint
     from app.core.client import CccClient
     from app.core.server_clock import ServerClock
@@ -397,6 +397,7 @@ class WidgetApp(SettingsFlow, QObject):
             await self.simulator.stop()
 
     async def _start_demo_simulator(self) -> None:
+        from app.core.access_key import Credentials
         from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
 
         self.simulator = Simulator()

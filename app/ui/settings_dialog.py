@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.access_key import SignatureScheme
 from app.core.credentials import CredentialStatus
 from app.core.errors import CccBreakError
 from app.core.models import AgentStatus
 from app.core.settings.model import MAX_REMINDER_MINUTES, MIN_POLL_INTERVAL, Settings
 from app.core.settings.store import LoadedConfig
 from app.core.settings.values import validate_setting
+from app.core.signature_scheme import SignatureScheme
 from app.ui.break_codes_editor import BreakCodesEditor
 from app.ui.i18n import minutes_text, tr
 from app.ui.keyring_words import keyring_words

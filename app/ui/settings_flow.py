@@ -8,11 +8,9 @@ composition root stays a page of wiring. Work the dialog starts ends with the di
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
-from app.core.access_key import Credentials
 from app.core.errors import CccBreakError, ConfigError, CredentialError
 from app.core.keyring_backends import NO_BACKEND_NAME
 from app.core.logs import redaction
@@ -23,6 +21,7 @@ from app.ui.i18n import tr
 if TYPE_CHECKING:  # the dialog's module loads when Settings is first opened, not before the first paint
     import asyncio
 
+    from app.core.access_key import Credentials  # a dataclass: compiled when it loads, after the paint
     from app.core.credentials import CredentialStatus  # the keyring's owner: after the first paint too
     from app.ui.settings_dialog import CredentialInput
 
@@ -49,6 +48,8 @@ class SettingsFlow:
             raise CredentialError(tr("Enter the AccessKey secret."))
         token = typed.security_token or (saved.security_token if saved and not typed.access_key_secret else None)
         redaction.register(secret)
+        from app.core.access_key import Credentials
+
         return Credentials(key_id, secret, token or None)
 
     @staticmethod
@@ -88,6 +89,8 @@ class SettingsFlow:
             try:
                 saved = await self._load_credentials()
             except CredentialError as error:
+                import dataclasses
+
                 status = dataclasses.replace(status, persistent=False, problem=status.problem or error.user_message)
         loaded = self.context.loaded
         if not loaded.is_locked("launch_at_login"):

@@ -14,11 +14,12 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.core.access_key import Credentials, SignatureScheme
+from app.core.access_key import Credentials
 from app.core.client import AgentIdentity, CccClient, RetryPolicy, open_session
 from app.core.errors import ApiError, ConfigError, NetworkError, ProtocolError, RequestTimeout
 from app.core.models import UserState
 from app.core.server_clock import ServerClock
+from app.core.signature_scheme import SignatureScheme
 from app.simulator import AccessKey, FaultKind, Simulator, SimulatorConfig, seed_agent
 
 SECRET = "Zq8-DISTINCTIVE-secret-7734"

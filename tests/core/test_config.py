@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from app.core.access_key import SignatureScheme
 from app.core.errors import ConfigError
 from app.core.models import BreakCode
 from app.core.settings.model import BUILT_IN, DEFAULT_BREAK_CODES, SETTING_KEYS, Settings
@@ -22,6 +21,7 @@ from app.core.settings.values import (
     validate_setting,
     validate_settings,
 )
+from app.core.signature_scheme import SignatureScheme
 
 
 def write(path: Path, text: str) -> Path:

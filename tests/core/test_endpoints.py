@@ -15,13 +15,14 @@ import pytest
 from alibabacloud_ccc20200701.client import Client as SdkClient
 from alibabacloud_tea_openapi.models import Config as SdkConfig
 
-from app.core.access_key import Credentials, SignatureScheme
+from app.core.access_key import Credentials
 from app.core.client import AgentIdentity, CccClient, open_session
 from app.core.endpoint import CENTRAL_REGIONS, endpoint_problem, region_host, signed_host
 from app.core.errors import ConfigError
 from app.core.settings.paths import ConfigPaths
 from app.core.settings.store import ConfigStore
 from app.core.settings.values import validate_setting
+from app.core.signature_scheme import SignatureScheme
 from app.simulator import DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, Simulator
 
 SDK_REGIONS = sorted(

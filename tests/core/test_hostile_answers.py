@@ -18,12 +18,13 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from app.core.access_key import Credentials, SignatureScheme
+from app.core.access_key import Credentials
 from app.core.answer import MAX_ANSWER_BYTES
 from app.core.client import AgentIdentity, CccClient, RetryPolicy, Timeouts
 from app.core.errors import ApiError, ProtocolError, RequestTimeout
 from app.core.models import UserState
 from app.core.server_clock import ServerClock
+from app.core.signature_scheme import SignatureScheme
 from tests.fixtures.hostile import OK_CONTEXT, HostileServer, envelope, json_response
 
 SECRET = "hostile-DISTINCTIVE-secret-1"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.access_key import SignatureScheme
 from app.core.settings.paths import ConfigPaths, default_config_paths, is_admin_owned
 from app.core.settings.store import ConfigStore
+from app.core.signature_scheme import SignatureScheme
 
 NOBODY = 65534
 

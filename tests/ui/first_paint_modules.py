@@ -18,7 +18,7 @@ HEAVY = ("aiohttp", "keyring", "app.simulator", "app.core.client")
 # subprocess (only macOS asks a command for its languages); the log file's rotating handler, which
 # brings pickle and queue (opened at the first record: a quiet start writes none before its window);
 # the AccessKey's owner (the store is made when the widget first reads the keyring); locale, whose
-# table of Windows language numbers is all the app reads of it.
+# table of Windows language numbers is all the app reads of it; dataclasses (see test_lazy_start).
 LATER = (
     "app.ui.settings_dialog",
     "app.ui.first_run",
@@ -35,6 +35,7 @@ LATER = (
     "logging.handlers",
     "app.core.credentials",
     "locale",
+    "dataclasses",
 )
 
 # Qt classes PySide6 makes on first use, each with all its enums: QAccessible alone is about 2 ms.

@@ -114,22 +114,11 @@ def test_the_taskbar_icon_draws_without_qts_svg_library() -> None:
     assert report("--connect")["qt_svg_mapped"] is False
 
 
-# Mutable state made per run (the run's context, the settings store's layers, the overrun schedule)
-# and the AccessKey, whose dataclass repr hides the secret; every value record before the first
-# paint is a NamedTuple.
-DATACLASSES_BEFORE_THE_WINDOW = [
-    "app.core.access_key.Credentials",
-    "app.core.settings.store._Layer",
-    "app.core.settings.store._System",
-    "app.core.startup.RunContext",
-    "app.core.tracking.OverrunSchedule",
-]
-
-
-def test_the_first_window_makes_only_the_few_dataclasses_it_needs() -> None:
+def test_the_first_window_makes_no_dataclass() -> None:
     """Python 3.11 compiles a dataclass's methods when its module loads, 0.3-0.8 ms a class: twenty of
-    them were about 12 ms of every start (benchmarks/README.md). A value record the first window needs
-    is a NamedTuple; a new dataclass here is a start made slower."""
-    assert report()["dataclasses_at_first_paint"] == DATACLASSES_BEFORE_THE_WINDOW
+    them were about 12 ms of every start (benchmarks/README.md), the last five about 2 % of the first
+    window's instructions. A value record the first window needs is a NamedTuple, mutable state a plain
+    class; the AccessKey's record loads with the keyring's owner, after the paint."""
+    assert report()["dataclasses_at_first_paint"] == []
     connected = report("--connect")["dataclasses_connected"]
     assert isinstance(connected, list) and "app.core.client.Timeouts" in connected  # the check sees them

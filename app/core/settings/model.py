@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from app import APP_ID
-from app.core.access_key import SignatureScheme
 from app.core.endpoint import region_host
 from app.core.models import BreakCode
+from app.core.signature_scheme import SignatureScheme
 
 DEFAULT_REGION = "cn-shanghai"
 #: The fastest the agent's state may be polled; the poll scheduler (app.core.tracking) uses it too.

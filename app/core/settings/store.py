@@ -27,7 +27,6 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
@@ -78,20 +77,26 @@ class LoadedConfig(NamedTuple):
         return key in self.locked
 
 
-@dataclass
+# Plain classes, not dataclasses: Python compiles a dataclass's methods when its module loads, and
+# this one loads before the widget's first window (tests/ui/test_lazy_start.py).
 class _Layer:
-    values: dict[str, object] = field(default_factory=dict)
-    locked: set[str] = field(default_factory=set)
+    __slots__ = ("locked", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.locked: set[str] = set()
 
 
-@dataclass
 class _System:
     """What the organisation's files say: defaults from any of them, locks only from admin-owned ones."""
 
-    defaults: dict[str, object] = field(default_factory=dict)
-    trusted: dict[str, object] = field(default_factory=dict)  # values of admin-owned files only
-    locked: set[str] = field(default_factory=set)
-    sources: list[Path] = field(default_factory=list)
+    __slots__ = ("defaults", "locked", "sources", "trusted")
+
+    def __init__(self) -> None:
+        self.defaults: dict[str, object] = {}
+        self.trusted: dict[str, object] = {}  # values of admin-owned files only
+        self.locked: set[str] = set()
+        self.sources: list[Path] = []
 
     def locked_value(self, key: str) -> object:
         return self.trusted.get(key, getattr(BUILT_IN, key))

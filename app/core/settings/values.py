@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Callable
 
-from app.core.access_key import SignatureScheme
 from app.core.endpoint import endpoint_problem
 from app.core.errors import ConfigError
 from app.core.i18n import LANGUAGES, N_, _
@@ -22,6 +21,7 @@ from app.core.settings.model import (
     SETTING_KEYS,
     Settings,
 )
+from app.core.signature_scheme import SignatureScheme
 
 # Marked for the catalogue here, translated (and their limits filled in) by _msg where they are shown.
 _MSG_INSTANCE_REQUIRED = N_(
