@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import re
@@ -221,6 +222,26 @@ def main(argv: Sequence[str] | None = None, *, widget_launcher: Callable[[list[s
 def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     plain_widget = plain_widget_start(argv)
+    collecting = gc.isenabled()
+    try:
+        if plain_widget is not None and widget_launcher is None:
+            pause_collector_until_first_paint()
+        return _run(argv, plain_widget, widget_launcher)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def pause_collector_until_first_paint() -> None:
+    """No cyclic garbage collection while the widget starts: with PySide6's classes being made, Python
+    collected some fifty times before the first window (about 15 million instructions, and more time
+    than that, as it walks every object made so far). WidgetApp.finish_first turns it on again."""
+    gc.disable()
+
+
+def _run(
+    argv: list[str], plain_widget: argparse.Namespace | None, widget_launcher: Callable[[list[str]], int] | None
+) -> int:
     harden_at_start(plain_widget is not None and widget_launcher is None)
     if argv == ["--keyring-helper"]:  # the widget's keyring reader (app.core.keyring_helper): no CLI around it
         from app.core.keyring_helper import run_helper
@@ -236,6 +257,8 @@ def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int
     args.verbose = getattr(args, "verbose", False)
     if widget_launcher is not None and (args.qt_probe or args.command is None):
         return widget_launcher(argv)  # Qt lives in the other executable
+    if args.command is None and not args.qt_probe:
+        pause_collector_until_first_paint()  # a widget started with options: known only now
     if args.qt_probe:
         from app.ui.probe import qt_probe_main
 

@@ -352,3 +352,30 @@ def test_any_other_command_line_goes_through_the_parser(argv: list[str]) -> None
 def test_a_mistyped_widget_option_is_still_reported() -> None:
     result = ccc_break("--minimised")
     assert result.returncode == 2 and "--minimised" in result.stderr
+
+
+GC_PROBE = """
+import gc, json, sys
+import app.cli, app.ui.application
+seen = {}
+app.ui.application.run_gui = lambda context, minimized=False: seen.setdefault("widget", gc.isenabled()) and 0
+app.cli.command_simulator = lambda args, out: seen.setdefault("simulator", gc.isenabled()) and 0
+from app.__main__ import main
+main(sys.argv[1:])
+print(json.dumps({**seen, "after": gc.isenabled()}))
+"""
+
+
+@pytest.mark.parametrize(
+    ("argv", "ran"),
+    [(["--demo"], "widget"), (["--demo", "--lang", "en"], "widget"), (["simulator", "--port", "0"], "simulator")],
+)
+def test_the_collector_is_paused_for_a_widgets_start_only(argv: list[str], ran: str) -> None:
+    """The widget starts without cyclic garbage collection (it turns it on after its first paint); a
+    command keeps it, and whatever ran, the entry point leaves it on. (The settings go to the test's
+    own folders, as every test's do.)"""
+    result = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, *argv], capture_output=True, text=True, timeout=60, check=True
+    )
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {ran: ran != "widget", "after": True}

@@ -6,6 +6,7 @@ single instance, signals, the event loop) around it.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import sys
@@ -204,8 +205,10 @@ class WidgetApp(SettingsFlow, QObject):
             self.window.bring_forward()
 
     def finish_first(self) -> None:
-        """Just after the first paint, before anything else: the window's shortcuts, its watch on the
-        screen's scale and the tray's menu, which the first window need not wait for."""
+        """Just after the first paint, before anything else: the garbage collector, paused for the start
+        (app.__main__), and the window's shortcuts, its watch on the screen's scale and the tray's menu,
+        which the first window need not wait for."""
+        gc.enable()
         if self.window is not None:
             self.window.add_shortcuts()
             self.window.watch_scale()

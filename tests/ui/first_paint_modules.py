@@ -97,9 +97,15 @@ def qt_svg_mapped() -> bool | None:
 
 
 def main() -> None:
-    from PySide6.QtWidgets import QApplication
+    import gc
 
     import app.__main__  # the GUI entry point, as the launcher imports it
+
+    app.__main__.pause_collector_until_first_paint()  # as `ccc-break --demo` does, before Qt loads
+    collections: list[int] = []  # the garbage collections from then on
+    gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "stop" else None)
+    from PySide6.QtWidgets import QApplication
+
     from app.core.instance_address import instance_address
     from app.core.logs import configure_logging
     from app.core.startup import build_context
@@ -135,7 +141,10 @@ def main() -> None:
         "dataclasses_at_first_paint": app_dataclasses(),
         "event_classes_at_import": event_classes_at_import,
         "event_classes_at_first_paint": made_event_classes(),
+        "collections_before_first_paint": len(collections),
     }
+    widget.finish_first()
+    report["collecting_after_first_paint"] = gc.isenabled()
     single.serve()
     if "--connect" in sys.argv:
         import asyncio
