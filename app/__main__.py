@@ -221,15 +221,12 @@ def main(argv: Sequence[str] | None = None, *, widget_launcher: Callable[[list[s
 
 def _main(argv: Sequence[str] | None, widget_launcher: Callable[[list[str]], int] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    plain_widget = plain_widget_start(argv)
     collecting = gc.isenabled()
     try:
-        if plain_widget is not None and widget_launcher is None:
-            pause_collector_until_first_paint()
-        return _run(argv, plain_widget, widget_launcher)
+        return _run(argv, widget_launcher)
     finally:
         if collecting:
-            gc.enable()
+            gc.enable()  # a widget paused it for its start (pause_collector_until_first_paint)
 
 
 def pause_collector_until_first_paint() -> None:
@@ -239,9 +236,8 @@ def pause_collector_until_first_paint() -> None:
     gc.disable()
 
 
-def _run(
-    argv: list[str], plain_widget: argparse.Namespace | None, widget_launcher: Callable[[list[str]], int] | None
-) -> int:
+def _run(argv: list[str], widget_launcher: Callable[[list[str]], int] | None) -> int:
+    plain_widget = plain_widget_start(argv)
     harden_at_start(plain_widget is not None and widget_launcher is None)
     if argv == ["--keyring-helper"]:  # the widget's keyring reader (app.core.keyring_helper): no CLI around it
         from app.core.keyring_helper import run_helper
@@ -258,7 +254,7 @@ def _run(
     if widget_launcher is not None and (args.qt_probe or args.command is None):
         return widget_launcher(argv)  # Qt lives in the other executable
     if args.command is None and not args.qt_probe:
-        pause_collector_until_first_paint()  # a widget started with options: known only now
+        pause_collector_until_first_paint()  # the widget starts in this process
     if args.qt_probe:
         from app.ui.probe import qt_probe_main
 
