@@ -33,9 +33,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.callgrind import counted_run
+
 SIMULATOR_URL = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
-CALLGRIND = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--callgrind-out-file=/dev/null"]
-COLLECTED = re.compile(r"Collected : ([\d,]+)")
 AGENT = ["--instance-id", "ccc-test", "--user-id", "user-test@ccc-test"]
 
 
@@ -73,17 +75,10 @@ def timed_status(command: list[str], url: str, env: dict[str, str]) -> tuple[flo
 
 def counted_instructions(command: list[str], url: str, env: dict[str, str]) -> int:
     """Instructions one `status` runs in user space, the launcher's restart included (callgrind)."""
-    result = subprocess.run(
-        [*CALLGRIND, *command, "status", "--endpoint", url, *AGENT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    counts = [int(found.replace(",", "")) for found in COLLECTED.findall(result.stderr)]
-    if result.returncode != 0 or "READY" not in result.stdout or not counts:
-        raise SystemExit(f"{command[0]} status under valgrind failed ({result.returncode}): {result.stderr[-2000:]}")
-    return sum(counts)
+    count, result = counted_run([*command, "status", "--endpoint", url, *AGENT], env, children=True)
+    if "READY" not in result.stdout:
+        raise SystemExit(f"{command[0]} status under valgrind did not say READY: {result.stdout[-2000:]}")
+    return count
 
 
 def main() -> int:

@@ -64,6 +64,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.callgrind import counted_run
 from benchmarks.window_floor import FLOOR_TITLE, ONE_PIXMAP_TRAY_ICON, SHOW
 from tests.e2e import desktop
 
@@ -120,7 +121,6 @@ startup.build_context = build_context_and_leave_at_the_first_paint
 sys.exit(main(sys.argv[1:]))
 """
 FLOOR_TO_FIRST_PAINT = "import os\n" + SHOW.replace("sys.exit(app.exec())", "app.processEvents()\nos._exit(0)")
-COLLECTED = re.compile(r"Collected : ([\d,]+)")
 
 SIMULATOR_URL = re.compile(r"(http://127\.0\.0\.1:\d+)")
 MAP_NOTIFY = 19
@@ -320,19 +320,9 @@ def use_once(command: list[str], env: dict[str, str], home: str) -> None:
 
 
 def counted_instructions(command: list[str], env: dict[str, str]) -> int:
-    """Instructions `command` runs in user space (callgrind); it must leave on its own, with status 0.
-    One hash seed for every count: with a random one, the same program's count moved by 2 %."""
-    result = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
-        env={**env, "PYTHONHASHSEED": "0"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    counts = [int(found.replace(",", "")) for found in COLLECTED.findall(result.stderr)]
-    if result.returncode != 0 or not counts:
-        raise SystemExit(f"{command[:3]} under valgrind failed ({result.returncode}): {result.stderr[-2000:]}")
-    return sum(counts)
+    """Instructions `command` runs to its first paint (callgrind); it must leave on its own, with status
+    0. One hash seed for every count: with a random one, the same program's count moved by 2 %."""
+    return counted_run(command, {**env, "PYTHONHASHSEED": "0"})[0]
 
 
 def spread(values: list[float]) -> str:
@@ -434,28 +424,18 @@ def main() -> int:
                     program(into, run > 0)
 
         if args.instructions:  # after the timed rounds: every bytecode cache is warm by then
-            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
-                demo_env = cached_bytecode(
-                    desktop.app_environment(display, bus, copy_home(demo_home, into), credentials=False), pycache
-                )
-                instructions["demo"] = counted_instructions(
-                    [sys.executable, "-c", WIDGET_TO_FIRST_PAINT, "--demo"], demo_env
-                )
-            with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
-                configured_env = cached_bytecode(
-                    desktop.app_environment(display, bus, copy_home(configured_home, into), credentials=True), pycache
-                )
-                instructions["configured"] = counted_instructions(
-                    [sys.executable, "-c", WIDGET_TO_FIRST_PAINT, *configured_options], configured_env
-                )
-            for name, spec in (("same demo", demo_spec), ("same configured", configured_spec)):
+            counted = (
+                ("demo", demo_home, False, ["--demo"], WIDGET_TO_FIRST_PAINT),
+                ("configured", configured_home, True, configured_options, WIDGET_TO_FIRST_PAINT),
+                ("same demo", "", False, [demo_spec], FLOOR_TO_FIRST_PAINT),
+                ("same configured", "", False, [configured_spec], FLOOR_TO_FIRST_PAINT),
+            )
+            for name, home, credentials, arguments, script in counted:
                 with tempfile.TemporaryDirectory(prefix="ccc-break-bench-") as into:
-                    floor_env = cached_bytecode(
-                        desktop.app_environment(display, bus, os.path.join(into, "home"), credentials=False), pycache
-                    )
-                    instructions[name] = counted_instructions(
-                        [sys.executable, "-c", FLOOR_TO_FIRST_PAINT, spec], floor_env
-                    )
+                    # A copy of the widget's used home, as its timed starts; an empty one for a floor.
+                    env = desktop.app_environment(display, bus, copy_home(home, into), credentials=credentials)
+                    command = [sys.executable, "-c", script, *arguments]
+                    instructions[name] = counted_instructions(command, cached_bytecode(env, pycache))
 
     print("widget starts:", "first start (empty home each run)" if args.first_start else "login start (used home)")
     floor, old_floor = statistics.median(times["floor"]), statistics.median(times["old floor"])
